@@ -1,0 +1,149 @@
+"""Reads ``techdigest.toml`` into a frozen :class:`Config`.
+
+Every problem is collected before raising, so one run shows an editor all of
+them; an unknown key is an error because a typo that is silently ignored is a
+setting that silently does not work.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .model import ContentError, Problem
+
+CONFIG_NAME = "techdigest.toml"
+
+# key -> (expected type, required)
+_TOP_LEVEL: dict[str, tuple[type, bool]] = {
+    "base_url": (str, True),
+    "languages": (list, True),
+    "default_language": (str, True),
+    "title": (dict, True),
+    "tagline": (dict, False),
+    "markdown": (dict, False),
+    "feedback": (dict, False),
+}
+_SECTIONS: dict[str, dict[str, type]] = {
+    "markdown": {"unsafe_html": bool},
+    "feedback": {"endpoint": str},
+}
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    base_url: str
+    languages: tuple[str, ...]
+    default_language: str
+    title: dict[str, str]
+    tagline: dict[str, str]
+    unsafe_html: bool = False
+    feedback_endpoint: str = ""
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def seeds_dir(self) -> Path:
+        return self.root / "seeds"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.root / "locales"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "site"
+
+    def relative(self, path: Path) -> str:
+        """A path as the editor knows it: relative to the project when inside it."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def load_config(root: Path) -> Config:
+    path = root / CONFIG_NAME
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ContentError.single(CONFIG_NAME, 0, "not found; run techdigest in the project folder")
+    except UnicodeDecodeError:
+        raise ContentError.single(CONFIG_NAME, 0, "not UTF-8 text")
+    except tomllib.TOMLDecodeError as exc:
+        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 0
+        raise ContentError.single(CONFIG_NAME, line, f"invalid TOML: {exc}")
+    return parse_config(root, raw)
+
+
+def parse_config(root: Path, raw: dict[str, Any]) -> Config:
+    problems: list[str] = []
+    for key in sorted(set(raw) - set(_TOP_LEVEL)):
+        problems.append(f"unknown key '{key}'")
+    for key, (kind, required) in _TOP_LEVEL.items():
+        if key not in raw:
+            if required:
+                problems.append(f"missing key '{key}'")
+        elif not isinstance(raw[key], kind):
+            problems.append(f"'{key}' must be a {_type_name(kind)}")
+    for section, keys in _SECTIONS.items():
+        value = raw.get(section, {})
+        if not isinstance(value, dict):
+            continue
+        for key in sorted(set(value) - set(keys)):
+            problems.append(f"unknown key '{section}.{key}'")
+        for key, kind in keys.items():
+            if key in value and not isinstance(value[key], kind):
+                problems.append(f"'{section}.{key}' must be a {_type_name(kind)}")
+
+    languages = tuple(raw.get("languages", ())) if isinstance(raw.get("languages"), list) else ()
+    bad = [code for code in languages if not isinstance(code, str) or not _LANGUAGE_CODE.match(code)]
+    if bad:
+        problems.append(f"'languages' has invalid codes: {', '.join(map(str, bad))}")
+    if isinstance(raw.get("languages"), list) and not languages:
+        problems.append("'languages' must name at least one language")
+    default = raw.get("default_language")
+    if isinstance(default, str) and languages and default not in languages:
+        problems.append(f"'default_language' {default!r} is not one of the languages")
+    base_url = raw.get("base_url")
+    if isinstance(base_url, str) and not re.match(r"^https?://[^/]+", base_url):
+        problems.append("'base_url' must be an absolute http(s) URL")
+    for key in ("title", "tagline"):
+        value = raw.get(key)
+        if isinstance(value, dict):
+            missing = [code for code in languages if not isinstance(value.get(code), str)]
+            extra = sorted(set(value) - set(languages))
+            if missing and (key == "title" or value):
+                problems.append(f"'{key}' needs a text for: {', '.join(missing)}")
+            if extra:
+                problems.append(f"'{key}' has unknown languages: {', '.join(extra)}")
+
+    if problems:
+        raise ContentError([Problem(CONFIG_NAME, 0, p) for p in problems])
+    markdown = raw.get("markdown", {})
+    feedback = raw.get("feedback", {})
+    return Config(
+        root=root,
+        base_url=base_url.rstrip("/") + "/",
+        languages=languages,
+        default_language=default,
+        title=dict(raw["title"]),
+        tagline=dict(raw.get("tagline", {})),
+        unsafe_html=markdown.get("unsafe_html", False),
+        feedback_endpoint=feedback.get("endpoint", ""),
+    )
+
+
+def _type_name(kind: type) -> str:
+    return {str: "string", list: "list", dict: "table", bool: "boolean"}[kind]

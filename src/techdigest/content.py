@@ -1,0 +1,226 @@
+"""The content file format: YAML front matter between ``---`` lines, then Markdown.
+
+Reading is a pure function from text to :class:`Article`, with every problem
+reported at its line; writing (for the importer) produces the same format, so
+what the importer writes always reads back unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import markdown
+import yaml
+
+from .model import Article, ContentError, Problem
+from .seeds import merge_tags
+
+FIELDS = ("title", "date", "language", "tags", "summary", "feedback", "source")
+_REQUIRED = ("title", "date", "language")
+_PER_LANGUAGE = ("title", "summary", "feedback")
+_FENCE = "---"
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """What the importer writes; ``dump_article`` turns it into a content file."""
+
+    title: dict[str, str]
+    date: dt.date
+    language: str
+    tags: tuple[str, ...]
+    summary: dict[str, str]
+    feedback: dict[str, str]
+    source: str
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps: dates are checked by us, with a clear message."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def make_markdown(unsafe_html: bool) -> markdown.Markdown:
+    """One converter per build, reused (``reset``) for every article.
+
+    Raw HTML is off unless the config turns it on: the html_block preprocessor
+    and the inline html pattern are removed, so ``<script>`` is shown as text.
+    """
+    converter = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    if not unsafe_html:
+        converter.preprocessors.deregister("html_block")
+        converter.inlinePatterns.deregister("html")
+    return converter
+
+
+def parse_article(
+    path: str, text: str, languages: tuple[str, ...], converter: markdown.Markdown
+) -> Article:
+    """``path`` is as the editor knows it (``content/x.md``); its stem is the slug."""
+    meta, lines, body = _split(path, text)
+    problems: list[Problem] = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem(path, lines.get(key, 1), f"{key}: {message}"))
+
+    for key in sorted(set(meta) - set(FIELDS)):
+        problem(key, f"unknown key (allowed: {', '.join(FIELDS)})")
+    for key in _REQUIRED:
+        if key not in meta:
+            problems.append(Problem(path, 1, f"{key}: missing"))
+
+    language = meta.get("language")
+    if "language" in meta and language not in languages:
+        problem("language", f"unknown language {language!r} (site languages: {', '.join(languages)})")
+    texts = {key: _per_language(meta.get(key), language, languages, lambda m, k=key: problem(k, m)) for key in _PER_LANGUAGE}
+    date = _date(meta.get("date"), lambda m: problem("date", m)) if "date" in meta else None
+    tags = _tags(meta.get("tags", []), lambda m: problem("tags", m))
+    source = meta.get("source", "")
+    if not isinstance(source, str):
+        problem("source", "must be a text")
+    if "title" in meta and language in languages and not texts["title"].get(language):
+        problem("title", f"needs a title in the original language ({language})")
+    if problems:
+        raise ContentError(problems)
+
+    converter.reset()
+    body_html = converter.convert(body)
+    return Article(
+        slug=path.rsplit("/", 1)[-1].removesuffix(".md"),
+        path=path,
+        title=texts["title"],
+        date=date,
+        language=language,
+        tags=tags,
+        summary=texts["summary"],
+        feedback=texts["feedback"],
+        source=source,
+        body_html=body_html,
+        word_count=len(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", body_html))),
+        lines=lines,
+    )
+
+
+def load_articles(content_dir: Path, shown_as: str, languages: tuple[str, ...], unsafe_html: bool) -> list[Article]:
+    """Every ``*.md`` in ``content_dir``; all problems of all files in one error."""
+    converter = make_markdown(unsafe_html)
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    for file in sorted(content_dir.glob("*.md")):
+        shown = f"{shown_as}/{file.name}"
+        try:
+            text = file.read_bytes().decode("utf-8")
+            articles.append(parse_article(shown, text, languages, converter))
+        except UnicodeDecodeError:
+            problems.append(Problem(shown, 0, "not UTF-8 text"))
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ContentError(problems)
+    return articles
+
+
+def dump_article(front: FrontMatter, paragraphs: tuple[str, ...]) -> str:
+    """A content file whose body shows ``paragraphs`` literally once rendered."""
+    data = {
+        "title": front.title,
+        "date": front.date,
+        "language": front.language,
+        "tags": list(front.tags),
+        "summary": front.summary,
+        "feedback": front.feedback,
+        "source": front.source,
+    }
+    yaml_text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    body = "\n\n".join(literal_markdown(p) for p in paragraphs)
+    return f"{_FENCE}\n{yaml_text}{_FENCE}\n\n{body}\n"
+
+
+def literal_markdown(paragraph: str) -> str:
+    """Markdown that renders as exactly this plain text, escaping only where needed.
+
+    Editors will read and edit the result, so ordinary dots, dashes and
+    parentheses stay as they are; only what Markdown or HTML would interpret
+    (emphasis, code, links, line-start block markers, tags, entities) is escaped.
+    """
+    text = " ".join(paragraph.split())
+    text = re.sub(r"([\\`*_\[\]])", r"\\\1", text)
+    text = text.replace("<", "&lt;")
+    text = re.sub(r"&(?=#?\w+;)", "&amp;", text)
+    text = re.sub(r"^(#|>|[-+=])", r"\\\1", text)
+    return re.sub(r"^(\d+)\.", r"\1\\.", text)
+
+
+def _split(path: str, text: str) -> tuple[dict[str, Any], dict[str, int], str]:
+    """Front matter as a mapping, the line of each key, and the Markdown body."""
+    text = text.removeprefix("\ufeff")
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != _FENCE:
+        raise ContentError.single(path, 1, "missing front matter: the file must start with a '---' line")
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == _FENCE), None)
+    if end is None:
+        raise ContentError.single(path, 1, "front matter is not closed by a '---' line")
+    yaml_text = "\n".join(lines[1:end])
+    try:
+        node = yaml.compose(yaml_text, Loader=_Loader)
+        meta = yaml.load(yaml_text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 2 if mark else 1
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ContentError.single(path, line, f"invalid YAML: {reason}") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ContentError.single(path, 2, "front matter must be a mapping of keys to values")
+    key_lines = {
+        str(key.value): key.start_mark.line + 2 for key, _ in getattr(node, "value", []) if hasattr(key, "value")
+    }
+    return {str(k): v for k, v in meta.items()}, key_lines, "\n".join(lines[end + 1 :])
+
+
+def _per_language(value: Any, original: Any, languages: tuple[str, ...], report) -> dict[str, str]:
+    """A text per language; a plain string is the text in the original language."""
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        return {original: value.strip()} if isinstance(original, str) else {}
+    if not isinstance(value, dict):
+        report("must be a text or a mapping of language to text")
+        return {}
+    result: dict[str, str] = {}
+    for code, text in value.items():
+        if code not in languages:
+            report(f"unknown language {code!r} (site languages: {', '.join(languages)})")
+        elif text is not None and not isinstance(text, str):
+            report(f"the {code} text must be a text")
+        elif text and text.strip():
+            result[code] = " ".join(text.split())
+    return result
+
+
+def _date(value: Any, report) -> dt.date | None:
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+            return dt.date.fromisoformat(str(value))
+    except ValueError:
+        pass
+    report(f"invalid ISO date {str(value)!r} (expected YYYY-MM-DD)")
+    return None
+
+
+def _tags(value: Any, report) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return merge_tags(value.split(","))
+    if not isinstance(value, list) or not all(isinstance(t, (str, int, float)) for t in value):
+        report("must be a list of tag names")
+        return ()
+    return merge_tags(value)

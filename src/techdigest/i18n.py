@@ -1,0 +1,61 @@
+"""The only module that imports Babel: catalogs, dates, language names.
+
+Catalogs are compiled from the ``.po`` files in memory at every build, so no
+``.mo`` file is ever committed or goes stale; dates are formatted by Babel
+with an explicit locale, never through the process-wide OS locale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.support import Translations
+
+from .model import ContentError
+
+DOMAIN = "messages"
+
+
+def catalog_path(locales_dir: Path, lang: str) -> Path:
+    return locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def load_translations(locales_dir: Path, lang: str) -> Translations:
+    path = catalog_path(locales_dir, lang)
+    shown = f"{locales_dir.name}/{lang}/LC_MESSAGES/{DOMAIN}.po"
+    try:
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=lang, abort_invalid=True)
+    except FileNotFoundError:
+        raise ContentError.single(shown, 0, f"no catalog for language {lang!r}") from None
+    except (PoFileError, UnknownLocaleError, UnicodeDecodeError) as exc:
+        raise ContentError.single(shown, getattr(exc, "lineno", 0), f"invalid catalog: {exc}") from None
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def format_date(value: dt.date, lang: str) -> str:
+    """``25. November 2026`` in German, ``November 25, 2026`` in English."""
+    return _format_date(value, format="long", locale=lang)
+
+
+def language_name(code: str, in_lang: str | None = None) -> str:
+    """The language's name in ``in_lang``; by default in itself, as switchers show it."""
+    name = Locale.parse(code).get_display_name(in_lang or code) or code
+    return name[:1].upper() + name[1:]
+
+
+def is_known_language(code: str) -> bool:
+    try:
+        Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True

@@ -1,0 +1,45 @@
+"""``index``: from loose articles to a :class:`Site` the pages are planned from.
+
+Tags are matched across articles ignoring case and spacing (the oldest
+article's spelling wins), and every tag gets an ASCII slug that no other tag
+has, so ``C++``, ``C#`` and ``C`` get three pages and nothing can write
+outside its folder.
+"""
+
+from __future__ import annotations
+
+from .model import Article, Site, Tag
+from .slugs import slugify, unique
+
+
+def index(articles: list[Article]) -> Site:
+    newest_first = tuple(sorted(articles, key=lambda a: (a.date, a.slug), reverse=True))
+    names: dict[str, str] = {}
+    for item in reversed(newest_first):
+        for name in item.tags:
+            names.setdefault(_key(name), name)
+
+    taken: set[str] = set()
+    tags: dict[str, Tag] = {}
+    slug_of: dict[str, str] = {}
+    for key in sorted(names):
+        slug = unique(slugify(names[key], fallback="tag"), taken)
+        taken.add(slug)
+        tags[slug] = Tag(name=names[key], slug=slug)
+        slug_of[key] = slug
+
+    article_tags = {a.slug: tuple(tags[slug_of[_key(n)]] for n in a.tags) for a in newest_first}
+    tag_articles: dict[str, list[Article]] = {slug: [] for slug in tags}
+    for item in newest_first:
+        for tag in article_tags[item.slug]:
+            tag_articles[tag.slug].append(item)
+    return Site(
+        articles=newest_first,
+        tags=tags,
+        tag_articles={slug: tuple(items) for slug, items in tag_articles.items()},
+        article_tags=article_tags,
+    )
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()

@@ -1,0 +1,97 @@
+"""The data that flows between the pipeline stages, and the errors they raise.
+
+Every stage takes these frozen dataclasses and returns new ones, so no stage can
+change what another one already looked at: that is what keeps a build a pure
+function of its inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class TechdigestError(Exception):
+    """Base of every error the CLI turns into ``path:line: message`` lines."""
+
+    def lines(self) -> list[str]:
+        return [str(self)]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about one input file; ``line`` is 1-based, 0 when unknown."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+class ContentError(TechdigestError):
+    """One or more problems in input files, collected so an editor sees all at once."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+    @classmethod
+    def single(cls, path: str | Path, line: int, message: str) -> ContentError:
+        return cls([Problem(str(path), line, message)])
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as read from ``content/``; texts per language are dicts keyed by code."""
+
+    slug: str
+    path: str
+    title: dict[str, str]
+    date: dt.date
+    language: str
+    tags: tuple[str, ...]
+    summary: dict[str, str]
+    feedback: dict[str, str]
+    source: str
+    body_html: str
+    word_count: int
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
+
+    def text(self, field_name: str, lang: str) -> tuple[str, str]:
+        """The field in ``lang``, else the original language's text: (text, its language).
+
+        The caller learns the language actually shown, so a fallback is marked
+        with its own ``lang`` instead of passing silently as a translation.
+        """
+        values: dict[str, str] = getattr(self, field_name)
+        if values.get(lang):
+            return values[lang], lang
+        if values.get(self.language):
+            return values[self.language], self.language
+        for code in sorted(values):
+            if values[code]:
+                return values[code], code
+        return "", lang
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the pages are planned from: articles newest first, tags by slug."""
+
+    articles: tuple[Article, ...]
+    tags: dict[str, Tag]
+    tag_articles: dict[str, tuple[Article, ...]]
+    article_tags: dict[str, tuple[Tag, ...]]

@@ -1,0 +1,78 @@
+"""The only module that imports Jinja: one environment per language, pages to HTML.
+
+Each language gets its own environment with its catalog installed, so nothing
+switches a "current language" while rendering. Undefined names are errors,
+and every template error is reported with the template's path and line.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .config import Config
+from .i18n import format_date, language_name, load_translations
+from .model import ContentError
+from .pages import Page
+
+
+def environments(config: Config) -> dict[str, jinja2.Environment]:
+    return {lang: _environment(config.templates_dir, config.locales_dir, lang) for lang in config.languages}
+
+
+def render_pages(pages: list[Page], config: Config) -> dict[str, bytes]:
+    envs = environments(config)
+    return {page.output: render_page(envs[page.lang], page, config.root) for page in pages}
+
+
+def render_page(env: jinja2.Environment, page: Page, root: Path) -> bytes:
+    try:
+        html = env.get_template(page.template).render(page.context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ContentError.single(_shown(exc.filename, root), exc.lineno or 0, f"template error: {exc.message}") from None
+    except jinja2.TemplateNotFound as exc:
+        raise ContentError.single(f"templates/{exc.name}", 0, "template not found") from None
+    except Exception as exc:  # noqa: BLE001 - any error inside a template is the template's
+        filename, line = _template_frame(exc, env)
+        raise ContentError.single(_shown(filename, root), line, f"template error while rendering "
+                                  f"{page.output}: {type(exc).__name__}: {exc}") from None
+    return html.encode("utf-8")
+
+
+def _environment(templates_dir: Path, locales_dir: Path, lang: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.install_gettext_translations(load_translations(locales_dir, lang), newstyle=True)
+    env.filters["date"] = lambda value: format_date(value, lang)
+    env.filters["language_name"] = lambda code: language_name(code, lang)
+    env.filters["markup"] = Markup
+    return env
+
+
+def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[str, int]:
+    """The innermost traceback frame that is a template line, as Jinja rewrote it."""
+    templates = tuple(str(Path(p).resolve()) for p in env.loader.searchpath)  # type: ignore[union-attr]
+    for frame in reversed(traceback.extract_tb(exc.__traceback__ or sys.exc_info()[2])):
+        if frame.filename.startswith(templates):
+            return frame.filename, frame.lineno or 0
+    return "templates", 0
+
+
+def _shown(filename: str | None, root: Path) -> str:
+    if not filename:
+        return "templates"
+    try:
+        return Path(filename).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return filename

@@ -1,0 +1,52 @@
+"""The single home of the URL scheme; every link on the site is made here.
+
+Site URLs are kept relative to the site root (``de/2026/slug/``). Pages link to
+each other with relative links computed from the page's own URL, so the same
+files work at a domain's root and under a GitHub Pages sub-path (``/REPO/``);
+only canonical and hreflang links, which must be absolute, use the base URL.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from .model import Article
+
+
+def home(lang: str) -> str:
+    return f"{lang}/"
+
+
+def article(lang: str, item: Article) -> str:
+    return f"{lang}/{item.date.year}/{item.slug}/"
+
+
+def tags(lang: str) -> str:
+    return f"{lang}/tags/"
+
+
+def tag(lang: str, slug: str) -> str:
+    return f"{lang}/tags/{slug}/"
+
+
+def static(name: str) -> str:
+    return f"static/{name}"
+
+
+def output_file(url: str) -> str:
+    """The file that serves ``url``: directories get their ``index.html``."""
+    return url + "index.html" if url == "" or url.endswith("/") else url
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link from the page at ``from_url`` to ``to_url``, both site-relative."""
+    from_dir = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url) + "/"
+    link = posixpath.relpath("/" + to_url, "/" + from_dir)
+    if link == ".":
+        return "./"
+    is_dir = to_url == "" or to_url.endswith("/")
+    return link + "/" if is_dir and not link.endswith("/") else link
+
+
+def absolute(base_url: str, url: str) -> str:
+    return base_url + url
