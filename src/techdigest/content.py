@@ -153,9 +153,9 @@ def literal_markdown(paragraph: str) -> str:
     """
     text = " ".join(paragraph.split())
     text = re.sub(r"([\\`*_\[\]])", r"\\\1", text)
-    text = text.replace("<", "&lt;")
     text = re.sub(r"&(?=#?\w+;)", "&amp;", text)
-    text = re.sub(r"^(#|>|[-+=])", r"\\\1", text)
+    text = text.replace("<", "&lt;")
+    text = re.sub(r"^(#|>|[-+])", r"\\\1", text)
     return re.sub(r"^(\d+)\.", r"\1\\.", text)
 
 

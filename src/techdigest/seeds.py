@@ -21,7 +21,7 @@ FEEDBACK_PROMPTS = {
 }
 _TAG_LABELS = {"schlagwörter": "de", "schlagworte": "de", "tags": "en"}
 _TAGS_LINE = re.compile(r"^\s*(schlagwörter|schlagworte|tags)\s*:(.*)$", re.IGNORECASE)
-_TAG_SEPARATOR = re.compile(r"\s+\+\s+")
+_TAG_SEPARATOR = re.compile(r"(?<=\s)\+(?=\s)")
 # A handful of the most frequent function words; only used when neither the tags
 # label nor the feedback question tells the language of a seed.
 _FUNCTION_WORDS = {

@@ -1,0 +1,34 @@
+# Two commands set everything up on a fresh machine: `make site` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: site test check import messages screenshot clean
+
+site: $(STAMP)  ## build site/ from the committed content
+	$(BIN)/techdigest build
+
+test: $(STAMP)  ## run every test
+	$(BIN)/pytest
+
+check: $(STAMP)  ## validate content and list open translations
+	$(BIN)/techdigest check
+
+import: $(STAMP)  ## turn new seeds/ into content/ files (never overwrites)
+	$(BIN)/techdigest import
+
+messages: $(STAMP)  ## extract UI strings from templates and merge them into the catalogs
+	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --no-location --omit-header --sort-output .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-location --omit-header --width 100
+
+screenshot: site  ## docs/article.png: an article in German and English, side by side
+	$(BIN)/python scripts/screenshot.py site docs/article.png
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf site $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,238 @@
+"""End to end: build the fixture site once and check what a reader gets, element by element."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from conftest import page
+from techdigest.build import build
+from techdigest.cli import main
+from techdigest.model import ContentError
+
+BASE = "https://example.org/digest/"
+ARTICLES = {"compilers-in-rust": 2026, "openai-cerebras": 2026, "chip-export": 2026}
+TAGS = ["amd", "c", "c-plus-plus", "c-sharp", "export", "nvidia", "openai", "rust"]
+
+
+def html_files(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+def test_the_site_has_exactly_the_expected_pages(built_site):
+    expected = {"index.html"}
+    for lang in ("de", "en"):
+        expected |= {f"{lang}/index.html", f"{lang}/tags/index.html"}
+        expected |= {f"{lang}/{year}/{slug}/index.html" for slug, year in ARTICLES.items()}
+        expected |= {f"{lang}/tags/{slug}/index.html" for slug in TAGS}
+    assert set(html_files(built_site)) == expected
+    assert (built_site / "static" / "style.css").is_file()
+    assert (built_site / "static" / "favicon.svg").is_file()
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_every_page_has_lang_alternates_switcher_and_favicon(built_site, lang):
+    other = {"de": "en", "en": "de"}[lang]
+    for name in html_files(built_site):
+        if not name.startswith(f"{lang}/"):
+            continue
+        doc = page(built_site, name)
+        url = name.removesuffix("index.html")
+        assert doc.get("lang") == lang, name
+        alternates = {el.get("hreflang"): el.get("href") for el in doc.xpath('//link[@rel="alternate"][@hreflang]')}
+        assert alternates == {
+            lang: BASE + url,
+            other: BASE + other + url[2:],
+            "x-default": BASE + "de" + url[2:],
+        }, name
+        assert doc.xpath('//link[@rel="canonical"]/@href') == [BASE + url]
+        assert doc.xpath('//link[@rel="icon"]/@href') == [posixpath.relpath("static/favicon.svg", url)]
+        (switch,) = doc.xpath('//nav[contains(@class,"language-switcher")]//a')
+        assert switch.get("hreflang") == other and switch.get("lang") == other
+        assert resolve(url, switch.get("href")) == other + url[2:]
+        assert doc.xpath('//a[@class="skip-link"]/@href') == ["#main"] and doc.xpath('//main[@id="main"]')
+
+
+def test_root_index_links_to_both_languages_without_javascript(built_site):
+    doc = page(built_site, "")
+    links = {a.get("hreflang"): a.get("href") for a in doc.xpath("//main//a")}
+    assert links == {"de": "de/", "en": "en/"}
+    assert [a.text_content() for a in doc.xpath("//main//a")] == ["Deutsch", "English"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "dates", "titles"),
+    [
+        ("de", ["26. November 2026", "25. November 2026", "20. November 2026"],
+         ["Compiler werden in Rust neu geschrieben", "OpenAI holt Cerebras an Bord",
+          "Neue Regeln für den Export von KI-Chips"]),
+        ("en", ["November 26, 2026", "November 25, 2026", "November 20, 2026"],
+         ["Compilers are being rewritten in Rust", "OpenAI signs up Cerebras",
+          "Neue Regeln für den Export von KI-Chips"]),
+    ],
+)
+def test_home_lists_articles_newest_first_with_localized_dates(built_site, lang, dates, titles):
+    doc = page(built_site, f"{lang}/")
+    entries = doc.xpath('//ol[@class="entries"]/li/article')
+    assert [e.xpath('string(.//h2/a)') for e in entries] == titles
+    assert [e.xpath('string(.//time)') for e in entries] == dates
+    assert [e.xpath('.//time/@datetime')[0] for e in entries] == ["2026-11-26", "2026-11-25", "2026-11-20"]
+    summaries = [e.xpath('string(.//p[@class="entry-summary"])') for e in entries]
+    assert summaries[1] == {"de": "OpenAI schließt einen Hardware-Vertrag mit Cerebras. Die Installation beginnt 2028.",
+                            "en": "OpenAI signs a hardware deal with Cerebras. Installation starts in 2028."}[lang]
+    assert [t.text_content() for t in entries[1].xpath('.//ul[@class="tags"]//a')] == ["nvidia", "OpenAI", "AMD"]
+
+
+def test_english_article_page_shows_bilingual_summary_original_and_feedback_form(built_site):
+    doc = page(built_site, "en/2026/openai-cerebras/")
+    assert doc.xpath("string(//h1)") == "OpenAI signs up Cerebras"
+    assert doc.xpath("string(//title)") == "OpenAI signs up Cerebras · Test Digest"
+    assert doc.xpath("string(//article//time)") == "November 25, 2026"
+    assert "1 minute reading time" in doc.xpath('string(//p[@class="meta"])')
+    tag_links = doc.xpath('//header//ul[@class="tags"]//a')
+    assert [(a.text, resolve("en/2026/openai-cerebras/", a.get("href"))) for a in tag_links] == [
+        ("nvidia", "en/tags/nvidia/"), ("OpenAI", "en/tags/openai/"), ("AMD", "en/tags/amd/")]
+    blocks = doc.xpath('//section[@class="summaries"]/div[@class="summary"]')
+    assert [(b.get("lang"), b.xpath("string(p)")) for b in blocks] == [
+        ("en", "OpenAI signs a hardware deal with Cerebras. Installation starts in 2028."),
+        ("de", "OpenAI schließt einen Hardware-Vertrag mit Cerebras. Die Installation beginnt 2028."),
+    ]
+    assert [b.xpath("string(h3)") for b in blocks] == ["English", "German"]
+    (original,) = doc.xpath('//div[@class="original-text"]')
+    assert original.get("lang") == "de"
+    assert [p.text_content() for p in original.xpath("p")] == [
+        "OpenAI setzt für seine KI-Modelle verstärkt auf Partnerschaften mit Hardware-Anbietern.",
+        "Neben AMD und NVIDIA ist nun auch Cerebras an Bord.",
+    ]
+    assert not doc.xpath("//*[@class='untranslated-note' or @class='untranslated']")
+
+
+def test_feedback_form_is_accessible_and_does_not_pretend_to_send(built_site):
+    for lang, prompt in [("de", "Wie bewerten Sie den Schreibstil des Artikels?"),
+                         ("en", "How would you rate the writing style of this article?")]:
+        doc = page(built_site, f"{lang}/2026/openai-cerebras/")
+        (form,) = doc.xpath("//form")
+        assert form.xpath("string(fieldset/legend)") == prompt
+        radios = form.xpath('fieldset//input[@type="radio"][@name="rating"]')
+        assert [r.get("value") for r in radios] == ["1", "2", "3", "4", "5"]
+        assert all(r.getparent().tag == "label" for r in radios)
+        (comment,) = form.xpath("//textarea")
+        assert form.xpath(f'//label[@for="{comment.get("id")}"]') and comment.get("required") is None
+        (button,) = form.xpath('.//button[@type="submit"]')
+        assert button.get("disabled") is not None, "no endpoint configured: the button must not pretend"
+        note = doc.get_element_by_id(button.get("aria-describedby"))
+        assert note.text_content().strip()
+        assert form.get("action") is None
+
+
+def test_missing_translations_are_shown_as_explicit_fallback_in_german(built_site):
+    doc = page(built_site, "en/2026/chip-export/")
+    (h1,) = doc.xpath("//h1")
+    assert h1.get("lang") == "de" and h1.text_content() == "Neue Regeln für den Export von KI-Chips"
+    notes = doc.xpath('//p[@class="untranslated-note"]')
+    assert len(notes) == 2 and all("Not yet translated" in n.text_content() for n in notes)
+    blocks = doc.xpath('//div[@class="summary"]')
+    assert [b.get("lang") for b in blocks] == ["de"]
+    assert doc.xpath("//legend/@lang") == ["de"]
+    home = page(built_site, "en/")
+    (fallback,) = home.xpath('//h2/a[@lang="de"]')
+    assert fallback.text_content() == "Neue Regeln für den Export von KI-Chips"
+    assert home.xpath('string(//span[@class="untranslated"])') == "Not yet translated"
+
+
+def test_german_page_of_an_english_article_marks_the_original_as_english(built_site):
+    doc = page(built_site, "de/2026/compilers-in-rust/")
+    assert doc.xpath('//div[@class="original-text"]/@lang') == ["en"]
+    assert doc.xpath('string(//section[@class="original"]/p[@class="note"])') == "Der Artikel ist auf Englisch erschienen."
+    assert [b.get("lang") for b in doc.xpath('//div[@class="summary"]')] == ["de", "en"]
+
+
+@pytest.mark.parametrize(("lang", "label"), [("de", "2 Artikel"), ("en", "2 articles")])
+def test_tag_index_counts_articles_and_tag_pages_list_them(built_site, lang, label):
+    doc = page(built_site, f"{lang}/tags/")
+    items = {li.xpath("string(a)"): (li.xpath("string(span)"), li.xpath("a/@href")[0])
+             for li in doc.xpath('//ul[@class="tag-index"]/li')}
+    assert items["nvidia"] == (label, "nvidia/")
+    assert {href for _, href in items.values()} == {f"{t}/" for t in TAGS}
+    assert items["C++"][1] == "c-plus-plus/" and items["C#"][1] == "c-sharp/" and items["C"][1] == "c/"
+    tag = page(built_site, f"{lang}/tags/nvidia/")
+    assert [resolve(f"{lang}/tags/nvidia/", h) for h in tag.xpath('//ol[@class="entries"]//h2/a/@href')] == [
+        f"{lang}/2026/openai-cerebras/", f"{lang}/2026/chip-export/"]
+
+
+def test_no_request_leaves_the_site(built_site):
+    for name in html_files(built_site):
+        doc = page(built_site, name)
+        for el in doc.xpath("//*[@src or @href or @action]"):
+            url = el.get("src") or el.get("href") or el.get("action")
+            external = urlsplit(url).scheme or url.startswith("//")
+            if el.tag in ("script", "img", "iframe") or (el.tag == "link" and el.get("rel") not in ("canonical", "alternate")):
+                assert not external, f"{name}: {url}"
+            elif external:
+                assert url.startswith(BASE), f"{name}: {url}"
+    css = (built_site / "static" / "style.css").read_text()
+    assert "@import" not in css and "url(" not in css
+
+
+@pytest.mark.parametrize("prefix", ["/", "/techdigest/"])
+def test_every_internal_link_resolves_at_root_and_under_a_sub_path(built_site, prefix):
+    for name in html_files(built_site):
+        page_url = prefix + name.removesuffix("index.html")
+        doc = page(built_site, name)
+        for el in doc.xpath("//a[@href] | //link[@href] | //img[@src] | //script[@src]"):
+            url = el.get("href") or el.get("src")
+            if urlsplit(url).scheme:
+                continue
+            target = urlsplit(urljoin(page_url, url))
+            assert target.path.startswith(prefix), f"{name}: {url} leaves {prefix}"
+            path = target.path[len(prefix):]
+            file = built_site / (path + "index.html" if path == "" or path.endswith("/") else path)
+            assert file.is_file(), f"{name}: {url} -> {file}"
+            if target.fragment:
+                assert page(built_site, path).xpath(f'//*[@id="{target.fragment}"]'), f"{name}: {url}"
+
+
+def test_two_builds_are_byte_identical(built_site, tmp_path):
+    root = built_site.parent
+    build(root, output=tmp_path / "again")
+    first = {p.relative_to(built_site): p.read_bytes() for p in built_site.rglob("*") if p.is_file()}
+    second = {p.relative_to(tmp_path / "again"): p.read_bytes() for p in (tmp_path / "again").rglob("*") if p.is_file()}
+    assert first == second
+
+
+def test_content_errors_leave_the_previous_site_intact(project, capsys):
+    build(project)
+    before = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    article = project / "content" / "chip-export.md"
+    article.write_text(article.read_text().replace("2026-11-20", "2026-13-01").replace("language: de", "language: fr"))
+    (project / "content" / "broken.md").write_text("---\ntitle: [unclosed\n---\n")
+    assert main(["-C", str(project), "build"]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "error: content/broken.md:2: invalid YAML: expected ',' or ']', but got '<stream end>'",
+        "error: content/chip-export.md:5: language: unknown language 'fr' (site languages: de, en)",
+        "error: content/chip-export.md:4: date: invalid ISO date '2026-13-01' (expected YYYY-MM-DD)",
+    ]
+    assert {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()} == before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_a_template_error_names_template_and_line_and_keeps_the_site(project):
+    build(project)
+    before = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    tag_page = project / "templates" / "tag.html"
+    tag_page.write_text(tag_page.read_text().replace("{{ entry_list(entries) }}", "{{ entry_list(entries) }}\n{{ no_such_name.x }}"))
+    with pytest.raises(ContentError) as caught:
+        build(project)
+    (line,) = caught.value.lines()
+    assert line.startswith("templates/tag.html:10: template error while rendering de/tags/")
+    assert "no_such_name" in line
+    assert {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()} == before
+
+
+def resolve(page_url: str, href: str) -> str:
+    """A relative link from a site-relative page URL, as a site-relative URL."""
+    return urljoin("/" + page_url, href).lstrip("/")
