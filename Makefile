@@ -20,7 +20,7 @@ import: $(STAMP)  ## turn new seeds/ into content/ files (never overwrites)
 
 messages: $(STAMP)  ## extract UI strings from templates and merge them into the catalogs
 	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --no-location --omit-header --sort-output .
-	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-location --omit-header --width 100
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --ignore-pot-creation-date --ignore-obsolete
 
 screenshot: site  ## docs/article.png: an article in German and English, side by side
 	$(BIN)/python scripts/screenshot.py site docs/article.png
