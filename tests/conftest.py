@@ -3,7 +3,11 @@ templates and locales, built once per test run."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -39,3 +43,48 @@ def page(site: Path, url: str) -> html.HtmlElement:
     """The parsed HTML of a site-relative URL such as ``en/tags/``."""
     path = site / (url + "index.html" if url == "" or url.endswith("/") else url)
     return html.fromstring(path.read_bytes())
+
+
+class _SubPathHandler(SimpleHTTPRequestHandler):
+    """Serves the site only under a prefix, as GitHub Pages serves a project site."""
+
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "\0missing")  # answered with a 404
+        return super().translate_path("/" + path[len(self.prefix):])
+
+    def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path):
+    """The built fixture site served over HTTP under ``/techdigest/``."""
+    handler = type("Handler", (_SubPathHandler,), {"prefix": "/techdigest/"})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(built_site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/techdigest/"
+    server.shutdown()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; never a downloaded browser."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("/usr/bin/chromium is missing: install Debian's chromium package")
+        pytest.skip("/usr/bin/chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

@@ -236,3 +236,14 @@ def test_a_template_error_names_template_and_line_and_keeps_the_site(project):
 def resolve(page_url: str, href: str) -> str:
     """A relative link from a site-relative page URL, as a site-relative URL."""
     return urljoin("/" + page_url, href).lstrip("/")
+
+
+def test_check_lists_every_missing_translation_with_file_and_line(project, capsys):
+    assert main(["-C", str(project), "check"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "warning: content/chip-export.md:2: title: no en text yet (not yet translated)",
+        "warning: content/chip-export.md:7: summary: no en text yet (not yet translated)",
+        "warning: content/chip-export.md:9: feedback: no en text yet (not yet translated)",
+        "checked 3 articles: 3 open translations",
+    ]
