@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config, load_config
+from .config import Config, load_config, with_base_url
 from .content import load_articles
 from .library import index
 from .model import Article
@@ -28,7 +27,7 @@ def load(root: Path, base_url: str | None = None) -> tuple[Config, list[Article]
     """The config and every article; all content problems raised together."""
     config = load_config(root)
     if base_url:
-        config = dataclasses.replace(config, base_url=base_url.rstrip("/") + "/")
+        config = with_base_url(config, base_url)
     return config, load_articles(config.content_dir, "content", config.languages, config.unsafe_html)
 
 

@@ -7,6 +7,7 @@ setting that silently does not work.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ _SECTIONS: dict[str, dict[str, type]] = {
     "feedback": {"endpoint": str},
 }
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+_ABSOLUTE_URL = re.compile(r"^https?://[^/\s]+(/\S*)?$")
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ def parse_config(root: Path, raw: dict[str, Any]) -> Config:
     if isinstance(default, str) and languages and default not in languages:
         problems.append(f"'default_language' {default!r} is not one of the languages")
     base_url = raw.get("base_url")
-    if isinstance(base_url, str) and not re.match(r"^https?://[^/]+", base_url):
+    if isinstance(base_url, str) and not _ABSOLUTE_URL.match(base_url):
         problems.append("'base_url' must be an absolute http(s) URL")
     for key in ("title", "tagline"):
         value = raw.get(key)
@@ -143,6 +145,13 @@ def parse_config(root: Path, raw: dict[str, Any]) -> Config:
         unsafe_html=markdown.get("unsafe_html", False),
         feedback_endpoint=feedback.get("endpoint", ""),
     )
+
+
+def with_base_url(config: Config, base_url: str) -> Config:
+    """The config published at another address (``build --base-url``, CI deploys)."""
+    if not _ABSOLUTE_URL.match(base_url):
+        raise ContentError.single("--base-url", 0, f"{base_url!r} is not an absolute http(s) URL")
+    return dataclasses.replace(config, base_url=base_url.rstrip("/") + "/")
 
 
 def _type_name(kind: type) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ FIELDS = ("title", "date", "language", "tags", "summary", "feedback", "source")
 _REQUIRED = ("title", "date", "language")
 _PER_LANGUAGE = ("title", "summary", "feedback")
 _FENCE = "---"
+Report = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,9 @@ def parse_article(
     language = meta.get("language")
     if "language" in meta and language not in languages:
         problem("language", f"unknown language {language!r} (site languages: {', '.join(languages)})")
-    texts = {key: _per_language(meta.get(key), language, languages, lambda m, k=key: problem(k, m)) for key in _PER_LANGUAGE}
+    texts = {
+        key: _per_language(meta.get(key), language, languages, lambda m, k=key: problem(k, m)) for key in _PER_LANGUAGE
+    }
     date = _date(meta.get("date"), lambda m: problem("date", m)) if "date" in meta else None
     tags = _tags(meta.get("tags", []), lambda m: problem("tags", m))
     source = meta.get("source", "")
@@ -187,7 +191,7 @@ def _split(path: str, text: str) -> tuple[dict[str, Any], dict[str, int], str]:
     return {str(k): v for k, v in meta.items()}, key_lines, "\n".join(lines[end + 1 :])
 
 
-def _per_language(value: Any, original: Any, languages: tuple[str, ...], report) -> dict[str, str]:
+def _per_language(value: Any, original: Any, languages: tuple[str, ...], report: Report) -> dict[str, str]:
     """A text per language; a plain string is the text in the original language."""
     if value is None:
         return {}
@@ -207,7 +211,7 @@ def _per_language(value: Any, original: Any, languages: tuple[str, ...], report)
     return result
 
 
-def _date(value: Any, report) -> dt.date | None:
+def _date(value: Any, report: Report) -> dt.date | None:
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
             return dt.date.fromisoformat(str(value))
@@ -217,7 +221,7 @@ def _date(value: Any, report) -> dt.date | None:
     return None
 
 
-def _tags(value: Any, report) -> tuple[str, ...]:
+def _tags(value: Any, report: Report) -> tuple[str, ...]:
     if isinstance(value, str):
         return merge_tags(value.split(","))
     if not isinstance(value, list) or not all(isinstance(t, (str, int, float)) for t in value):

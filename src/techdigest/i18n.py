@@ -52,10 +52,3 @@ def language_name(code: str, in_lang: str | None = None) -> str:
     name = Locale.parse(code).get_display_name(in_lang or code) or code
     return name[:1].upper() + name[1:]
 
-
-def is_known_language(code: str) -> bool:
-    try:
-        Locale.parse(code)
-    except (UnknownLocaleError, ValueError):
-        return False
-    return True

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,7 +105,9 @@ def plan(site: Site, config: Config) -> list[Page]:
     return pages
 
 
-def _page(config: Config, url: str, template: str, lang: str, url_in, extra: dict[str, Any]) -> Page:
+def _page(
+    config: Config, url: str, template: str, lang: str, url_in: Callable[[str], str], extra: dict[str, Any]
+) -> Page:
     """A page with the context every template shares: navigation, switcher, alternates."""
     alternates = [
         Alternate(code, language_name(code), urls.relative(url, url_in(code)),

@@ -7,7 +7,6 @@ and every template error is reported with the template's path and line.
 
 from __future__ import annotations
 
-import sys
 import traceback
 from pathlib import Path
 
@@ -63,7 +62,7 @@ def _environment(templates_dir: Path, locales_dir: Path, lang: str) -> jinja2.En
 def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[str, int]:
     """The innermost traceback frame that is a template line, as Jinja rewrote it."""
     templates = tuple(str(Path(p).resolve()) for p in env.loader.searchpath)  # type: ignore[union-attr]
-    for frame in reversed(traceback.extract_tb(exc.__traceback__ or sys.exc_info()[2])):
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.startswith(templates):
             return frame.filename, frame.lineno or 0
     return "templates", 0

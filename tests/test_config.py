@@ -1,0 +1,56 @@
+from pathlib import Path
+
+import pytest
+
+from techdigest.cli import main
+from techdigest.config import load_config, parse_config, with_base_url
+from techdigest.model import ContentError
+
+VALID = {
+    "base_url": "https://example.org/digest",
+    "languages": ["de", "en"],
+    "default_language": "de",
+    "title": {"de": "Digest", "en": "Digest"},
+}
+
+
+def test_a_valid_config_is_read_with_defaults():
+    config = parse_config(Path("."), VALID)
+    assert config.base_url == "https://example.org/digest/"
+    assert config.languages == ("de", "en")
+    assert config.unsafe_html is False and config.feedback_endpoint == ""
+
+
+def test_every_problem_is_collected_in_one_error():
+    raw = {**VALID, "titel": {}, "languages": ["de", "EN"], "default_language": "fr", "base_url": "example.org",
+           "markdown": {"unsafe": True}}
+    with pytest.raises(ContentError) as caught:
+        parse_config(Path("."), raw)
+    assert caught.value.lines() == [
+        "techdigest.toml: unknown key 'titel'",
+        "techdigest.toml: unknown key 'markdown.unsafe'",
+        "techdigest.toml: 'languages' has invalid codes: EN",
+        "techdigest.toml: 'default_language' 'fr' is not one of the languages",
+        "techdigest.toml: 'base_url' must be an absolute http(s) URL",
+        "techdigest.toml: 'title' needs a text for: EN",
+        "techdigest.toml: 'title' has unknown languages: en",
+    ]
+
+
+def test_invalid_toml_names_the_line(tmp_path, capsys):
+    (tmp_path / "techdigest.toml").write_text('base_url = "x"\nlanguages = = ["de"]\n', encoding="utf-8")
+    assert main(["-C", str(tmp_path), "build"]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("error: techdigest.toml:2: invalid TOML:")
+
+
+def test_a_missing_config_is_one_clear_line(tmp_path, capsys):
+    assert main(["-C", str(tmp_path), "build"]) == 1
+    assert capsys.readouterr().err == "error: techdigest.toml: not found; run techdigest in the project folder\n"
+
+
+def test_base_url_override_is_validated(project):
+    config = load_config(project)
+    assert with_base_url(config, "https://owner.github.io/repo").base_url == "https://owner.github.io/repo/"
+    with pytest.raises(ContentError):
+        with_base_url(config, "/repo/")
