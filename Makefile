@@ -9,7 +9,8 @@ STAMP  := $(VENV)/.installed-stamp
 site: $(STAMP)  ## build site/ from the committed content
 	$(BIN)/techdigest build
 
-test: $(STAMP)  ## run every test
+test: $(STAMP)  ## lint, then run every test
+	$(BIN)/ruff check src tests scripts
 	$(BIN)/pytest
 
 check: $(STAMP)  ## validate content and list open translations

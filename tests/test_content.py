@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html
 
-from techdigest.content import FrontMatter, dump_article, literal_markdown, make_markdown, parse_article
-from techdigest.model import ContentError
+from techdigest.content import dump_article, literal_markdown, make_markdown, parse_article
+from techdigest.model import ContentError, FrontMatter
 
 LANGS = ("de", "en")
 
@@ -80,7 +80,10 @@ def test_missing_front_matter_and_required_keys():
         "content/x.md:1: missing front matter: the file must start with a '---' line"
     ]
     assert errors("---\ntitle: x\n") == ["content/x.md:1: front matter is not closed by a '---' line"]
-    assert errors("---\ntitle: {de: T}\n---\nText\n") == ["content/x.md:1: date: missing", "content/x.md:1: language: missing"]
+    assert errors("---\ntitle: {de: T}\n---\nText\n") == [
+        "content/x.md:1: date: missing",
+        "content/x.md:1: language: missing",
+    ]
 
 
 def test_raw_html_is_off_unless_the_config_turns_it_on():

@@ -7,14 +7,15 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-
 from conftest import page
+
 from techdigest.build import build
 from techdigest.cli import main
 from techdigest.model import ContentError
 
 BASE = "https://example.org/digest/"
 ARTICLES = {"compilers-in-rust": 2026, "openai-cerebras": 2026, "chip-export": 2026}
+NAVIGATIONAL = ("canonical", "alternate")
 TAGS = ["amd", "c", "c-plus-plus", "c-sharp", "export", "nvidia", "openai", "rust"]
 
 
@@ -146,7 +147,8 @@ def test_missing_translations_are_shown_as_explicit_fallback_in_german(built_sit
 def test_german_page_of_an_english_article_marks_the_original_as_english(built_site):
     doc = page(built_site, "de/2026/compilers-in-rust/")
     assert doc.xpath('//div[@class="original-text"]/@lang') == ["en"]
-    assert doc.xpath('string(//section[@class="original"]/p[@class="note"])') == "Der Artikel ist auf Englisch erschienen."
+    note = doc.xpath('string(//section[@class="original"]/p[@class="note"])')
+    assert note == "Der Artikel ist auf Englisch erschienen."
     assert [b.get("lang") for b in doc.xpath('//div[@class="summary"]')] == ["de", "en"]
 
 
@@ -169,7 +171,8 @@ def test_no_request_leaves_the_site(built_site):
         for el in doc.xpath("//*[@src or @href or @action]"):
             url = el.get("src") or el.get("href") or el.get("action")
             external = urlsplit(url).scheme or url.startswith("//")
-            if el.tag in ("script", "img", "iframe") or (el.tag == "link" and el.get("rel") not in ("canonical", "alternate")):
+            loads = el.tag in ("script", "img", "iframe") or (el.tag == "link" and el.get("rel") not in NAVIGATIONAL)
+            if loads:
                 assert not external, f"{name}: {url}"
             elif external:
                 assert url.startswith(BASE), f"{name}: {url}"
@@ -224,7 +227,9 @@ def test_a_template_error_names_template_and_line_and_keeps_the_site(project):
     build(project)
     before = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
     tag_page = project / "templates" / "tag.html"
-    tag_page.write_text(tag_page.read_text().replace("{{ entry_list(entries) }}", "{{ entry_list(entries) }}\n{{ no_such_name.x }}"))
+    listing = "{{ entry_list(entries) }}"
+    broken = tag_page.read_text().replace(listing, listing + "\n{{ no_such_name.x }}")
+    tag_page.write_text(broken)
     with pytest.raises(ContentError) as caught:
         build(project)
     (line,) = caught.value.lines()

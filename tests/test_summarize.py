@@ -12,7 +12,10 @@ def seed_paragraphs() -> list[str]:
 
 def test_sentences_respect_german_abbreviations_and_ordinals():
     text = "Das geschah z. B. am 10. November 2026 in Berlin. Danach kam bzw. folgte mehr."
-    assert sentences(text, "de") == ["Das geschah z. B. am 10. November 2026 in Berlin.", "Danach kam bzw. folgte mehr."]
+    assert sentences(text, "de") == [
+        "Das geschah z. B. am 10. November 2026 in Berlin.",
+        "Danach kam bzw. folgte mehr.",
+    ]
 
 
 def test_summary_of_the_seed_is_two_or_three_whole_sentences_in_text_order():

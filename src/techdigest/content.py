@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import markdown
 import yaml
 
-from .model import Article, ContentError, Problem
+from .model import Article, ContentError, FrontMatter, Problem
 from .seeds import merge_tags
 
 FIELDS = ("title", "date", "language", "tags", "summary", "feedback", "source")
@@ -25,19 +24,6 @@ _REQUIRED = ("title", "date", "language")
 _PER_LANGUAGE = ("title", "summary", "feedback")
 _FENCE = "---"
 Report = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class FrontMatter:
-    """What the importer writes; ``dump_article`` turns it into a content file."""
-
-    title: dict[str, str]
-    date: dt.date
-    language: str
-    tags: tuple[str, ...]
-    summary: dict[str, str]
-    feedback: dict[str, str]
-    source: str
 
 
 class _Loader(yaml.SafeLoader):

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
-from .content import FrontMatter, dump_article
-from .model import ContentError, Problem
+from .content import dump_article
+from .model import ContentError, FrontMatter, Problem
 from .seeds import FEEDBACK_PROMPTS, SeedArticle, decode_seed, parse_seed
 from .slugs import slugify, unique
 from .summarize import draft_summary, draft_title

@@ -54,11 +54,9 @@ class Tag:
 
 
 @dataclass(frozen=True)
-class Article:
-    """One article as read from ``content/``; texts per language are dicts keyed by code."""
+class FrontMatter:
+    """What an editor writes above the body; texts per language are dicts keyed by code."""
 
-    slug: str
-    path: str
     title: dict[str, str]
     date: dt.date
     language: str
@@ -66,6 +64,14 @@ class Article:
     summary: dict[str, str]
     feedback: dict[str, str]
     source: str
+
+
+@dataclass(frozen=True)
+class Article(FrontMatter):
+    """One article as read from ``content/``: its front matter and what the build derives."""
+
+    slug: str
+    path: str
     body_html: str
     word_count: int
     lines: dict[str, int] = field(default_factory=dict, compare=False)

@@ -32,7 +32,8 @@ def render_page(env: jinja2.Environment, page: Page, root: Path) -> bytes:
     try:
         html = env.get_template(page.template).render(page.context)
     except jinja2.TemplateSyntaxError as exc:
-        raise ContentError.single(_shown(exc.filename, root), exc.lineno or 0, f"template error: {exc.message}") from None
+        shown = _shown(exc.filename, root)
+        raise ContentError.single(shown, exc.lineno or 0, f"template error: {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
         raise ContentError.single(f"templates/{exc.name}", 0, "template not found") from None
     except Exception as exc:  # noqa: BLE001 - any error inside a template is the template's
