@@ -14,6 +14,7 @@ import pytest
 from lxml import html
 
 from techdigest.build import build
+from techdigest.config import load_config
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -35,7 +36,7 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = make_project(tmp_path_factory.mktemp("e2e") / "project")
-    build(root)
+    build(load_config(root))
     return root / "site"
 
 

@@ -34,7 +34,7 @@ def test_import_writes_a_content_file_that_builds(fresh, capsys):
     (created,) = (fresh / "content").glob("*.md")
     assert created.name == "openai-setzt-fuer-seine-fortschrittlichen-ki-modelle-wie.md"
     config = load_config(fresh)
-    (article,) = load_articles(config.content_dir, "content", config.languages, False)
+    (article,), _ = load_articles(config.content_dir, "content", config.languages, False, {})
     assert article.title["de"].startswith("OpenAI setzt für seine fortschrittlichen KI-Modelle")
     assert len(article.title["de"]) <= 80
     assert "en" not in article.title and "en" not in article.summary

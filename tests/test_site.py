@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 from conftest import page
 
 from techdigest.build import build
 from techdigest.cli import main
+from techdigest.config import load_config, with_base_url
 from techdigest.model import ContentError
 
 BASE = "https://example.org/digest/"
@@ -24,21 +26,23 @@ def html_files(site: Path) -> list[str]:
 
 
 def test_the_site_has_exactly_the_expected_pages(built_site):
-    expected = {"index.html"}
+    expected = {"index.html", "404.html"}
     for lang in ("de", "en"):
-        expected |= {f"{lang}/index.html", f"{lang}/tags/index.html"}
+        expected |= {f"{lang}/index.html", f"{lang}/tags/index.html", f"{lang}/feedback/thanks/index.html"}
         expected |= {f"{lang}/{year}/{slug}/index.html" for slug, year in ARTICLES.items()}
         expected |= {f"{lang}/tags/{slug}/index.html" for slug in TAGS}
     assert set(html_files(built_site)) == expected
     assert (built_site / "static" / "style.css").is_file()
     assert (built_site / "static" / "favicon.svg").is_file()
+    assert (built_site / ".nojekyll").read_bytes() == b""
+    assert not (built_site / "CNAME").exists()
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_every_page_has_lang_alternates_switcher_and_favicon(built_site, lang):
     other = {"de": "en", "en": "de"}[lang]
     for name in html_files(built_site):
-        if not name.startswith(f"{lang}/"):
+        if not name.startswith(f"{lang}/") or "/feedback/thanks/" in name:
             continue
         doc = page(built_site, name)
         url = name.removesuffix("index.html")
@@ -111,22 +115,47 @@ def test_english_article_page_shows_bilingual_summary_original_and_feedback_form
     assert not doc.xpath("//*[@class='untranslated-note' or @class='untranslated']")
 
 
-def test_feedback_form_is_accessible_and_does_not_pretend_to_send(built_site):
-    for lang, prompt in [("de", "Wie bewerten Sie den Schreibstil des Artikels?"),
-                         ("en", "How would you rate the writing style of this article?")]:
-        doc = page(built_site, f"{lang}/2026/openai-cerebras/")
-        (form,) = doc.xpath("//form")
-        assert form.xpath("string(fieldset/legend)") == prompt
-        radios = form.xpath('fieldset//input[@type="radio"][@name="rating"]')
-        assert [r.get("value") for r in radios] == ["1", "2", "3", "4", "5"]
-        assert all(r.getparent().tag == "label" for r in radios)
-        (comment,) = form.xpath("//textarea")
-        assert form.xpath(f'//label[@for="{comment.get("id")}"]') and comment.get("required") is None
-        (button,) = form.xpath('.//button[@type="submit"]')
-        assert button.get("disabled") is not None, "no endpoint configured: the button must not pretend"
-        note = doc.get_element_by_id(button.get("aria-describedby"))
-        assert note.text_content().strip()
-        assert form.get("action") is None
+PROMPTS = [("de", "Wie bewerten Sie den Schreibstil des Artikels?"),
+           ("en", "How would you rate the writing style of this article?")]
+
+
+@pytest.mark.parametrize(("lang", "prompt"), PROMPTS)
+def test_without_endpoint_each_rating_opens_a_prefilled_github_issue(built_site, lang, prompt):
+    doc = page(built_site, f"{lang}/2026/openai-cerebras/")
+    assert not doc.xpath("//form") and not doc.xpath("//button")
+    (group,) = doc.xpath('//*[@role="group"][@aria-labelledby="feedback-prompt"]')
+    assert doc.get_element_by_id("feedback-prompt").text_content() == prompt
+    links = group.xpath(".//a")
+    assert [a.text_content() for a in links] == ["1", "2", "3", "4", "5"]
+    issue = urlsplit(links[3].get("href"))
+    assert (issue.scheme, issue.netloc, issue.path) == ("https", "github.com", "/example/digest/issues/new")
+    query = parse_qs(issue.query)
+    assert query["title"] == [f"Feedback: 4/5 for openai-cerebras ({lang})"]
+    assert f"Article: {BASE}{lang}/2026/openai-cerebras/" in query["body"][0]
+
+
+@pytest.mark.parametrize(("lang", "prompt"), PROMPTS)
+def test_with_an_endpoint_the_form_posts_there(project, lang, prompt):
+    config = dataclasses.replace(load_config(project), feedback_endpoint="https://forms.example.org/f/1")
+    build(config)
+    doc = page(project / "site", f"{lang}/2026/openai-cerebras/")
+    (form,) = doc.xpath("//form")
+    assert (form.get("method"), form.get("action")) == ("post", "https://forms.example.org/f/1")
+    assert form.xpath("string(fieldset/legend)") == prompt
+    radios = form.xpath('fieldset//input[@type="radio"][@name="rating"]')
+    assert [r.get("value") for r in radios] == ["1", "2", "3", "4", "5"]
+    assert all(r.getparent().tag == "label" and r.get("required") is not None for r in radios)
+    (comment,) = form.xpath(".//textarea")
+    assert form.xpath(f'.//label[@for="{comment.get("id")}"]') and comment.get("required") is None
+    assert form.xpath('.//button[@type="submit"]') and not form.xpath(".//button[@disabled]")
+    hidden = {i.get("name"): i.get("value") for i in form.xpath('.//input[@type="hidden"]')}
+    assert hidden == {"article": "openai-cerebras", "lang": lang}
+
+
+def test_with_neither_endpoint_nor_repository_no_form_pretends(project):
+    build(dataclasses.replace(load_config(project), feedback_github_repo=""))
+    doc = page(project / "site", "en/2026/openai-cerebras/")
+    assert not doc.xpath('//*[@id="feedback"]') and not doc.xpath("//form")
 
 
 def test_missing_translations_are_shown_as_explicit_fallback_in_german(built_site):
@@ -137,7 +166,7 @@ def test_missing_translations_are_shown_as_explicit_fallback_in_german(built_sit
     assert len(notes) == 2 and all("Not yet translated" in n.text_content() for n in notes)
     blocks = doc.xpath('//div[@class="summary"]')
     assert [b.get("lang") for b in blocks] == ["de"]
-    assert doc.xpath("//legend/@lang") == ["de"]
+    assert doc.xpath('//p[@id="feedback-prompt"]/@lang') == ["de"]
     home = page(built_site, "en/")
     (fallback,) = home.xpath('//h2/a[@lang="de"]')
     assert fallback.text_content() == "Neue Regeln für den Export von KI-Chips"
@@ -175,13 +204,15 @@ def test_no_request_leaves_the_site(built_site):
             if loads:
                 assert not external, f"{name}: {url}"
             elif external:
-                assert url.startswith(BASE), f"{name}: {url}"
+                assert url.startswith((BASE, "https://github.com/example/digest/issues/new?")), f"{name}: {url}"
     css = (built_site / "static" / "style.css").read_text()
     assert "@import" not in css and "url(" not in css
 
 
 @pytest.mark.parametrize("prefix", ["/", "/techdigest/"])
-def test_every_internal_link_resolves_at_root_and_under_a_sub_path(built_site, prefix):
+def test_every_internal_link_resolves_at_root_and_under_a_sub_path(project, prefix):
+    """Built for the address it is served at, as the Pages workflow does with --base-url."""
+    built_site = build(with_base_url(load_config(project), "https://example.org" + prefix)).output
     for name in html_files(built_site):
         page_url = prefix + name.removesuffix("index.html")
         doc = page(built_site, name)
@@ -200,14 +231,14 @@ def test_every_internal_link_resolves_at_root_and_under_a_sub_path(built_site, p
 
 def test_two_builds_are_byte_identical(built_site, tmp_path):
     root = built_site.parent
-    build(root, output=tmp_path / "again")
+    build(load_config(root), output=tmp_path / "again")
     first = {p.relative_to(built_site): p.read_bytes() for p in built_site.rglob("*") if p.is_file()}
     second = {p.relative_to(tmp_path / "again"): p.read_bytes() for p in (tmp_path / "again").rglob("*") if p.is_file()}
     assert first == second
 
 
 def test_content_errors_leave_the_previous_site_intact(project, capsys):
-    build(project)
+    build(load_config(project))
     before = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
     article = project / "content" / "chip-export.md"
     article.write_text(article.read_text().replace("2026-11-20", "2026-13-01").replace("language: de", "language: fr"))
@@ -224,14 +255,14 @@ def test_content_errors_leave_the_previous_site_intact(project, capsys):
 
 
 def test_a_template_error_names_template_and_line_and_keeps_the_site(project):
-    build(project)
+    build(load_config(project))
     before = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
     tag_page = project / "templates" / "tag.html"
     listing = "{{ entry_list(entries) }}"
     broken = tag_page.read_text().replace(listing, listing + "\n{{ no_such_name.x }}")
     tag_page.write_text(broken)
     with pytest.raises(ContentError) as caught:
-        build(project)
+        build(load_config(project))
     (line,) = caught.value.lines()
     assert line.startswith("templates/tag.html:10: template error while rendering de/tags/")
     assert "no_such_name" in line
@@ -252,3 +283,42 @@ def test_check_lists_every_missing_translation_with_file_and_line(project, capsy
         "warning: content/chip-export.md:9: feedback: no en text yet (not yet translated)",
         "checked 3 articles: 3 open translations",
     ]
+
+
+def test_404_page_is_bilingual_with_links_that_work_at_any_depth(built_site):
+    doc = page(built_site, "404.html")
+    blocks = doc.xpath('//section[@class="not-found"]')
+    assert [(b.get("lang"), b.xpath("string(h2)")) for b in blocks] == [
+        ("de", "Seite nicht gefunden"), ("en", "Page not found")]
+    assert [b.xpath("string(.//a/@href)") for b in blocks] == ["/digest/de/", "/digest/en/"]
+    assert doc.xpath('//link[@rel="stylesheet"]/@href') == ["/digest/static/style.css"]
+    assert doc.xpath('//meta[@name="robots"]/@content') == ["noindex"]
+    assert not doc.xpath('//link[@rel="canonical"]')
+
+
+def test_a_custom_domain_gets_a_cname_file(project):
+    site = build(dataclasses.replace(load_config(project), cname="news.example.org")).output
+    assert (site / "CNAME").read_text() == "news.example.org\n"
+
+
+def test_an_incremental_build_renders_only_what_changed_and_equals_a_cold_build(project, tmp_path):
+    config = load_config(project)
+    first = build(config)
+    stamps = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in first.output.rglob("*") if p.is_file()}
+    unchanged = build(config, previous=first.state)
+    assert (unchanged.rendered, unchanged.written) == (0, 0)
+
+    article = project / "content" / "compilers-in-rust.md"
+    article.write_text(article.read_text().replace("Teams that maintain", "Teams who maintain"))
+    edited = build(config, previous=unchanged.state)
+    # the article in both languages; listings show summaries, not the body, so they stay
+    assert edited.rendered == 2 and edited.written == 2
+    changed = {p for p in edited.output.rglob("*") if p.is_file()
+               and (p.stat().st_ino, p.stat().st_mtime_ns) != stamps[p]}
+    assert {p.relative_to(edited.output).as_posix() for p in changed} == {
+        "de/2026/compilers-in-rust/index.html", "en/2026/compilers-in-rust/index.html"}
+
+    cold = build(config, output=tmp_path / "cold")
+    files = sorted(p.relative_to(cold.output) for p in cold.output.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(edited.output) for p in edited.output.rglob("*") if p.is_file())
+    assert all((cold.output / f).read_bytes() == (edited.output / f).read_bytes() for f in files)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .build import build, load
 from .check import missing_translations
-from .config import load_config
+from .config import load_config, with_base_url
 from .importer import import_seeds
 from .model import TechdigestError
 
@@ -51,14 +51,16 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    report = build(args.root, output=args.output, base_url=args.base_url)
-    print(f"built {report.pages} pages from {report.articles} articles into {report.output} "
-          f"in {report.seconds:.2f} s")
+    config = load_config(args.root)
+    if args.base_url:
+        config = with_base_url(config, args.base_url)
+    print(build(config, output=args.output).summary())
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
-    config, articles = load(args.root)
+    config = load_config(args.root)
+    articles, _ = load(config)
     problems = missing_translations(articles, config)
     for problem in problems:
         print(f"warning: {problem}")

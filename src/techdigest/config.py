@@ -27,10 +27,11 @@ _TOP_LEVEL: dict[str, tuple[type, bool]] = {
     "tagline": (dict, False),
     "markdown": (dict, False),
     "feedback": (dict, False),
+    "cname": (str, False),
 }
 _SECTIONS: dict[str, dict[str, type]] = {
     "markdown": {"unsafe_html": bool},
-    "feedback": {"endpoint": str},
+    "feedback": {"endpoint": str, "github_repo": str},
 }
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 _ABSOLUTE_URL = re.compile(r"^https?://[^/\s]+(/\S*)?$")
@@ -46,6 +47,8 @@ class Config:
     tagline: dict[str, str]
     unsafe_html: bool = False
     feedback_endpoint: str = ""
+    feedback_github_repo: str = ""
+    cname: str = ""
 
     @property
     def content_dir(self) -> Path:
@@ -131,6 +134,9 @@ def parse_config(root: Path, raw: dict[str, Any]) -> Config:
             if extra:
                 problems.append(f"'{key}' has unknown languages: {', '.join(extra)}")
 
+    repo = raw.get("feedback", {}).get("github_repo", "") if isinstance(raw.get("feedback"), dict) else ""
+    if isinstance(repo, str) and repo and not re.fullmatch(r"[\w.-]+/[\w.-]+", repo):
+        problems.append("'feedback.github_repo' must look like OWNER/REPO")
     if problems:
         raise ContentError([Problem(CONFIG_NAME, 0, p) for p in problems])
     markdown = raw.get("markdown", {})
@@ -144,6 +150,8 @@ def parse_config(root: Path, raw: dict[str, Any]) -> Config:
         tagline=dict(raw.get("tagline", {})),
         unsafe_html=markdown.get("unsafe_html", False),
         feedback_endpoint=feedback.get("endpoint", ""),
+        feedback_github_repo=feedback.get("github_repo", ""),
+        cname=raw.get("cname", ""),
     )
 
 

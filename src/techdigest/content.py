@@ -8,6 +8,7 @@ what the importer writes always reads back unchanged.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,8 @@ _REQUIRED = ("title", "date", "language")
 _PER_LANGUAGE = ("title", "summary", "feedback")
 _FENCE = "---"
 Report = Callable[[str], None]
+# content file as shown to editors -> (digest of its bytes and settings, the article read from it)
+ParsedFiles = dict[str, tuple[str, Article]]
 
 
 class _Loader(yaml.SafeLoader):
@@ -99,23 +102,34 @@ def parse_article(
     )
 
 
-def load_articles(content_dir: Path, shown_as: str, languages: tuple[str, ...], unsafe_html: bool) -> list[Article]:
-    """Every ``*.md`` in ``content_dir``; all problems of all files in one error."""
+def load_articles(
+    content_dir: Path, shown_as: str, languages: tuple[str, ...], unsafe_html: bool, previous: ParsedFiles
+) -> tuple[list[Article], ParsedFiles]:
+    """Every ``*.md`` in ``content_dir``; all problems of all files in one error.
+
+    A file whose bytes (and the settings that shape its HTML) are unchanged
+    since ``previous`` is not parsed again: Markdown is the costly part.
+    """
     converter = make_markdown(unsafe_html)
-    articles: list[Article] = []
+    settings = f"{languages}|{unsafe_html}|{markdown.__version__}".encode()
+    parsed: ParsedFiles = {}
     problems: list[Problem] = []
     for file in sorted(content_dir.glob("*.md")):
         shown = f"{shown_as}/{file.name}"
+        data = file.read_bytes()
+        digest = hashlib.sha256(settings + data).hexdigest()
+        if shown in previous and previous[shown][0] == digest:
+            parsed[shown] = previous[shown]
+            continue
         try:
-            text = file.read_bytes().decode("utf-8")
-            articles.append(parse_article(shown, text, languages, converter))
+            parsed[shown] = (digest, parse_article(shown, data.decode("utf-8"), languages, converter))
         except UnicodeDecodeError:
             problems.append(Problem(shown, 0, "not UTF-8 text"))
         except ContentError as exc:
             problems.extend(exc.problems)
     if problems:
         raise ContentError(problems)
-    return articles
+    return [article for _, article in parsed.values()], parsed
 
 
 def dump_article(front: FrontMatter, paragraphs: tuple[str, ...]) -> str:

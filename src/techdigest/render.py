@@ -7,6 +7,7 @@ and every template error is reported with the template's path and line.
 
 from __future__ import annotations
 
+import hashlib
 import traceback
 from pathlib import Path
 
@@ -18,14 +19,37 @@ from .i18n import format_date, language_name, load_translations
 from .model import ContentError
 from .pages import Page
 
+# output file -> (fingerprint of everything the page was rendered from, its HTML)
+RenderedPages = dict[str, tuple[str, bytes]]
+
 
 def environments(config: Config) -> dict[str, jinja2.Environment]:
     return {lang: _environment(config.templates_dir, config.locales_dir, lang) for lang in config.languages}
 
 
-def render_pages(pages: list[Page], config: Config) -> dict[str, bytes]:
-    envs = environments(config)
-    return {page.output: render_page(envs[page.lang], page, config.root) for page in pages}
+def render_pages(pages: list[Page], config: Config, previous: RenderedPages) -> tuple[RenderedPages, int]:
+    """Every page's HTML, and how many had to be rendered.
+
+    A page is rendered again only when its fingerprint changed: its template
+    name and context, and the contents of every template and catalog (any
+    template may be included or extended by any other).
+    """
+    base = hashlib.sha256(_inputs_digest(config).encode())
+    envs: dict[str, jinja2.Environment] = {}
+    rendered: RenderedPages = {}
+    fresh = 0
+    for page in pages:
+        digest = base.copy()
+        digest.update(f"{page.template}|{page.lang}|{page.context!r}".encode())
+        fingerprint = digest.hexdigest()
+        if page.output in previous and previous[page.output][0] == fingerprint:
+            rendered[page.output] = previous[page.output]
+            continue
+        if not envs:
+            envs = environments(config)
+        rendered[page.output] = (fingerprint, render_page(envs[page.lang], page, config.root))
+        fresh += 1
+    return rendered, fresh
 
 
 def render_page(env: jinja2.Environment, page: Page, root: Path) -> bytes:
@@ -58,6 +82,14 @@ def _environment(templates_dir: Path, locales_dir: Path, lang: str) -> jinja2.En
     env.filters["language_name"] = lambda code: language_name(code, lang)
     env.filters["markup"] = Markup
     return env
+
+
+def _inputs_digest(config: Config) -> str:
+    digest = hashlib.sha256(repr(config).encode())
+    for folder in (config.templates_dir, config.locales_dir):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "static" not in p.parts):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[str, int]:

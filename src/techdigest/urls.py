@@ -9,8 +9,11 @@ only canonical and hreflang links, which must be absolute, use the base URL.
 from __future__ import annotations
 
 import posixpath
+from urllib.parse import urlencode, urlsplit
 
 from .model import Article
+
+NOT_FOUND = "404.html"
 
 
 def home(lang: str) -> str:
@@ -27,6 +30,10 @@ def tags(lang: str) -> str:
 
 def tag(lang: str, slug: str) -> str:
     return f"{lang}/tags/{slug}/"
+
+
+def feedback_thanks(lang: str) -> str:
+    return f"{lang}/feedback/thanks/"
 
 
 def static(name: str) -> str:
@@ -50,3 +57,13 @@ def relative(from_url: str, to_url: str) -> str:
 
 def absolute(base_url: str, url: str) -> str:
     return base_url + url
+
+
+def site_path(base_url: str, url: str) -> str:
+    """An absolute path (``/REPO/de/``) for pages served at unknown depth, like 404.html."""
+    return urlsplit(base_url).path + url
+
+
+def feedback_issue(repo: str, title: str, body: str) -> str:
+    """A new-issue link with title and body filled in, for sites without a form backend."""
+    return f"https://github.com/{repo}/issues/new?" + urlencode({"title": title, "body": body, "labels": "feedback"})
