@@ -16,8 +16,12 @@ from pathlib import Path
 from .build import build, load
 from .check import missing_translations
 from .config import load_config, with_base_url
-from .importer import import_seeds
+from .deploy import publish
+from .feedback import tally
+from .importer import import_seeds, seed_files
 from .model import TechdigestError
+
+FEEDBACK_FILE = Path("feedback.jsonl")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     config = load_config(args.root)
-    seeds = [Path(s) for s in args.seeds] or sorted(p for p in config.seeds_dir.glob("*") if p.is_file())
+    seeds = [Path(s) for s in args.seeds] or seed_files(config)
     if not seeds:
         print(f"no seeds found in {config.relative(config.seeds_dir)}/", file=sys.stderr)
         return 1
@@ -68,6 +72,41 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve  # the web server is only loaded when serving
+
+    load_config(args.root)  # a broken config is an error before anything listens
+    serve(args.root, args.host, args.port, args.base_path, args.feedback_file or args.root / FEEDBACK_FILE)
+    return 0
+
+
+def _feedback(args: argparse.Namespace) -> int:
+    path = args.file or args.root / FEEDBACK_FILE
+    if not path.is_file():
+        print(f"no feedback yet ({path} does not exist)")
+        return 0
+    tallies, unreadable = tally(path)
+    for number in unreadable:
+        print(f"warning: {path}:{number}: not a readable feedback entry, skipped", file=sys.stderr)
+    width = max([len("article"), *(len(t.article) for t in tallies)])
+    print(f"{'article':<{width}}  ratings   mean  languages")
+    for t in tallies:
+        languages = ", ".join(f"{lang} {n}" for lang, n in sorted(t.by_language.items()))
+        print(f"{t.article:<{width}}  {t.count:>7}  {t.mean:>5.2f}  {languages}")
+    return 0
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    config = load_config(args.root)
+    report = build(config)
+    print(report.summary())
+    publish(report.output, args.root, remote=args.remote, branch=args.branch, push=not args.no_push,
+            cname=config.cname)
+    where = f"{args.remote}/{args.branch}" if not args.no_push else f"local branch {args.branch}"
+    print(f"published {report.output} to {where}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="techdigest", description="Bilingual tech-news digests as a static site.")
     parser.add_argument("-C", "--root", type=Path, default=Path("."), help="project folder (default: here)")
@@ -86,6 +125,23 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = commands.add_parser("check", help="validate content and list missing translations")
     sub.set_defaults(run=_check)
+
+    sub = commands.add_parser("serve", help="preview with live reload; stores feedback form ratings")
+    sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    sub.add_argument("-p", "--port", type=int, default=8000, help="port (default: 8000)")
+    sub.add_argument("--base-path", default="/", help="serve under a sub-path as GitHub Pages does, e.g. /REPO/")
+    sub.add_argument("--feedback-file", type=Path, help=f"where ratings are appended (default: {FEEDBACK_FILE})")
+    sub.set_defaults(run=_serve)
+
+    sub = commands.add_parser("feedback", help="ratings per article from the feedback file")
+    sub.add_argument("--file", type=Path, help=f"feedback file (default: {FEEDBACK_FILE})")
+    sub.set_defaults(run=_feedback)
+
+    sub = commands.add_parser("deploy", help="build and publish site/ to the gh-pages branch")
+    sub.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
+    sub.add_argument("--branch", default="gh-pages", help="branch to publish to (default: gh-pages)")
+    sub.add_argument("--no-push", action="store_true", help="only commit to the local branch")
+    sub.set_defaults(run=_deploy)
     return parser
 
 

@@ -57,6 +57,13 @@ def import_seeds(config: Config, seeds: list[Path], today: dt.date) -> ImportRep
     return report
 
 
+def seed_files(config: Config) -> list[Path]:
+    """Every file in ``seeds/`` (hidden ones aside), in a stable order."""
+    if not config.seeds_dir.is_dir():
+        return []
+    return sorted(p for p in config.seeds_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
 def draft_front_matter(seed: SeedArticle, source: str, today: dt.date, languages: tuple[str, ...]) -> FrontMatter:
     """Drafts in the original language, empty slots for the translations an editor adds."""
     lang = seed.language
