@@ -4,14 +4,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: site test check import messages screenshot clean
+.PHONY: site test serve check import messages screenshot clean
 
-site: $(STAMP)  ## build site/ from the committed content
-	$(BIN)/techdigest build
+site: $(STAMP)  ## build site/ from the committed content (BASE_URL=... to publish elsewhere)
+	$(BIN)/techdigest build $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
 test: $(STAMP)  ## lint, then run every test
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/pytest
+
+serve: $(STAMP)  ## preview on http://127.0.0.1:8000/ with live reload
+	$(BIN)/techdigest serve
 
 check: $(STAMP)  ## validate content and list open translations
 	$(BIN)/techdigest check

@@ -71,7 +71,7 @@ def site_url(built_site: Path):
     server.shutdown()
 
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -81,8 +81,8 @@ def browser():
     """Debian's Chromium driven by Playwright; never a downloaded browser."""
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
-            pytest.fail("/usr/bin/chromium is missing: install Debian's chromium package")
-        pytest.skip("/usr/bin/chromium is not installed (apt-get install chromium)")
+            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

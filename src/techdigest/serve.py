@@ -151,6 +151,9 @@ class _SiteHandler(web.StaticFileHandler):
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "no-store")
 
+    def compute_etag(self) -> None:  # a preview is never cached, and pages with errors have no file to hash
+        return None
+
     def write_error(self, status_code: int, **kwargs: object) -> None:
         not_found = Path(self.root) / urls.NOT_FOUND
         if status_code == 404 and not_found.is_file():

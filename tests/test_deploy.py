@@ -1,0 +1,41 @@
+"""``techdigest deploy`` against a local bare repository standing in for GitHub."""
+
+import subprocess
+from pathlib import Path
+
+from techdigest.cli import main
+
+
+def git(*args: str, cwd: Path) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def test_deploy_publishes_the_site_to_gh_pages_and_keeps_history(project, tmp_path, capsys):
+    remote = tmp_path / "remote.git"
+    git("init", "--bare", "-q", str(remote), cwd=tmp_path)
+    git("init", "-q", "-b", "main", cwd=project)
+    git("config", "user.name", "T", cwd=project)
+    git("config", "user.email", "t@example.org", cwd=project)
+    git("commit", "-q", "--allow-empty", "-m", "x", cwd=project)
+    git("remote", "add", "origin", str(remote), cwd=project)
+
+    assert main(["-C", str(project), "deploy"]) == 0
+    files = set(git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).split())
+    assert {"index.html", ".nojekyll", "404.html", "de/index.html", "en/2026/openai-cerebras/index.html",
+            "static/style.css"} <= files
+    assert git("show", "gh-pages:de/index.html", cwd=remote) == (project / "site" / "de" / "index.html").read_text()
+
+    article = project / "content" / "openai-cerebras.md"
+    article.write_text(article.read_text().replace("OpenAI signs up Cerebras", "OpenAI adds Cerebras"))
+    assert main(["-C", str(project), "deploy"]) == 0
+    assert len(git("log", "--format=%H", "gh-pages", cwd=remote).split()) == 2
+    assert "OpenAI adds Cerebras" in git("show", "gh-pages:en/2026/openai-cerebras/index.html", cwd=remote)
+    assert git("status", "--porcelain", "--untracked-files=no", cwd=project) == ""
+    assert "published" in capsys.readouterr().out
+
+
+def test_deploy_without_a_remote_is_one_clear_error(project, capsys):
+    git("init", "-q", "-b", "main", cwd=project)
+    assert main(["-C", str(project), "deploy", "--remote", "nowhere"]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("error: deploy: ")

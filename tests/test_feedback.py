@@ -1,0 +1,62 @@
+import datetime as dt
+import json
+
+import pytest
+
+from techdigest.cli import main
+from techdigest.feedback import MAX_COMMENT, Rejected, append, check_request, parse_submission, tally
+
+NOW = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.UTC)
+ARTICLES = {"openai-cerebras"}
+
+
+def submit(**fields):
+    base = {"article": "openai-cerebras", "lang": "de", "rating": "4", "comment": " Gut geschrieben. "}
+    return parse_submission({**base, **fields}, ARTICLES, ("de", "en"), NOW)
+
+
+def test_a_valid_submission_is_read_with_its_time():
+    assert vars(submit()) == {"article": "openai-cerebras", "lang": "de", "rating": 4,
+                                  "comment": "Gut geschrieben.", "time": "2026-11-27T10:00:00+00:00"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "status"),
+    [({"rating": "0"}, 400), ({"rating": "6"}, 400), ({"rating": "4.5"}, 400), ({"rating": ""}, 400),
+     ({"article": "../etc/passwd"}, 400), ({"lang": "fr"}, 400), ({"comment": "x" * (MAX_COMMENT + 1)}, 413)],
+)
+def test_bad_submissions_are_rejected_with_a_4xx(fields, status):
+    with pytest.raises(Rejected) as caught:
+        submit(**fields)
+    assert caught.value.status == status
+
+
+@pytest.mark.parametrize(
+    ("content_type", "size", "status"),
+    [("application/json", 10, 415), ("text/plain", 10, 415), ("application/x-www-form-urlencoded", 100_000, 413)],
+)
+def test_wrong_content_types_and_huge_bodies_are_rejected(content_type, size, status):
+    with pytest.raises(Rejected) as caught:
+        check_request(content_type, size)
+    assert caught.value.status == status
+    check_request("multipart/form-data; boundary=x", 100)
+
+
+def test_appending_keeps_every_earlier_line_and_tally_skips_a_broken_one(tmp_path, capsys):
+    path = tmp_path / "feedback.jsonl"
+    append(path, submit(rating="5"))
+    before = path.read_bytes()
+    with path.open("a") as handle:
+        handle.write('{"article": "openai-cerebras", "rat\n')  # a line torn by a crash
+    append(path, submit(rating="2", lang="en"))
+    assert path.read_bytes().startswith(before)
+    assert [json.loads(line)["rating"] for line in path.read_text().splitlines() if line.endswith("}")] == [5, 2]
+    (result,), unreadable = tally(path)
+    assert (result.article, result.count, result.mean, result.by_language) == ("openai-cerebras", 2, 3.5,
+                                                                              {"de": 1, "en": 1})
+    assert unreadable == [2]
+    assert main(["feedback", "--file", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["article          ratings   mean  languages",
+                                "openai-cerebras        2   3.50  de 1, en 1"]
+    assert err == f"warning: {path}:2: not a readable feedback entry, skipped\n"

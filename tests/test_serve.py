@@ -1,0 +1,165 @@
+"""``techdigest serve`` in a real browser: live reload, errors and recovery, feedback, 404, sub-path."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+BASE_PATH = "/techdigest/"
+
+
+class Preview:
+    def __init__(self, project: Path, log: Path) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}{BASE_PATH}"
+        self.project = project
+        self.log = log
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "techdigest.cli", "-C", str(project), "serve", "--port", str(self.port),
+             "--base-path", BASE_PATH, "--feedback-file", str(project / "ratings.jsonl")],
+            stdout=log.open("w"), stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url, timeout=1)
+                return
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        self.process.kill()
+        raise RuntimeError(f"serve did not start:\n{log.read_text()}")
+
+    def builds(self) -> int:
+        return sum(line.startswith("built ") for line in self.log.read_text().splitlines())
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def preview(project, tmp_path):
+    server = Preview(project, tmp_path / "serve.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def tab(browser):
+    context = browser.new_context(locale="de-DE")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def save_atomically(path: Path, text: str) -> None:
+    """As vim, VS Code and JetBrains save: write a temporary file, then rename it over the original."""
+    temp = path.with_name(path.name + ".tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+
+
+def test_an_edit_reloads_the_open_page_after_one_rebuild(preview, tab):
+    tab.goto(preview.url + "en/2026/openai-cerebras/")
+    tab.wait_for_function("window.LiveReload !== undefined")
+    assert tab.locator("h1").inner_text() == "OpenAI signs up Cerebras"
+    builds = preview.builds()
+    article = preview.project / "content" / "openai-cerebras.md"
+    text = article.read_text(encoding="utf-8")
+    for n in range(5):  # a burst of saves
+        save_atomically(article, text.replace("OpenAI signs up Cerebras", f"OpenAI and Cerebras, take {n}"))
+    tab.wait_for_function("document.querySelector('h1').textContent === 'OpenAI and Cerebras, take 4'")
+    assert preview.builds() == builds + 1
+    assert not (preview.project / "site").exists(), "serve must never write site/"
+
+
+def test_a_broken_edit_shows_the_error_and_a_good_save_recovers(preview, tab):
+    tab.goto(preview.url + "de/2026/openai-cerebras/")
+    tab.wait_for_function("window.LiveReload !== undefined")
+    article = preview.project / "content" / "openai-cerebras.md"
+    good = article.read_text(encoding="utf-8")
+    save_atomically(article, good.replace("date: 2026-11-25", "date: 2026-13-01"))
+    alert = tab.get_by_role("alert")
+    alert.wait_for()
+    assert "content/openai-cerebras.md:5: date: invalid ISO date '2026-13-01'" in alert.inner_text()
+    assert tab.locator("h1").inner_text() == "OpenAI holt Cerebras an Bord"  # the last good page stays
+    tab.wait_for_function("window.LiveReload !== undefined")
+    save_atomically(article, good.replace("OpenAI holt Cerebras an Bord", "Cerebras kommt an Bord"))
+    tab.wait_for_function("document.querySelector('h1').textContent === 'Cerebras kommt an Bord'")
+    assert tab.get_by_role("alert").count() == 0
+    assert preview.process.poll() is None
+
+
+def test_the_feedback_form_stores_a_rating_and_thanks_the_reader(preview, tab):
+    tab.goto(preview.url + "de/2026/openai-cerebras/")
+    tab.get_by_role("radio", name="4").check()
+    tab.get_by_label("Kommentar (optional)").fill("Klar geschrieben.")
+    tab.get_by_role("button", name="Bewertung senden").click()
+    tab.get_by_role("status").filter(has_text="Vielen Dank für Ihre Bewertung!").wait_for()
+    (line,) = (preview.project / "ratings.jsonl").read_text(encoding="utf-8").splitlines()
+    entry = json.loads(line)
+    assert {k: entry[k] for k in ("article", "lang", "rating", "comment")} == {
+        "article": "openai-cerebras", "lang": "de", "rating": 4, "comment": "Klar geschrieben."}
+
+
+def test_the_feedback_form_works_without_javascript(preview, browser):
+    context = browser.new_context(java_script_enabled=False, locale="en-US")
+    tab = context.new_page()
+    tab.goto(preview.url + "en/2026/openai-cerebras/")
+    tab.get_by_role("radio", name="2").check()
+    tab.get_by_role("button", name="Send rating").click()
+    tab.wait_for_url(preview.url + "en/feedback/thanks/")
+    assert tab.locator("h1").inner_text() == "Thank you for your rating!"
+    context.close()
+    entry = json.loads((preview.project / "ratings.jsonl").read_text(encoding="utf-8"))
+    assert (entry["lang"], entry["rating"], entry["comment"]) == ("en", 2, "")
+
+
+def test_bad_submissions_get_a_4xx_and_are_not_stored(preview):
+    def post(data: bytes, content_type: str) -> int:
+        request = urllib.request.Request(preview.url + "_feedback", data=data, headers={"Content-Type": content_type})
+        try:
+            return urllib.request.urlopen(request).status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    form = "application/x-www-form-urlencoded"
+    assert post(b"article=openai-cerebras&lang=de&rating=7", form) == 400
+    assert post(b"article=nope&lang=de&rating=3", form) == 400
+    assert post(b"article=openai-cerebras&lang=de&rating=3&comment=" + b"x" * 3000, form) == 413
+    assert post(b'{"rating": 3}', "application/json") == 415
+    assert post(b"article=openai-cerebras&lang=de&rating=3&comment=" + b"x" * 20_000, form) == 413
+    assert not (preview.project / "ratings.jsonl").exists()
+
+
+def test_404_and_every_link_under_the_sub_path(preview, tab):
+    response = tab.goto(preview.url + "de/2025/no-such-article/")
+    assert response.status == 404
+    assert tab.locator("section[lang=de] h2").inner_text() == "Seite nicht gefunden"
+    assert tab.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(253, 253, 251)"  # CSS loaded
+    tab.locator("section[lang=en] a").click()
+    tab.wait_for_url(preview.url + "en/")
+    outside = tab.goto(f"http://127.0.0.1:{preview.port}/de/")
+    assert outside.status == 404
+    seen, queue = set(), [preview.url]
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = tab.goto(url)
+        assert response.status == 200, url
+        links = tab.eval_on_selector_all("a[href], link[href]", "els => els.map(e => e.href)")
+        queue += [link.split("#")[0] for link in links if link.startswith(preview.url)]
+    assert len(seen) >= 20
