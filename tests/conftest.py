@@ -89,3 +89,17 @@ def browser():
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture
+def open_tab(browser):
+    """Opens pages in fresh browser contexts (``open_tab(locale="de-DE")``), all closed afterwards."""
+    contexts = []
+
+    def open_(**options):
+        contexts.append(browser.new_context(**options))
+        return contexts[-1].new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()

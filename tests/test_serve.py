@@ -56,11 +56,8 @@ def preview(project, tmp_path):
 
 
 @pytest.fixture
-def tab(browser):
-    context = browser.new_context(locale="de-DE")
-    tab = context.new_page()
-    yield tab
-    context.close()
+def tab(open_tab):
+    return open_tab(locale="de-DE")
 
 
 def save_atomically(path: Path, text: str) -> None:
@@ -113,15 +110,13 @@ def test_the_feedback_form_stores_a_rating_and_thanks_the_reader(preview, tab):
         "article": "openai-cerebras", "lang": "de", "rating": 4, "comment": "Klar geschrieben."}
 
 
-def test_the_feedback_form_works_without_javascript(preview, browser):
-    context = browser.new_context(java_script_enabled=False, locale="en-US")
-    tab = context.new_page()
+def test_the_feedback_form_works_without_javascript(preview, open_tab):
+    tab = open_tab(java_script_enabled=False, locale="en-US")
     tab.goto(preview.url + "en/2026/openai-cerebras/")
     tab.get_by_role("radio", name="2").check()
     tab.get_by_role("button", name="Send rating").click()
     tab.wait_for_url(preview.url + "en/feedback/thanks/")
     assert tab.locator("h1").inner_text() == "Thank you for your rating!"
-    context.close()
     entry = json.loads((preview.project / "ratings.jsonl").read_text(encoding="utf-8"))
     assert (entry["lang"], entry["rating"], entry["comment"]) == ("en", 2, "")
 
