@@ -14,7 +14,7 @@ import pytest
 from lxml import html
 
 from techdigest.build import build
-from techdigest.config import load_config
+from techdigest.config import load_config, with_base_url
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -61,10 +61,12 @@ class _SubPathHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site: Path):
-    """The built fixture site served over HTTP under ``/techdigest/``."""
+def site_url(tmp_path_factory: pytest.TempPathFactory):
+    """The fixture site, built for ``/techdigest/`` and served there as GitHub Pages would."""
+    root = make_project(tmp_path_factory.mktemp("served") / "project")
+    site = build(with_base_url(load_config(root), "https://example.org/techdigest/")).output
     handler = type("Handler", (_SubPathHandler,), {"prefix": "/techdigest/"})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(built_site)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/techdigest/"

@@ -1,4 +1,7 @@
-"""What only a browser shows: the site under a sub-path, the switcher, phone layout, dark mode."""
+"""What only a browser shows: the site under a sub-path, the switcher, phone layout, dark mode, search."""
+
+import pytest
+
 
 def test_switcher_leads_to_the_same_article_in_the_other_language_under_a_sub_path(open_tab, site_url):
     tab = open_tab(locale="en-US")
@@ -47,3 +50,28 @@ def test_skip_link_is_the_first_tab_stop_and_visible_when_focused(open_tab, site
     focused = tab.evaluate("document.activeElement.className")
     assert focused == "skip-link"
     assert tab.evaluate("document.activeElement.getBoundingClientRect().top >= 0")
+
+
+@pytest.mark.parametrize(("lang", "query", "title", "article"), [
+    ("de", "Partnerschaft", "OpenAI holt Cerebras an Bord", "de/2026/openai-cerebras/"),  # finds "Partnerschaften"
+    ("en", "compilers", "Compilers are being rewritten in Rust", "en/2026/compilers-in-rust/"),
+])
+def test_search_finds_articles_and_leads_to_them_under_the_sub_path(open_tab, site_url, lang, query, title, article):
+    tab = open_tab()
+    requests = []
+    tab.on("request", lambda request: requests.append(request.url))
+    tab.goto(site_url + f"{lang}/search/")
+    tab.locator("input.pagefind-ui__search-input").fill(query)
+    result = tab.locator(".pagefind-ui__result-link").first
+    result.wait_for()
+    assert result.inner_text() == title
+    result.click()
+    tab.wait_for_url(site_url + article)
+    assert all(url.startswith(site_url) for url in requests), [u for u in requests if not u.startswith(site_url)]
+
+
+def test_search_results_never_show_navigation_text(open_tab, site_url):
+    tab = open_tab()
+    tab.goto(site_url + "en/search/")
+    tab.locator("input.pagefind-ui__search-input").fill("Skip")  # the skip link's text, on every page
+    tab.locator(".pagefind-ui__message").filter(has_text="No results").wait_for()

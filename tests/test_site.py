@@ -28,7 +28,8 @@ def html_files(site: Path) -> list[str]:
 def test_the_site_has_exactly_the_expected_pages(built_site):
     expected = {"index.html", "404.html"}
     for lang in ("de", "en"):
-        expected |= {f"{lang}/index.html", f"{lang}/tags/index.html", f"{lang}/feedback/thanks/index.html"}
+        expected |= {f"{lang}/index.html", f"{lang}/tags/index.html", f"{lang}/feedback/thanks/index.html",
+                     f"{lang}/search/index.html"}
         expected |= {f"{lang}/{year}/{slug}/index.html" for slug, year in ARTICLES.items()}
         expected |= {f"{lang}/tags/{slug}/index.html" for slug in TAGS}
     assert set(html_files(built_site)) == expected
@@ -312,11 +313,17 @@ def test_an_incremental_build_renders_only_what_changed_and_equals_a_cold_build(
     article.write_text(article.read_text().replace("Teams that maintain", "Teams who maintain"))
     edited = build(config, previous=unchanged.state)
     # the article in both languages; listings show summaries, not the body, so they stay
-    assert edited.rendered == 2 and edited.written == 2
-    changed = {p for p in edited.output.rglob("*") if p.is_file()
-               and (p.stat().st_ino, p.stat().st_mtime_ns) != stamps[p]}
-    assert {p.relative_to(edited.output).as_posix() for p in changed} == {
+    assert edited.rendered == 2
+    changed = {p.relative_to(edited.output).as_posix() for p in edited.output.rglob("*") if p.is_file()
+               and (p.stat().st_ino, p.stat().st_mtime_ns) != stamps.get(p)}
+    assert {name for name in changed if name.endswith(".html")} == {
         "de/2026/compilers-in-rust/index.html", "en/2026/compilers-in-rust/index.html"}
+    # feeds carry the full text: the language feeds and those of the article's tags, nothing else
+    assert {name for name in changed if name.endswith(".xml")} == {
+        f"{lang}/{feed}" for lang in ("de", "en")
+        for feed in ("feed.xml", *(f"tags/{t}/feed.xml" for t in ("c-plus-plus", "c-sharp", "c", "rust")))}
+    assert all(name.startswith("pagefind/") for name in changed if not name.endswith((".html", ".xml")))
+    assert edited.written == len(changed)
 
     cold = build(config, output=tmp_path / "cold")
     files = sorted(p.relative_to(cold.output) for p in cold.output.rglob("*") if p.is_file())

@@ -15,18 +15,28 @@ from pathlib import Path
 
 from .config import Config
 from .content import ParsedFiles, load_articles
+from .feeds import Outputs, atom_feeds
 from .library import index
 from .model import Article
 from .output import write_site
 from .pages import plan, publishing_files
 from .render import RenderedPages, render_pages
+from .search import Bundle, search_bundle
+from .sitemap import sitemap
 
 
 @dataclass(frozen=True)
 class BuildState:
     parsed: ParsedFiles = field(default_factory=dict)
     rendered: RenderedPages = field(default_factory=dict)
+    feeds: Outputs = field(default_factory=dict)
+    search: Bundle | None = None
     output: Path | None = None
+
+    def files(self) -> dict[str, bytes]:
+        """Everything generated (static assets and small fixed files aside)."""
+        generated = {name: data for name, (_, data) in (self.rendered | self.feeds).items()}
+        return generated | (self.search[1] if self.search else {})
 
 
 @dataclass(frozen=True)
@@ -57,8 +67,10 @@ def build(config: Config, output: Path | None = None, previous: BuildState | Non
     site = index(articles)
     pages = plan(site, config)
     rendered, fresh = render_pages(pages, config, previous.rendered)
-    files = {name: data for name, (_, data) in rendered.items()} | publishing_files(config)
-    known = {name: data for name, (_, data) in previous.rendered.items()} if previous.output == target else {}
+    feeds = atom_feeds(site, config, previous.feeds)
+    search = search_bundle({p.output: rendered[p.output][1] for p in pages if p.searchable}, previous.search)
+    state = BuildState(parsed, rendered, feeds, search, target)
+    files = state.files() | sitemap(pages, config) | publishing_files(config)
+    known = previous.files() if previous.output == target else {}
     written = write_site(files, config.templates_dir / "static", target, known)
-    state = BuildState(parsed, rendered, target)
     return BuildReport(len(articles), len(pages), fresh, written, target, time.perf_counter() - started, state)

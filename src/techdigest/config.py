@@ -28,6 +28,7 @@ _TOP_LEVEL: dict[str, tuple[type, bool]] = {
     "markdown": (dict, False),
     "feedback": (dict, False),
     "cname": (str, False),
+    "publisher": (str, False),
 }
 _SECTIONS: dict[str, dict[str, type]] = {
     "markdown": {"unsafe_html": bool},
@@ -49,6 +50,7 @@ class Config:
     feedback_endpoint: str = ""
     feedback_github_repo: str = ""
     cname: str = ""
+    publisher: str = ""
 
     @property
     def content_dir(self) -> Path:
@@ -152,6 +154,7 @@ def parse_config(root: Path, raw: dict[str, Any]) -> Config:
         feedback_endpoint=feedback.get("endpoint", ""),
         feedback_github_repo=feedback.get("github_repo", ""),
         cname=raw.get("cname", ""),
+        publisher=raw.get("publisher") or raw["title"][default],
     )
 
 

@@ -12,6 +12,7 @@ import io
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date as _format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
@@ -52,3 +53,9 @@ def language_name(code: str, in_lang: str | None = None) -> str:
     name = Locale.parse(code).get_display_name(in_lang or code) or code
     return name[:1].upper() + name[1:]
 
+
+
+def og_locale(code: str) -> str:
+    """The Open Graph form of a language: its most likely territory (``de`` → ``de_DE``)."""
+    likely = Locale.parse(get_global("likely_subtags").get(code, code))
+    return f"{likely.language}_{likely.territory}" if likely.territory else likely.language

@@ -1,41 +1,25 @@
 """``plan``: every page of the site, with the ready-made context its template needs.
 
-Templates never compute URLs or pick languages: each page gets views whose
-links are already relative to that page, and whose texts carry the language
-they are really in, so an untranslated title is marked ``lang="de"`` and
-flagged on an English page instead of passing for a translation.
+Templates never compute URLs or pick languages: each page's context holds
+links already relative to that page (absolute paths on the 404 page, which is
+served at any depth), its language versions for the switcher and hreflang,
+and the views of :mod:`views`. Feeds, sitemap and search read the same list.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from . import urls
 from .config import Config
-from .i18n import language_name, load_translations
-from .model import Article, Site, TechdigestError
-
-WORDS_PER_MINUTE = 200
-
-
-@dataclass(frozen=True)
-class Text:
-    """A text and the language it is in; ``fallback`` when it stands in for a translation."""
-
-    value: str
-    lang: str
-    fallback: bool
-
-
-@dataclass(frozen=True)
-class Link:
-    text: str
-    href: str
-    count: int = 0
+from .i18n import language_name, load_translations, og_locale
+from .model import Site, TechdigestError
+from .views import Link, article_view, entry_view
 
 
 @dataclass(frozen=True)
@@ -57,41 +41,16 @@ class NotFoundText:
 
 
 @dataclass(frozen=True)
-class FeedbackView:
-    """The rating form: posted to ``action``, or, without an endpoint, one prefilled issue link per rating."""
-
-    prompt: Text
-    action: str
-    issue_links: tuple[Link, ...]
-
-
-@dataclass(frozen=True)
-class EntryView:
-    """An article as listings show it; nothing more, so a body edit leaves listings untouched."""
-
-    href: str
-    slug: str
-    title: Text
-    date: dt.date
-    tags: tuple[Link, ...]
-    summary: Text
-
-
-@dataclass(frozen=True)
-class ArticleView(EntryView):
-    summaries: tuple[Text, ...]
-    body_html: str
-    body_lang: str
-    minutes: int
-    feedback: FeedbackView | None
-
-
-@dataclass(frozen=True)
 class Page:
+    """One HTML page; ``versions`` maps each language to its URL (empty: not for search engines)."""
+
     url: str
     template: str
     lang: str
     context: dict[str, Any]
+    versions: dict[str, str] = field(default_factory=dict)
+    lastmod: dt.date | None = None
+    searchable: bool = False
 
     @property
     def output(self) -> str:
@@ -99,26 +58,36 @@ class Page:
 
 
 def plan(site: Site, config: Config) -> list[Page]:
+    newest = site.articles[0].date if site.articles else None
     pages = [
-        _page(config, "", "root.html", config.default_language, urls.home, {
+        _page(config, "", "root.html", config.default_language, urls.home, newest, {
             "taglines": config.tagline,
             "language_homes": {code: urls.home(code) for code in config.languages},
         }),
-        _page(config, urls.NOT_FOUND, "404.html", config.default_language, urls.home, {
+        _page(config, urls.NOT_FOUND, "404.html", config.default_language, None, None, {
             "messages": _not_found_texts(config),
         }),
     ]
     for lang in config.languages:
-        pages.append(_page(config, urls.home(lang), "home.html", lang, urls.home, {
-            "entries": [_entry(site, item, lang, urls.home(lang)) for item in site.articles],
+        here = urls.home(lang)
+        pages.append(_page(config, here, "home.html", lang, urls.home, newest, {
+            "entries": [entry_view(site, item, lang, here) for item in site.articles],
+            "feeds": [Link(config.title[lang], urls.relative(here, urls.feed(lang)))],
         }))
         for item in site.articles:
             here = urls.article(lang, item)
-            pages.append(_page(config, here, "article.html", lang, lambda code, a=item: urls.article(code, a), {
-                "article": _article(site, item, lang, here, config),
-            }))
+            view = article_view(site, item, lang, here, config)
+            pages.append(dataclasses.replace(
+                _page(config, here, "article.html", lang, lambda code, a=item: urls.article(code, a), item.date, {
+                    "article": view,
+                    "description": view.summary.value,
+                    "og_type": "article",
+                    "feeds": [Link(config.title[lang], urls.relative(here, urls.feed(lang)))],
+                }),
+                searchable=True,
+            ))
         here = urls.tags(lang)
-        pages.append(_page(config, here, "tags.html", lang, urls.tags, {
+        pages.append(_page(config, here, "tags.html", lang, urls.tags, newest, {
             "tags": [
                 Link(tag.name, urls.relative(here, urls.tag(lang, slug)), len(site.tag_articles[slug]))
                 for slug, tag in sorted(site.tags.items(), key=lambda kv: kv[1].name.casefold())
@@ -126,11 +95,18 @@ def plan(site: Site, config: Config) -> list[Page]:
         }))
         for slug, tag in site.tags.items():
             here = urls.tag(lang, slug)
-            pages.append(_page(config, here, "tag.html", lang, lambda code, s=slug: urls.tag(code, s), {
+            entries = site.tag_articles[slug]
+            in_language = partial(_tag_url, slug=slug)
+            pages.append(_page(config, here, "tag.html", lang, in_language, entries[0].date, {
                 "tag": tag,
-                "entries": [_entry(site, item, lang, here) for item in site.tag_articles[slug]],
+                "entries": [entry_view(site, item, lang, here) for item in entries],
+                "feeds": [Link(f"{config.title[lang]}: {tag.name}", urls.relative(here, urls.tag_feed(lang, slug))),
+                          Link(config.title[lang], urls.relative(here, urls.feed(lang)))],
             }))
-        pages.append(_page(config, urls.feedback_thanks(lang), "thanks.html", lang, urls.feedback_thanks, {}))
+        pages.append(_page(config, urls.search(lang), "search.html", lang, urls.search, newest, {
+            "search_base": urls.site_path(config.base_url, ""),
+        }))
+        pages.append(_page(config, urls.feedback_thanks(lang), "thanks.html", lang, None, None, {}))
     _refuse_duplicates(pages)
     return pages
 
@@ -144,12 +120,19 @@ def publishing_files(config: Config) -> dict[str, bytes]:
 
 
 def _page(
-    config: Config, url: str, template: str, lang: str, url_in: Callable[[str], str], extra: dict[str, Any]
+    config: Config,
+    url: str,
+    template: str,
+    lang: str,
+    url_in: Callable[[str], str] | None,
+    lastmod: dt.date | None,
+    extra: dict[str, Any],
 ) -> Page:
-    """A page with the context every template shares: navigation, switcher, alternates.
+    """A page with the context every template shares: navigation, switcher, metadata.
 
-    The 404 page is served at whatever URL was missing, so its links are
-    absolute paths under the base URL's path instead of relative ones.
+    ``url_in`` gives the page's URL in another language; pages without it (404,
+    thank-you) are kept out of search engines. The 404 page is served at any
+    depth, so its links are absolute paths under the base URL's path.
     """
     if url == urls.NOT_FOUND:
         def link(target: str) -> str:
@@ -157,9 +140,10 @@ def _page(
     else:
         def link(target: str) -> str:
             return urls.relative(url, target)
-    indexed = url not in (urls.NOT_FOUND, *(urls.feedback_thanks(code) for code in config.languages))
+    versions = {code: url_in(code) for code in config.languages} if url_in else {}
+    switch_to = url_in or urls.home
     alternates = [
-        Alternate(code, language_name(code), link(url_in(code)), urls.absolute(config.base_url, url_in(code)),
+        Alternate(code, language_name(code), link(switch_to(code)), urls.absolute(config.base_url, switch_to(code)),
                   code == lang and url not in ("", urls.NOT_FOUND))
         for code in config.languages
     ]
@@ -167,18 +151,29 @@ def _page(
         "lang": lang,
         "site_title": config.title[lang],
         "tagline": config.tagline.get(lang, ""),
-        "indexed": indexed,
+        "description": config.tagline.get(lang, ""),
+        "og_type": "website",
+        "og_locale": og_locale(lang),
+        "og_locale_alternates": [og_locale(code) for code in versions if code != lang],
+        "indexed": bool(versions),
         "canonical": urls.absolute(config.base_url, url),
         # the root chooser is the x-default of itself; elsewhere the default language's page is
-        "x_default": urls.absolute(config.base_url, url_in(config.default_language) if url else ""),
+        "x_default": urls.absolute(config.base_url, switch_to(config.default_language) if url else ""),
         "alternates": alternates,
         "chooser": url in ("", urls.NOT_FOUND),
         "home_href": link(urls.home(lang)),
         "tags_href": link(urls.tags(lang)),
+        "search_href": link(urls.search(lang)),
         "static_href": link(urls.static("")),
+        "pagefind_href": link(urls.SEARCH_BUNDLE),
+        "feeds": [],
         **extra,
     }
-    return Page(url=url, template=template, lang=lang, context=context)
+    return Page(url=url, template=template, lang=lang, context=context, versions=versions, lastmod=lastmod)
+
+
+def _tag_url(lang: str, slug: str) -> str:
+    return urls.tag(lang, slug)
 
 
 def _not_found_texts(config: Config) -> list[NotFoundText]:
@@ -194,54 +189,6 @@ def _not_found_texts(config: Config) -> list[NotFoundText]:
             href=urls.site_path(config.base_url, urls.home(code)),
         ))
     return blocks
-
-
-def _entry(site: Site, item: Article, lang: str, here: str) -> EntryView:
-    return EntryView(
-        href=urls.relative(here, urls.article(lang, item)),
-        slug=item.slug,
-        title=_text(item, "title", lang),
-        date=item.date,
-        tags=tuple(Link(t.name, urls.relative(here, urls.tag(lang, t.slug))) for t in site.article_tags[item.slug]),
-        summary=_text(item, "summary", lang),
-    )
-
-
-def _article(site: Site, item: Article, lang: str, here: str, config: Config) -> ArticleView:
-    entry = _entry(site, item, lang, here)
-    others = [_text(item, "summary", code) for code in sorted(item.summary) if code not in (lang, entry.summary.lang)]
-    return ArticleView(
-        **vars(entry),
-        summaries=tuple(s for s in (entry.summary, *others) if s.value),
-        body_html=item.body_html,
-        body_lang=item.language,
-        minutes=max(1, math.ceil(item.word_count / WORDS_PER_MINUTE)),
-        feedback=_feedback(item, lang, config),
-    )
-
-
-def _feedback(item: Article, lang: str, config: Config) -> FeedbackView | None:
-    """How this page's reader can rate the article; None when no rating could be delivered."""
-    if not item.feedback or not (config.feedback_endpoint or config.feedback_github_repo):
-        return None
-    prompt = _text(item, "feedback", lang)
-    if config.feedback_endpoint:
-        return FeedbackView(prompt, config.feedback_endpoint, ())
-    page = urls.absolute(config.base_url, urls.article(lang, item))
-    links = tuple(
-        Link(str(rating), urls.feedback_issue(
-            config.feedback_github_repo,
-            title=f"Feedback: {rating}/5 for {item.slug} ({lang})",
-            body=f"Article: {page}\nLanguage: {lang}\nRating: {rating}/5\n\nComment:\n",
-        ))
-        for rating in range(1, 6)
-    )
-    return FeedbackView(prompt, "", links)
-
-
-def _text(item: Article, field_name: str, lang: str) -> Text:
-    value, shown = item.text(field_name, lang)
-    return Text(value, shown, shown != lang)
 
 
 def _refuse_duplicates(pages: list[Page]) -> None:

@@ -14,6 +14,8 @@ from urllib.parse import urlencode, urlsplit
 from .model import Article
 
 NOT_FOUND = "404.html"
+SEARCH_BUNDLE = "pagefind/"
+SITEMAP = "sitemap.xml"
 
 
 def home(lang: str) -> str:
@@ -30,6 +32,18 @@ def tags(lang: str) -> str:
 
 def tag(lang: str, slug: str) -> str:
     return f"{lang}/tags/{slug}/"
+
+
+def feed(lang: str) -> str:
+    return f"{lang}/feed.xml"
+
+
+def tag_feed(lang: str, slug: str) -> str:
+    return f"{lang}/tags/{slug}/feed.xml"
+
+
+def search(lang: str) -> str:
+    return f"{lang}/search/"
 
 
 def feedback_thanks(lang: str) -> str:

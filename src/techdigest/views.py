@@ -1,0 +1,132 @@
+"""What templates show of an article: texts with their real language, links ready to use.
+
+Every text carries the language it is in, so a missing translation is shown
+as the original, marked with its ``lang`` and flagged, never passed off as a
+translation. Listings get an :class:`EntryView` only, without the body, so an
+edit of an article's text does not touch the listings it appears in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from . import urls
+from .config import Config
+from .model import Article, Site
+
+WORDS_PER_MINUTE = 200
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text and the language it is in; ``fallback`` when it stands in for a translation."""
+
+    value: str
+    lang: str
+    fallback: bool
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    """The rating form: posted to ``action``, or, without an endpoint, one prefilled issue link per rating."""
+
+    prompt: Text
+    action: str
+    issue_links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """An article as listings show it; nothing more, so a body edit leaves listings untouched."""
+
+    href: str
+    slug: str
+    title: Text
+    date: dt.date
+    tags: tuple[Link, ...]
+    summary: Text
+
+
+@dataclass(frozen=True)
+class ArticleView(EntryView):
+    summaries: tuple[Text, ...]
+    body_html: str
+    body_lang: str
+    minutes: int
+    feedback: FeedbackView | None
+    structured_data: dict[str, Any]
+
+
+def entry_view(site: Site, item: Article, lang: str, here: str) -> EntryView:
+    return EntryView(
+        href=urls.relative(here, urls.article(lang, item)),
+        slug=item.slug,
+        title=_text(item, "title", lang),
+        date=item.date,
+        tags=tuple(Link(t.name, urls.relative(here, urls.tag(lang, t.slug))) for t in site.article_tags[item.slug]),
+        summary=_text(item, "summary", lang),
+    )
+
+
+def article_view(site: Site, item: Article, lang: str, here: str, config: Config) -> ArticleView:
+    entry = entry_view(site, item, lang, here)
+    canonical = urls.absolute(config.base_url, urls.article(lang, item))
+    others = [_text(item, "summary", code) for code in sorted(item.summary) if code not in (lang, entry.summary.lang)]
+    return ArticleView(
+        **vars(entry),
+        summaries=tuple(s for s in (entry.summary, *others) if s.value),
+        body_html=item.body_html,
+        body_lang=item.language,
+        minutes=max(1, math.ceil(item.word_count / WORDS_PER_MINUTE)),
+        feedback=_feedback(item, lang, config),
+        structured_data={  # schema.org NewsArticle as JSON-LD, matching what the page shows
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": entry.title.value,
+            "description": entry.summary.value,
+            "datePublished": item.date.isoformat(),
+            "dateModified": item.date.isoformat(),
+            "inLanguage": lang,
+            "keywords": [tag.text for tag in entry.tags],
+            "url": canonical,
+            "mainEntityOfPage": canonical,
+            "isAccessibleForFree": True,
+            "publisher": {"@type": "Organization", "name": config.publisher, "url": config.base_url},
+        },
+    )
+
+
+def _feedback(item: Article, lang: str, config: Config) -> FeedbackView | None:
+    """How this page's reader can rate the article; None when no rating could be delivered."""
+    if not item.feedback or not (config.feedback_endpoint or config.feedback_github_repo):
+        return None
+    prompt = _text(item, "feedback", lang)
+    if config.feedback_endpoint:
+        return FeedbackView(prompt, config.feedback_endpoint, ())
+    page = urls.absolute(config.base_url, urls.article(lang, item))
+    links = tuple(
+        Link(str(rating), urls.feedback_issue(
+            config.feedback_github_repo,
+            title=f"Feedback: {rating}/5 for {item.slug} ({lang})",
+            body=f"Article: {page}\nLanguage: {lang}\nRating: {rating}/5\n\nComment:\n",
+        ))
+        for rating in range(1, 6)
+    )
+    return FeedbackView(prompt, "", links)
+
+
+def _text(item: Article, field_name: str, lang: str) -> Text:
+    value, shown = item.text(field_name, lang)
+    return Text(value, shown, shown != lang)
+
+
