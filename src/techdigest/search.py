@@ -11,6 +11,7 @@ page changed.
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
 import tempfile
@@ -48,4 +49,8 @@ def search_bundle(pages: dict[str, bytes], previous: Bundle | None) -> Bundle:
             urls.SEARCH_BUNDLE + p.relative_to(bundle).as_posix(): p.read_bytes()
             for p in sorted(bundle.rglob("*")) if p.is_file()
         }
+    entry = urls.SEARCH_BUNDLE + "pagefind-entry.json"
+    if entry in files:  # pagefind lists the languages in hash order: sort them, so builds are byte-identical
+        files[entry] = json.dumps(json.loads(files[entry]), sort_keys=True, ensure_ascii=False,
+                                  separators=(",", ":")).encode()
     return fingerprint, files
