@@ -247,7 +247,7 @@ def test_content_errors_leave_the_previous_site_intact(project, capsys):
     assert main(["-C", str(project), "build"]) == 1
     err = capsys.readouterr().err
     assert err.splitlines() == [
-        "error: content/broken.md:2: invalid YAML: expected ',' or ']', but got '<stream end>'",
+        "error: content/broken.md:2: invalid YAML: did not find expected ',' or ']'",
         "error: content/chip-export.md:5: language: unknown language 'fr' (site languages: de, en)",
         "error: content/chip-export.md:4: date: invalid ISO date '2026-13-01' (expected YYYY-MM-DD)",
     ]

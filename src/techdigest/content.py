@@ -29,7 +29,7 @@ Report = Callable[[str], None]
 ParsedFiles = dict[str, tuple[str, Article]]
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
     """Safe YAML without implicit timestamps: dates are checked by us, with a clear message."""
 
 
@@ -174,11 +174,15 @@ def _split(path: str, text: str) -> tuple[dict[str, Any], dict[str, int], str]:
         raise ContentError.single(path, 1, "front matter is not closed by a '---' line")
     yaml_text = "\n".join(lines[1:end])
     try:
-        node = yaml.compose(yaml_text, Loader=_Loader)
-        meta = yaml.load(yaml_text, Loader=_Loader)
+        loader = _Loader(yaml_text)
+        try:
+            node = loader.get_single_node()
+            meta = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark else 1
+        line = min(mark.line + 2, end) if mark else 1  # a mark past the YAML is its last line
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ContentError.single(path, line, f"invalid YAML: {reason}") from None
     if meta is None:

@@ -45,7 +45,7 @@ def import_seeds(config: Config, seeds: list[Path], today: dt.date) -> ImportRep
         try:
             parsed = parse_seed(decode_seed(_read(seed, source), source), source, config.default_language)
             front = draft_front_matter(parsed, source, today, config.languages)
-            slug = unique(slugify(front.title[parsed.language], fallback="article"), taken)
+            slug = unique(slugify(front.title[parsed.language], fallback="article", symbols=False), taken)
             target = config.content_dir / f"{slug}.md"
             _write_new(target, dump_article(front, parsed.paragraphs))
         except ContentError as exc:

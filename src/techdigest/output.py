@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,11 +31,15 @@ def write_site(files: dict[str, bytes], static_dir: Path, output_dir: Path, know
             for p in sorted(static_dir.rglob("*")) if p.is_file()
         } if static_dir.is_dir() else {}
         written = 0
+        folders: set[Path] = set()
+        root = staging.resolve()
         for name, data in sorted((files | static).items()):
-            target = (staging / name).resolve()
-            if not target.is_relative_to(staging.resolve()):
+            target = (root / name).resolve()
+            if not target.is_relative_to(root):
                 raise ValueError(f"refusing to write outside the site: {name}")
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
             if not _link_unchanged(output_dir / name, target, data, known.get(name)):
                 target.write_bytes(data)
                 written += 1
@@ -57,11 +62,24 @@ def _link_unchanged(old: Path, target: Path, data: bytes, last_written: bytes | 
 
 
 def _swap(staging: Path, output_dir: Path) -> None:
-    """Two renames: the old site is out of the way only for an instant."""
-    if not output_dir.exists():
-        os.rename(staging, output_dir)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-old-", dir=output_dir.parent))
-    os.rename(output_dir, retired / "site")
-    os.rename(staging, output_dir)
-    shutil.rmtree(retired, ignore_errors=True)
+    """Two renames: the old site is out of the way only for an instant.
+
+    Ctrl-C and SIGTERM wait until the swap and the clean-up are done: from the
+    first rename on, the new site is complete, so stopping then would only
+    leave the old copy behind. A signal that arrived meanwhile is dropped, as
+    the build it asked to stop has finished.
+    """
+    stop_signals = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
+    try:
+        if output_dir.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-old-", dir=output_dir.parent))
+            os.rename(output_dir, retired / "site")
+            os.rename(staging, output_dir)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.rename(staging, output_dir)
+    finally:
+        while signal.sigtimedwait(stop_signals, 0) is not None:
+            pass
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, stop_signals)

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from slugify import slugify as _slugify
 
-_REPLACEMENTS = [
-    ("Ä", "Ae"), ("Ö", "Oe"), ("Ü", "Ue"), ("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"),
-    ("+", " plus "), ("#", " sharp "), ("&", " and "), ("@", " at "),
-]
+_UMLAUTS = [("Ä", "Ae"), ("Ö", "Oe"), ("Ü", "Ue"), ("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")]
+_SYMBOLS = [("+", " plus "), ("#", " sharp "), ("&", " and "), ("@", " at ")]
 
 
-def slugify(name: str, fallback: str, max_length: int = 60) -> str:
-    """A lower-case ASCII slug of ``[a-z0-9-]``; ``fallback`` when nothing is left."""
-    slug = _slugify(name, replacements=_REPLACEMENTS)
+def slugify(name: str, fallback: str, max_length: int = 60, symbols: bool = True) -> str:
+    """A lower-case ASCII slug of ``[a-z0-9-]``; ``fallback`` when nothing is left.
+
+    ``symbols`` spells out ``+ # & @`` (tag names); titles leave them out.
+    """
+    slug = _slugify(name, replacements=_UMLAUTS + (_SYMBOLS if symbols else []))
     if len(slug) > max_length:  # cut at a word boundary, keeping the words in order
         slug = slug[: max_length + 1].rsplit("-", 1)[0] if "-" in slug[:max_length] else slug[:max_length]
     return slug or fallback
