@@ -3,13 +3,14 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: site test serve check import messages screenshot clean
+.PHONY: site test serve check import messages lighthouse screenshot clean
 
 site: $(STAMP)  ## build site/ from the committed content (BASE_URL=... to publish elsewhere)
 	$(BIN)/techdigest build $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
-test: $(STAMP)  ## lint, then run every test
+test: $(STAMP) $(NODE_STAMP)  ## lint, then run every test
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/pytest
 
@@ -26,6 +27,9 @@ messages: $(STAMP)  ## extract UI strings from templates and merge them into the
 	$(BIN)/pybabel extract -F babel.cfg -o locales/messages.pot --no-location --omit-header --sort-output .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales --ignore-pot-creation-date --ignore-obsolete
 
+lighthouse: site  ## Lighthouse scores (mobile) of home and article pages, both languages
+	$(BIN)/python scripts/lighthouse.py site
+
 screenshot: site  ## docs/article.png: an article in German and English, side by side
 	$(BIN)/python scripts/screenshot.py site docs/article.png
 
@@ -34,5 +38,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
+$(NODE_STAMP): package.json package-lock.json  # the HTML checker and axe-core, from npm
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 clean:
-	rm -rf site $(VENV) .pytest_cache .hypothesis
+	rm -rf site $(VENV) node_modules .pytest_cache .hypothesis

@@ -14,6 +14,7 @@ import pytest
 from lxml import html
 
 from techdigest.build import build
+from techdigest.cli import main
 from techdigest.config import load_config, with_base_url
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,6 +39,20 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = make_project(tmp_path_factory.mktemp("e2e") / "project")
     build(load_config(root))
     return root / "site"
+
+
+@pytest.fixture(scope="session")
+def hostile(tmp_path_factory: pytest.TempPathFactory):
+    """The hostile seed corpus (tests/fixtures/hostile/) imported and built: (project, import status, site)."""
+    root = make_project(tmp_path_factory.mktemp("hostile") / "project")
+    shutil.rmtree(root / "content")
+    shutil.copytree(FIXTURES / "hostile", root / "seeds")
+    sentence = "Ein Satz über Chips, Rechenzentren und Verträge mit vielen Wörtern darin. "
+    (root / "seeds" / "sixty-paragraphs.txt").write_text(
+        "\n".join(f"Absatz {n}: " + sentence * 5 for n in range(60)) + "\nSchlagwörter: Lang\n", encoding="utf-8")
+    (root / "seeds" / "huge-paragraph.txt").write_text(sentence * 2800 + "\nSchlagwörter: Lang\n", encoding="utf-8")
+    code = main(["-C", str(root), "import", "--date", "2026-11-25"])
+    return root, code, build(load_config(root)).output
 
 
 def page(site: Path, url: str) -> html.HtmlElement:

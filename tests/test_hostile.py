@@ -4,34 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
-import pytest
-from conftest import FIXTURES, make_project
 from lxml import etree, html
 
-from techdigest.build import build
 from techdigest.cli import main
-from techdigest.config import load_config
 
 PAYLOADS = ['<script>alert("body")</script>', "<img src=x onerror=alert(1)>",
             '<a href="javascript:alert(1)">klick</a>', "<!-- versteckt -->", "</title>",
             "<style>body{display:none}</style>"]
 ALLOWED_SCRIPTS = {"feedback.js", "search.js", "pagefind-ui.js"}
-
-
-@pytest.fixture(scope="session")
-def hostile(tmp_path_factory: pytest.TempPathFactory):
-    root = make_project(tmp_path_factory.mktemp("hostile") / "project")
-    shutil.rmtree(root / "content")
-    shutil.copytree(FIXTURES / "hostile", root / "seeds")
-    sentence = "Ein Satz über Chips, Rechenzentren und Verträge mit vielen Wörtern darin. "
-    (root / "seeds" / "sixty-paragraphs.txt").write_text(
-        "\n".join(f"Absatz {n}: " + sentence * 5 for n in range(60)) + "\nSchlagwörter: Lang\n", encoding="utf-8")
-    (root / "seeds" / "huge-paragraph.txt").write_text(sentence * 2800 + "\nSchlagwörter: Lang\n", encoding="utf-8")
-    code = main(["-C", str(root), "import", "--date", "2026-11-25"])
-    return root, code, build(load_config(root)).output
 
 
 def test_bad_seeds_are_refused_with_one_line_each_and_the_rest_imported(hostile, capsys):
