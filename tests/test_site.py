@@ -329,3 +329,23 @@ def test_an_incremental_build_renders_only_what_changed_and_equals_a_cold_build(
     files = sorted(p.relative_to(cold.output) for p in cold.output.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(edited.output) for p in edited.output.rglob("*") if p.is_file())
     assert all((cold.output / f).read_bytes() == (edited.output / f).read_bytes() for f in files)
+
+
+def test_listings_are_paginated_with_links_between_the_pages(project):
+    site = build(dataclasses.replace(load_config(project), per_page=1)).output
+    for lang, newer, older, position in [("de", "Neuere Artikel", "Ältere Artikel", "Seite 2 von 3"),
+                                         ("en", "Newer articles", "Older articles", "Page 2 of 3")]:
+        titles = [page(site, url).xpath("string(//ol[@class='entries']//h2/a)")
+                  for url in (f"{lang}/", f"{lang}/page/2/", f"{lang}/page/3/")]
+        assert titles[0].startswith("Compiler") and titles[2] == "Neue Regeln für den Export von KI-Chips"
+        middle = page(site, f"{lang}/page/2/")
+        (nav,) = middle.xpath('//nav[@class="pager"]')
+        assert [(a.get("rel"), a.text, a.get("href")) for a in nav.xpath("a")] == [
+            ("prev", newer, "../../"), ("next", older, "../3/")]
+        assert nav.xpath('string(span[@class="pager-position"])') == position
+        assert not (site / lang / "page" / "4").exists()
+        assert page(site, f"{lang}/tags/nvidia/page/2/").xpath("string(//p[@class='count'])").startswith("2 ")
+    alternates = {link.get("hreflang"): link.get("href") for link in
+                  page(site, "de/page/2/").xpath('//link[@rel="alternate"][@hreflang]')}
+    assert alternates == {"de": BASE + "de/page/2/", "en": BASE + "en/page/2/", "x-default": BASE + "de/page/2/"}
+    assert page(site, "de/page/2/").xpath("string(//title)") == "Seite 2 · Testdigest"

@@ -29,6 +29,7 @@ _TOP_LEVEL: dict[str, tuple[type, bool]] = {
     "feedback": (dict, False),
     "cname": (str, False),
     "publisher": (str, False),
+    "per_page": (int, False),
 }
 _SECTIONS: dict[str, dict[str, type]] = {
     "markdown": {"unsafe_html": bool},
@@ -51,6 +52,7 @@ class Config:
     feedback_github_repo: str = ""
     cname: str = ""
     publisher: str = ""
+    per_page: int = 20
 
     @property
     def content_dir(self) -> Path:
@@ -136,6 +138,8 @@ def parse_config(root: Path, raw: dict[str, Any]) -> Config:
             if extra:
                 problems.append(f"'{key}' has unknown languages: {', '.join(extra)}")
 
+    if isinstance(raw.get("per_page"), int) and not 1 <= raw["per_page"] <= 1000:
+        problems.append("'per_page' must be between 1 and 1000")
     repo = raw.get("feedback", {}).get("github_repo", "") if isinstance(raw.get("feedback"), dict) else ""
     if isinstance(repo, str) and repo and not re.fullmatch(r"[\w.-]+/[\w.-]+", repo):
         problems.append("'feedback.github_repo' must look like OWNER/REPO")
@@ -155,6 +159,7 @@ def parse_config(root: Path, raw: dict[str, Any]) -> Config:
         feedback_github_repo=feedback.get("github_repo", ""),
         cname=raw.get("cname", ""),
         publisher=raw.get("publisher") or raw["title"][default],
+        per_page=raw.get("per_page", 20),
     )
 
 
@@ -166,4 +171,4 @@ def with_base_url(config: Config, base_url: str) -> Config:
 
 
 def _type_name(kind: type) -> str:
-    return {str: "string", list: "list", dict: "table", bool: "boolean"}[kind]
+    return {str: "string", list: "list", dict: "table", bool: "boolean", int: "whole number"}[kind]

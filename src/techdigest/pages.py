@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 from . import urls
 from .config import Config
 from .i18n import language_name, load_translations, og_locale
-from .model import Site, TechdigestError
+from .model import Article, Site, Tag, TechdigestError
 from .views import Link, article_view, entry_view
 
 
@@ -29,6 +29,16 @@ class Alternate:
     href: str
     absolute: str
     current: bool
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a listing page stands: links to the newer and older page ("" at either end)."""
+
+    number: int
+    total: int
+    newer: str
+    older: str
 
 
 @dataclass(frozen=True)
@@ -69,11 +79,9 @@ def plan(site: Site, config: Config) -> list[Page]:
         }),
     ]
     for lang in config.languages:
-        here = urls.home(lang)
-        pages.append(_page(config, here, "home.html", lang, urls.home, newest, {
-            "entries": [entry_view(site, item, lang, here) for item in site.articles],
+        pages += _listing(config, site, lang, urls.home, "home.html", site.articles, lambda here, lang=lang: {
             "feeds": [Link(config.title[lang], urls.relative(here, urls.feed(lang)))],
-        }))
+        })
         for item in site.articles:
             here = urls.article(lang, item)
             view = article_view(site, item, lang, here, config)
@@ -94,20 +102,55 @@ def plan(site: Site, config: Config) -> list[Page]:
             ],
         }))
         for slug, tag in site.tags.items():
-            here = urls.tag(lang, slug)
-            entries = site.tag_articles[slug]
-            in_language = partial(_tag_url, slug=slug)
-            pages.append(_page(config, here, "tag.html", lang, in_language, entries[0].date, {
-                "tag": tag,
-                "entries": [entry_view(site, item, lang, here) for item in entries],
-                "feeds": [Link(f"{config.title[lang]}: {tag.name}", urls.relative(here, urls.tag_feed(lang, slug))),
-                          Link(config.title[lang], urls.relative(here, urls.feed(lang)))],
-            }))
+            def extra(here: str, lang: str = lang, slug: str = slug, tag: Tag = tag) -> dict[str, Any]:
+                return {
+                    "tag": tag,
+                    "count": len(site.tag_articles[slug]),
+                    "feeds": [Link(f"{config.title[lang]}: {tag.name}", urls.relative(here, urls.tag_feed(lang, slug))),
+                              Link(config.title[lang], urls.relative(here, urls.feed(lang)))],
+                }
+            pages += _listing(config, site, lang, partial(_tag_url, slug=slug), "tag.html", site.tag_articles[slug],
+                              extra)
         pages.append(_page(config, urls.search(lang), "search.html", lang, urls.search, newest, {
             "search_base": urls.site_path(config.base_url, ""),
         }))
         pages.append(_page(config, urls.feedback_thanks(lang), "thanks.html", lang, None, None, {}))
     _refuse_duplicates(pages)
+    return pages
+
+
+def _listing(
+    config: Config,
+    site: Site,
+    lang: str,
+    first_page: Callable[[str], str],
+    template: str,
+    articles: Sequence[Article],
+    extra: Callable[[str], dict[str, Any]],
+) -> list[Page]:
+    """A list of articles, newest first, cut into pages of ``config.per_page``.
+
+    Each page gets its slice of the one sorted list, so the cost stays linear
+    in the number of articles however many pages and tags there are.
+    """
+    size = config.per_page
+    chunks = [articles[start:start + size] for start in range(0, len(articles), size)] or [()]
+    pages = []
+    for number, chunk in enumerate(chunks, 1):
+        def url_in(code: str, number: int = number) -> str:
+            return urls.paginated(first_page(code), number)
+        here = url_in(lang)
+        pager = Pager(
+            number=number,
+            total=len(chunks),
+            newer=urls.relative(here, url_in(lang, number - 1)) if number > 1 else "",
+            older=urls.relative(here, url_in(lang, number + 1)) if number < len(chunks) else "",
+        )
+        pages.append(_page(config, here, template, lang, url_in, chunk[0].date if chunk else None, {
+            **extra(here),
+            "entries": [entry_view(site, item, lang, here) for item in chunk],
+            "pager": pager,
+        }))
     return pages
 
 

@@ -34,6 +34,11 @@ def tag(lang: str, slug: str) -> str:
     return f"{lang}/tags/{slug}/"
 
 
+def paginated(first: str, number: int) -> str:
+    """Page ``number`` of a listing whose first page is ``first`` (``de/`` → ``de/page/2/``)."""
+    return first if number == 1 else f"{first}page/{number}/"
+
+
 def feed(lang: str) -> str:
     return f"{lang}/feed.xml"
 
