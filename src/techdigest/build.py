@@ -18,7 +18,7 @@ from .content import ParsedFiles, load_articles
 from .feeds import Outputs, atom_feeds
 from .library import index
 from .model import Article
-from .output import write_site
+from .output import update_site, write_site
 from .pages import plan, publishing_files
 from .render import RenderedPages, render_pages
 from .search import Bundle, search_bundle
@@ -59,7 +59,11 @@ def load(config: Config, previous: ParsedFiles | None = None) -> tuple[list[Arti
     return load_articles(config.content_dir, "content", config.languages, config.unsafe_html, previous or {})
 
 
-def build(config: Config, output: Path | None = None, previous: BuildState | None = None) -> BuildReport:
+def build(
+    config: Config, output: Path | None = None, previous: BuildState | None = None, preview: bool = False
+) -> BuildReport:
+    """``preview`` (for ``serve``): update the output folder in place, and keep the previous
+    search index instead of re-running Pagefind over every article on each save."""
     started = time.perf_counter()
     previous = previous or BuildState()
     target = (output or config.output_dir).resolve()
@@ -68,9 +72,13 @@ def build(config: Config, output: Path | None = None, previous: BuildState | Non
     pages = plan(site, config)
     rendered, fresh = render_pages(pages, config, previous.rendered)
     feeds = atom_feeds(site, config, previous.feeds)
-    search = search_bundle({p.output: rendered[p.output][1] for p in pages if p.searchable}, previous.search)
+    if preview and previous.search:
+        search = previous.search
+    else:
+        search = search_bundle({p.output: rendered[p.output][1] for p in pages if p.searchable}, previous.search)
     state = BuildState(parsed, rendered, feeds, search, target)
     files = state.files() | sitemap(pages, config) | publishing_files(config)
     known = previous.files() if previous.output == target else {}
-    written = write_site(files, config.templates_dir / "static", target, known)
+    write = update_site if preview and previous.output == target else write_site
+    written = write(files, config.templates_dir / "static", target, known)
     return BuildReport(len(articles), len(pages), fresh, written, target, time.perf_counter() - started, state)

@@ -26,20 +26,10 @@ def write_site(files: dict[str, bytes], static_dir: Path, output_dir: Path, know
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-new-", dir=output_dir.parent))
     try:
-        static = {
-            f"static/{p.relative_to(static_dir).as_posix()}": p.read_bytes()
-            for p in sorted(static_dir.rglob("*")) if p.is_file()
-        } if static_dir.is_dir() else {}
         written = 0
         folders: set[Path] = set()
-        root = staging.resolve()
-        for name, data in sorted((files | static).items()):
-            target = (root / name).resolve()
-            if not target.is_relative_to(root):
-                raise ValueError(f"refusing to write outside the site: {name}")
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
+        for name, data in sorted((files | _static(static_dir)).items()):
+            target = _inside(staging, name, folders)
             if not _link_unchanged(output_dir / name, target, data, known.get(name)):
                 target.write_bytes(data)
                 written += 1
@@ -49,6 +39,51 @@ def write_site(files: dict[str, bytes], static_dir: Path, output_dir: Path, know
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def update_site(files: dict[str, bytes], static_dir: Path, output_dir: Path, known: Mapping[str, bytes]) -> int:
+    """Bring ``output_dir`` up to date in place, touching only what changed; return files written.
+
+    For the preview server's private folder, where a rebuild must cost only
+    what the change needs: each changed file is replaced atomically (a reader
+    never sees half a file), files that are gone are removed, nothing else is
+    touched. ``build`` into ``site/`` uses :func:`write_site` instead.
+    """
+    everything = files | _static(static_dir)
+    written = 0
+    folders: set[Path] = set()
+    for name, data in sorted(everything.items()):
+        if known.get(name) is data:
+            continue
+        target = _inside(output_dir, name, folders)
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        temporary = target.with_name(f".{target.name}.new")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+        written += 1
+    for name in set(known) - set(everything):
+        (output_dir / name).unlink(missing_ok=True)
+    return written
+
+
+def _static(static_dir: Path) -> dict[str, bytes]:
+    if not static_dir.is_dir():
+        return {}
+    return {f"static/{p.relative_to(static_dir).as_posix()}": p.read_bytes()
+            for p in sorted(static_dir.rglob("*")) if p.is_file()}
+
+
+def _inside(root: Path, name: str, folders: set[Path]) -> Path:
+    """The file ``name`` below ``root``, its folder created; never a path outside ``root``."""
+    root = root.resolve()
+    target = (root / name).resolve()
+    if not target.is_relative_to(root):
+        raise ValueError(f"refusing to write outside the site: {name}")
+    if target.parent not in folders:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folders.add(target.parent)
+    return target
 
 
 def _link_unchanged(old: Path, target: Path, data: bytes, last_written: bytes | None) -> bool:

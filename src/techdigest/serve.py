@@ -61,7 +61,7 @@ class Preview:
             if any(p.is_relative_to(self.root / "seeds") for p in changed):
                 for problem in import_seeds(config, seed_files(config), dt.date.today()).problems:
                     print(f"error: {problem}", file=sys.stderr)
-            report = build(config, output=self.output, previous=self.state)
+            report = build(config, output=self.output, previous=self.state, preview=True)
         except TechdigestError as exc:
             self.errors = exc.lines()
             for line in self.errors:
