@@ -47,6 +47,7 @@ def test_title_is_the_lead_cut_to_headline_length():
     assert len(title) <= TITLE_MAX
     assert title == "OpenAI setzt für seine fortschrittlichen KI-Modelle wie ChatGPT verstärkt auf…"
     assert draft_title("Kurzer Satz. Zweiter Satz.", "de") == "Kurzer Satz"
+    assert draft_title("!", "de") == "!"
 
 
 def test_a_huge_paragraph_gets_a_bounded_summary_and_title():

@@ -79,43 +79,44 @@ def plan(site: Site, config: Config) -> list[Page]:
         }),
     ]
     for lang in config.languages:
-        pages += _listing(config, site, lang, urls.home, "home.html", site.articles, lambda here, lang=lang: {
-            "feeds": [Link(config.title[lang], urls.relative(here, urls.feed(lang)))],
-        })
-        for item in site.articles:
-            here = urls.article(lang, item)
-            view = article_view(site, item, lang, here, config)
-            pages.append(dataclasses.replace(
-                _page(config, here, "article.html", lang, lambda code, a=item: urls.article(code, a), item.date, {
-                    "article": view,
-                    "description": view.summary.value,
-                    "og_type": "article",
-                    "feeds": [Link(config.title[lang], urls.relative(here, urls.feed(lang)))],
-                }),
-                searchable=True,
-            ))
-        here = urls.tags(lang)
-        pages.append(_page(config, here, "tags.html", lang, urls.tags, newest, {
-            "tags": [
-                Link(tag.name, urls.relative(here, urls.tag(lang, slug)), len(site.tag_articles[slug]))
-                for slug, tag in sorted(site.tags.items(), key=lambda kv: kv[1].name.casefold())
-            ],
-        }))
-        for slug, tag in site.tags.items():
-            def extra(here: str, lang: str = lang, slug: str = slug, tag: Tag = tag) -> dict[str, Any]:
-                return {
-                    "tag": tag,
-                    "count": len(site.tag_articles[slug]),
-                    "feeds": [Link(f"{config.title[lang]}: {tag.name}", urls.relative(here, urls.tag_feed(lang, slug))),
-                              Link(config.title[lang], urls.relative(here, urls.feed(lang)))],
-                }
-            pages += _listing(config, site, lang, partial(_tag_url, slug=slug), "tag.html", site.tag_articles[slug],
-                              extra)
-        pages.append(_page(config, urls.search(lang), "search.html", lang, urls.search, newest, {
-            "search_base": urls.site_path(config.base_url, ""),
-        }))
-        pages.append(_page(config, urls.feedback_thanks(lang), "thanks.html", lang, None, None, {}))
+        pages += _language_pages(site, config, lang, newest)
     _refuse_duplicates(pages)
+    return pages
+
+
+def _language_pages(site: Site, config: Config, lang: str, newest: dt.date | None) -> list[Page]:
+    def feeds(here: str, *tags: Tag) -> list[Link]:
+        own = [Link(f"{config.title[lang]}: {t.name}", urls.relative(here, urls.tag_feed(lang, t.slug))) for t in tags]
+        return [*own, Link(config.title[lang], urls.relative(here, urls.feed(lang)))]
+
+    pages = _listing(config, site, lang, urls.home, "home.html", site.articles, lambda here: {"feeds": feeds(here)})
+    for item in site.articles:
+        here = urls.article(lang, item)
+        view = article_view(site, item, lang, here, config)
+        pages.append(dataclasses.replace(
+            _page(config, here, "article.html", lang, partial(_article_url, item=item), item.date, {
+                "article": view,
+                "description": view.summary.value,
+                "og_type": "article",
+                "feeds": feeds(here),
+            }),
+            searchable=True,
+        ))
+    here = urls.tags(lang)
+    pages.append(_page(config, here, "tags.html", lang, urls.tags, newest, {
+        "tags": [
+            Link(tag.name, urls.relative(here, urls.tag(lang, slug)), len(site.tag_articles[slug]))
+            for slug, tag in sorted(site.tags.items(), key=lambda kv: kv[1].name.casefold())
+        ],
+    }))
+    for slug, tag in site.tags.items():
+        def extra(here: str, tag: Tag = tag) -> dict[str, Any]:
+            return {"tag": tag, "count": len(site.tag_articles[tag.slug]), "feeds": feeds(here, tag)}
+        pages += _listing(config, site, lang, partial(_tag_url, slug=slug), "tag.html", site.tag_articles[slug], extra)
+    pages.append(_page(config, urls.search(lang), "search.html", lang, urls.search, newest, {
+        "search_base": urls.site_path(config.base_url, ""),
+    }))
+    pages.append(_page(config, urls.feedback_thanks(lang), "thanks.html", lang, None, None, {}))
     return pages
 
 
@@ -217,6 +218,10 @@ def _page(
 
 def _tag_url(lang: str, slug: str) -> str:
     return urls.tag(lang, slug)
+
+
+def _article_url(lang: str, item: Article) -> str:
+    return urls.article(lang, item)
 
 
 def _not_found_texts(config: Config) -> list[NotFoundText]:

@@ -42,7 +42,8 @@ def sentences(text: str, lang: str) -> list[str]:
 
 def draft_title(first_paragraph: str, lang: str) -> str:
     """The lead sentence, cut to a clause or at a word boundary to fit a headline."""
-    lead = (sentences(first_paragraph[:2_000], lang) or [first_paragraph])[0].rstrip(".!? ")
+    sentence = (sentences(first_paragraph[:2_000], lang) or [first_paragraph])[0].strip()
+    lead = sentence.rstrip(".!? ") or sentence  # a "sentence" of punctuation only stays as it is
     if len(lead) <= TITLE_MAX:
         return lead
     clause = re.split(r"[,;:–—]\s", lead, maxsplit=1)[0]
