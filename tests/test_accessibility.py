@@ -38,6 +38,17 @@ def test_no_wcag_violations(open_tab, site_url, axe_source, scheme):
     assert found == {}
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_results_have_no_wcag_violations(open_tab, site_url, axe_source, scheme):
+    tab = open_tab(color_scheme=scheme, locale="fr-FR")
+    tab.goto(site_url + "de/search/")
+    tab.locator("input.pagefind-ui__search-input").fill("Cerebras")
+    tab.locator(".pagefind-ui__result-link").first.wait_for()
+    tab.add_script_tag(content=axe_source)
+    result = tab.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    assert [f"{v['id']}: {v['help']}" for v in result["violations"]] == []
+
+
 def test_keyboard_focus_is_always_visible(open_tab, site_url):
     tab = open_tab(locale="en-US")
     tab.goto(site_url + "en/2026/openai-cerebras/")
