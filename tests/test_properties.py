@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+from urllib.parse import urljoin
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -61,3 +62,16 @@ def test_seed_to_content_file_and_back_round_trips(paragraphs, tags):
     assert article.title == {k: " ".join(v.split()) for k, v in front.title.items() if v.strip()}
     shown = [p.text_content() for p in html.fromstring(f"<div>{article.body_html}</div>").xpath("p")]
     assert shown == list(seed.paragraphs)
+
+
+SEGMENT = st.from_regex(r"[a-z0-9][a-z0-9-]{0,6}", fullmatch=True)
+SITE_URL = st.builds(lambda parts, end: "/".join(parts) + end, st.lists(SEGMENT, max_size=4),
+                     st.sampled_from(["/", "/index.html", "/feed.xml", ""]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(SITE_URL, SITE_URL)
+def test_relative_links_lead_where_they_should(source, target):
+    source, target = source.lstrip("/"), target.lstrip("/")
+    link = urls.relative(source, target)
+    assert urljoin("http://x/sub/" + source, link) == "http://x/sub/" + target

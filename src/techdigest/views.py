@@ -114,15 +114,10 @@ def _feedback(item: Article, lang: str, config: Config) -> FeedbackView | None:
     if config.feedback_endpoint:
         return FeedbackView(prompt, config.feedback_endpoint, ())
     page = urls.absolute(config.base_url, urls.article(lang, item))
-    links = tuple(
-        Link(str(rating), urls.feedback_issue(
-            config.feedback_github_repo,
-            title=f"Feedback: {rating}/5 for {item.slug} ({lang})",
-            body=f"Article: {page}\nLanguage: {lang}\nRating: {rating}/5\n\nComment:\n",
-        ))
-        for rating in range(1, 6)
-    )
-    return FeedbackView(prompt, "", links)
+    titles = [f"Feedback: {rating}/5 for {item.slug} ({lang})" for rating in range(1, 6)]
+    body = f"Article: {page}\nLanguage: {lang}\n\nComment:\n"
+    issues = urls.feedback_issues(config.feedback_github_repo, titles, body)
+    return FeedbackView(prompt, "", tuple(Link(str(rating), href) for rating, href in enumerate(issues, 1)))
 
 
 def _text(item: Article, field_name: str, lang: str) -> Text:
