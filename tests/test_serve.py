@@ -160,3 +160,15 @@ def test_404_and_every_link_under_the_sub_path(preview, tab):
         links = tab.eval_on_selector_all("a[href], link[href]", "els => els.map(e => e.href)")
         queue += [link.split("#")[0] for link in links if link.startswith(preview.url)]
     assert len(seen) >= 20
+
+
+def test_a_port_in_use_is_one_clear_error(project, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "techdigest.cli", "-C", str(project), "serve", "--port",
+                                 str(port)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == f"error: cannot serve on 127.0.0.1:{port}: Address already in use"
+    assert "Traceback" not in result.stderr

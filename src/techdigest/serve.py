@@ -99,6 +99,8 @@ def serve(root: Path, host: str, port: int, base_path: str, feedback_file: Path)
     print(f"serving {preview.base_url} (Ctrl-C stops)", flush=True)
     try:
         _PreviewServer(preview, base_path).serve(host=host, port=port, root=str(output), live_css=False)
+    except OSError as exc:  # the address is taken, or not ours to listen on
+        raise TechdigestError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
     finally:
         watcher.stop()
         shutil.rmtree(output, ignore_errors=True)
