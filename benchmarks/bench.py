@@ -1,6 +1,6 @@
 """Build-speed benchmark on a synthetic corpus of German articles.
 
-Usage: python benchmarks/bench.py [--sizes 1000 10000] [--runs 3] [--keep DIR]
+Usage: python benchmarks/bench.py [--sizes 1000 10000] [--runs 3] [--keep DIR] [--peers]
 
 For each size N it generates a deterministic corpus (N articles of ~390 words with umlauts,
 1–4 of 150 Zipf-distributed tags, titles and summaries in German and English), then measures
@@ -10,6 +10,11 @@ with fresh processes, as a user runs them:
 - no-change rebuild and touch-one rebuild (one article's text edited), each after a build
 - serve: from an editor's save of one article to its rebuilt page on disk
 - pages per second of the cold build, and the peak RSS of the largest process
+
+With --peers it also builds the same corpus (one language: the German text) with Pelican,
+installed from PyPI into a bench-only virtual environment (benchmarks/.peers-venv), and with
+Hugo (Debian's `hugo`, if installed): one page per article, home and tag pages paginated by 20,
+a tag index and one Atom feed, and prints the cold-build times and their ratios to ours.
 
 Every number is the median of --runs runs.
 """
@@ -88,7 +93,7 @@ def run(command: list[str]) -> tuple[float, int]:
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     if status != 0:
-        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
+        raise SystemExit(f"{' '.join(command)} failed (wait status {status}): {process.stderr.read().decode()}")
     return elapsed, usage.ru_maxrss // 1024
 
 
@@ -170,11 +175,129 @@ def measure(count: int, runs: int, keep: Path | None) -> dict[str, float]:
     }
 
 
+PEERS_VENV = REPO / "benchmarks" / ".peers-venv"
+PELICAN_CONF = """PATH = "content"
+OUTPUT_PATH = "output"
+SITENAME = "techdigest bench"
+SITEURL = "https://example.org"
+TIMEZONE = "UTC"
+DEFAULT_LANG = "de"
+DEFAULT_PAGINATION = 20
+# folder-style pages: Pelican's default "{base_name}{number}.html" makes page 2 of tag "Thema 1"
+# collide with the tag "Thema 12"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+PAGINATION_PATTERNS = ((1, "{url}", "{save_as}"),
+                       (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"))
+RELATIVE_URLS = True
+LOAD_CONTENT_CACHE = False
+FEED_ALL_ATOM = "feed.xml"
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+"""
+HUGO_CONFIG = """baseURL = "https://example.org/"
+languageCode = "de"
+title = "techdigest bench"
+disableKinds = ["section"]
+[pagination]
+  pagerSize = 20
+[outputs]
+  home = ["HTML", "RSS"]
+  taxonomy = ["HTML"]
+  term = ["HTML"]
+"""
+HUGO_LAYOUTS = {
+    "_default/baseof.html": "<!DOCTYPE html><html lang=de><head><title>{{ .Title }}</title></head>"
+                            "<body>{{ block \"main\" . }}{{ end }}</body></html>",
+    "_default/single.html": "{{ define \"main\" }}<h1>{{ .Title }}</h1><p>{{ .Date.Format \"2006-01-02\" }}</p>"
+                            "{{ range .Params.tags }}<a href=\"/tags/{{ . | urlize }}/\">{{ . }}</a> {{ end }}"
+                            "{{ .Content }}{{ end }}",
+    "_default/list.html": "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}"
+                          "<h2><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></h2><p>{{ .Summary }}</p>{{ end }}"
+                          "{{ template \"_internal/pagination.html\" . }}{{ end }}",
+    "_default/terms.html": "{{ define \"main\" }}{{ range .Data.Terms.Alphabetical }}"
+                           "<a href=\"{{ .Page.RelPermalink }}\">{{ .Page.Title }}</a> {{ .Count }} {{ end }}{{ end }}",
+    "index.html": "{{ define \"main\" }}{{ range (.Paginate (where .Site.RegularPages \"Type\" \"posts\")).Pages }}"
+                  "<h2><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></h2><p>{{ .Summary }}</p>{{ end }}"
+                  "{{ template \"_internal/pagination.html\" . }}{{ end }}",
+}
+
+
+def peer_corpus(root: Path) -> list[tuple[str, str, str, list[str], str, str]]:
+    """(slug, German title, date, tags, German summary, Markdown body) of every generated article."""
+    import yaml
+
+    articles = []
+    for path in sorted((root / "content").glob("*.md")):
+        _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+        meta = yaml.safe_load(front)
+        articles.append((path.stem, meta["title"]["de"], str(meta["date"]), meta["tags"], meta["summary"]["de"], body))
+    return articles
+
+
+def pelican_build(root: Path, articles: list) -> list[str]:
+    if not (PEERS_VENV / "bin" / "pelican").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PEERS_VENV)], check=True)
+        subprocess.run([str(PEERS_VENV / "bin" / "pip"), "install", "-q", "pelican[markdown]"], check=True)
+    site = root / "pelican"
+    (site / "content").mkdir(parents=True)
+    (site / "pelicanconf.py").write_text(PELICAN_CONF, encoding="utf-8")
+    for slug, title, date, tags, summary, body in articles:
+        (site / "content" / f"{slug}.md").write_text(
+            f"Title: {title}\nDate: {date}\nSlug: {slug}\nTags: {', '.join(tags)}\nSummary: {summary}\n\n{body}",
+            encoding="utf-8")
+    return [str(PEERS_VENV / "bin" / "pelican"), str(site / "content"), "-s", str(site / "pelicanconf.py"),
+            "-o", str(site / "output")]
+
+
+def hugo_build(root: Path, articles: list) -> list[str] | None:
+    if not shutil.which("hugo"):
+        return None
+    site = root / "hugo"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "config.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    for name, text in HUGO_LAYOUTS.items():
+        (site / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / "layouts" / name).write_text(text, encoding="utf-8")
+    for slug, title, date, tags, summary, body in articles:
+        tag_list = ", ".join(f'"{t}"' for t in tags)
+        (site / "content" / "posts" / f"{slug}.md").write_text(
+            f'---\ntitle: "{title}"\ndate: {date}\ntags: [{tag_list}]\nsummary: "{summary}"\n---\n\n{body}',
+            encoding="utf-8")
+    return ["hugo", "--source", str(site), "--destination", str(site / "public"), "--quiet"]
+
+
+def measure_peers(count: int, runs: int, ours: float) -> None:
+    work = Path(tempfile.mkdtemp(prefix=f"techdigest-peers-{count}-"))
+    (work / "corpus").mkdir()
+    generate(work / "corpus", count)
+    articles = peer_corpus(work / "corpus")
+    for name, make in (("Pelican", pelican_build), ("Hugo", hugo_build)):
+        command = make(work, articles)
+        if command is None:
+            print(f"  {name}: not installed (apt-get install hugo)")
+            continue
+        output = Path(command[command.index("-o" if name == "Pelican" else "--destination") + 1])
+        times, rss = [], []
+        for _ in range(runs):
+            shutil.rmtree(output, ignore_errors=True)
+            seconds, peak = run(command)
+            times.append(seconds)
+            rss.append(peak)
+        median = statistics.median(times)
+        print(f"  {name:<8} cold {median:>8.2f} s  peak RSS {statistics.median(rss):>5} MiB  "
+              f"techdigest takes {ours / median:.2f}× {name}'s time")
+    shutil.rmtree(work)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="keep the generated projects in this folder")
+    parser.add_argument("--peers", action="store_true", help="also build the corpus with Pelican and Hugo")
     args = parser.parse_args()
     print(f"techdigest benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, median of {args.runs} runs")
     for count in args.sizes:
@@ -182,6 +305,9 @@ def main() -> None:
         print(f"\nN = {count}")
         for name, value in results.items():
             print(f"  {name:<24} {value:>10.2f}" if isinstance(value, float) else f"  {name:<24} {value:>10}")
+        if args.peers:
+            print("  peers, same corpus in one language (techdigest builds two), same run:")
+            measure_peers(count, args.runs, results["cold build (s)"])
 
 
 if __name__ == "__main__":
