@@ -33,7 +33,9 @@ def search_bundle(pages: dict[str, bytes], previous: Bundle | None) -> Bundle:
         return previous
     if not pages:
         return fingerprint, {}
-    with tempfile.TemporaryDirectory(prefix="techdigest-search-") as work:
+    # Ctrl-C or SIGTERM while Pagefind runs: subprocess.run kills it, but it may still be writing
+    # for a moment, and a failing clean-up must not hide the interruption
+    with tempfile.TemporaryDirectory(prefix="techdigest-search-", ignore_cleanup_errors=True) as work:
         source, bundle = Path(work) / "site", Path(work) / "bundle"
         for name, html in pages.items():
             (source / name).parent.mkdir(parents=True, exist_ok=True)
