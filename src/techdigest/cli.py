@@ -3,6 +3,9 @@
 No traceback ever reaches an editor for bad input: every :class:`TechdigestError`
 becomes one line per problem on stderr and exit status 1. SIGTERM is turned
 into the same clean stop as Ctrl-C, so the build's clean-up runs for both.
+The pipeline's modules (and their libraries) are imported by the commands
+that need them, after the signal handling is in place: Ctrl-C during start-up
+is then a clean stop too, and ``--help`` answers at once.
 """
 
 from __future__ import annotations
@@ -13,20 +16,16 @@ import signal
 import sys
 from pathlib import Path
 
-from .build import build, load
-from .check import missing_translations
 from .config import load_config, with_base_url
-from .deploy import publish
 from .feedback import tally
-from .importer import import_seeds, seed_files
 from .model import TechdigestError
 
 FEEDBACK_FILE = Path("feedback.jsonl")
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
+    args = _parser().parse_args(argv)
     try:
         return args.run(args)
     except TechdigestError as exc:
@@ -39,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from .importer import import_seeds, seed_files
+
     config = load_config(args.root)
     seeds = [Path(s) for s in args.seeds] or seed_files(config)
     if not seeds:
@@ -55,6 +56,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from .build import build
+
     config = load_config(args.root)
     if args.base_url:
         config = with_base_url(config, args.base_url)
@@ -63,6 +66,9 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from .build import load
+    from .check import missing_translations
+
     config = load_config(args.root)
     articles, _ = load(config)
     problems = missing_translations(articles, config)
@@ -73,7 +79,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .serve import serve  # the web server is only loaded when serving
+    from .serve import serve
 
     load_config(args.root)  # a broken config is an error before anything listens
     serve(args.root, args.host, args.port, args.base_path, args.feedback_file or args.root / FEEDBACK_FILE)
@@ -97,6 +103,9 @@ def _feedback(args: argparse.Namespace) -> int:
 
 
 def _deploy(args: argparse.Namespace) -> int:
+    from .build import build
+    from .deploy import publish
+
     config = load_config(args.root)
     report = build(config)
     print(report.summary())
