@@ -94,7 +94,7 @@ def serve(root: Path, host: str, port: int, base_path: str, feedback_file: Path)
     def on_change(changed: set[Path]) -> None:  # on the watcher's thread: hop to the server's
         loop.add_callback(rebuild_and_reload, changed)
 
-    watcher = Watcher(preview.root, WATCHED, on_change, quiet=0.05)
+    watcher = Watcher(preview.root, WATCHED, on_change, quiet=0.1)
     watcher.start()
     print(f"serving {preview.base_url} (Ctrl-C stops)", flush=True)
     try:
