@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
-from conftest import page
+from conftest import make_project, page
 
 from techdigest.build import build
 from techdigest.cli import main
@@ -349,3 +349,12 @@ def test_listings_are_paginated_with_links_between_the_pages(project):
                   page(site, "de/page/2/").xpath('//link[@rel="alternate"][@hreflang]')}
     assert alternates == {"de": BASE + "de/page/2/", "en": BASE + "en/page/2/", "x-default": BASE + "de/page/2/"}
     assert page(site, "de/page/2/").xpath("string(//title)") == "Seite 2 · Testdigest"
+
+
+def test_a_template_edit_re_renders_even_in_a_folder_named_static(tmp_path):
+    project = make_project(tmp_path / "static" / "project")
+    config = load_config(project)
+    first = build(config)
+    base = project / "templates" / "base.html"
+    base.write_text(base.read_text().replace("<footer", "<!-- edited -->\n<footer"))
+    assert build(config, previous=first.state).rendered == first.pages

@@ -47,22 +47,22 @@ def render_pages(pages: list[Page], config: Config, previous: RenderedPages) -> 
             continue
         if not envs:
             envs = environments(config)
-        rendered[page.output] = (fingerprint, render_page(envs[page.lang], page, config.root))
+        rendered[page.output] = (fingerprint, render_page(envs[page.lang], page, config))
         fresh += 1
     return rendered, fresh
 
 
-def render_page(env: jinja2.Environment, page: Page, root: Path) -> bytes:
+def render_page(env: jinja2.Environment, page: Page, config: Config) -> bytes:
     try:
         html = env.get_template(page.template).render(page.context)
     except jinja2.TemplateSyntaxError as exc:
-        shown = _shown(exc.filename, root)
+        shown = config.relative(Path(exc.filename)) if exc.filename else "templates"
         raise ContentError.single(shown, exc.lineno or 0, f"template error: {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
         raise ContentError.single(f"templates/{exc.name}", 0, "template not found") from None
     except Exception as exc:  # noqa: BLE001 - any error inside a template is the template's
         filename, line = _template_frame(exc, env)
-        raise ContentError.single(_shown(filename, root), line, f"template error while rendering "
+        raise ContentError.single(config.relative(Path(filename)), line, f"template error while rendering "
                                   f"{page.output}: {type(exc).__name__}: {exc}") from None
     return html.encode("utf-8")
 
@@ -87,7 +87,8 @@ def _environment(templates_dir: Path, locales_dir: Path, lang: str) -> jinja2.En
 def _inputs_digest(config: Config) -> str:
     digest = hashlib.sha256(repr(config).encode())
     for folder in (config.templates_dir, config.locales_dir):
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "static" not in p.parts):
+        # static assets are copied, not rendered: they do not change what a page renders to
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.relative_to(folder).parts[0] != "static"):
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
@@ -100,11 +101,3 @@ def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[str, i
             return frame.filename, frame.lineno or 0
     return "templates", 0
 
-
-def _shown(filename: str | None, root: Path) -> str:
-    if not filename:
-        return "templates"
-    try:
-        return Path(filename).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return filename
