@@ -1,42 +1,34 @@
 """``build``: the whole pipeline, read top to bottom (config → load → index → plan → render → write).
 
-A build may be handed the :class:`BuildState` of the previous one (``serve``
-keeps it in memory): unchanged content files are not parsed again, pages whose
-inputs did not change are not rendered again, and files whose bytes did not
-change are linked from the previous site instead of rewritten, so they keep
-their mtime. Without it the result is the same, byte for byte, only slower.
+A build starts from what the last one remembers (:mod:`cache`: kept in memory
+by ``serve``, on disk for ``techdigest build``): unchanged content files are
+not parsed again, only the pages, feeds and files whose key changed are made
+again, and only those whose bytes changed are written. Without it the result
+is the same, byte for byte, only slower.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+from . import urls
+from .cache import BuildState, code_version, load_state, save_state
 from .config import Config
 from .content import ParsedFiles, load_articles
-from .feeds import Outputs, atom_feeds
+from .feeds import atom_feeds
 from .library import index
 from .model import Article
-from .output import update_site, write_site
+from .output import commit, discard, prepare, static_outputs
 from .pages import plan, publishing_files
-from .render import RenderedPages, render_pages
-from .search import Bundle, search_bundle
+from .parallel import Progress
+from .render import inputs_digest, page_outputs
+from .search import index_search, search_key
 from .sitemap import sitemap
 
-
-@dataclass(frozen=True)
-class BuildState:
-    parsed: ParsedFiles = field(default_factory=dict)
-    rendered: RenderedPages = field(default_factory=dict)
-    feeds: Outputs = field(default_factory=dict)
-    search: Bundle | None = None
-    output: Path | None = None
-
-    def files(self) -> dict[str, bytes]:
-        """Everything generated (static assets and small fixed files aside)."""
-        generated = {name: data for name, (_, data) in (self.rendered | self.feeds).items()}
-        return generated | (self.search[1] if self.search else {})
+Stage = Callable[[str], Progress]  # what is being done -> its progress callback
 
 
 @dataclass(frozen=True)
@@ -50,35 +42,60 @@ class BuildReport:
     state: BuildState
 
     def summary(self) -> str:
-        return (f"built {self.pages} pages from {self.articles} articles into {self.output} in "
-                f"{self.seconds:.2f} s ({self.rendered} rendered, {self.written} files written)")
+        return (f"built {self.pages:,} pages from {self.articles:,} articles into {self.output} in "
+                f"{self.seconds:.2f} s: {self.rendered:,} rendered, {self.pages - self.rendered:,} unchanged "
+                f"(from the cache), {self.written:,} files written")
 
 
-def load(config: Config, previous: ParsedFiles | None = None) -> tuple[list[Article], ParsedFiles]:
+def load(config: Config, previous: ParsedFiles | None = None, progress: Progress | None = None,
+         ) -> tuple[list[Article], ParsedFiles]:
     """Every article; all content problems raised together."""
-    return load_articles(config.content_dir, "content", config.languages, config.unsafe_html, previous or {})
+    return load_articles(config.content_dir, "content", config.languages, config.unsafe_html, previous or {},
+                         progress)
 
 
 def build(
-    config: Config, output: Path | None = None, previous: BuildState | None = None, preview: bool = False
+    config: Config,
+    output: Path | None = None,
+    previous: BuildState | None = None,
+    preview: bool = False,
+    stage: Stage | None = None,
 ) -> BuildReport:
-    """``preview`` (for ``serve``): update the output folder in place, and keep the previous
-    search index instead of re-running Pagefind over every article on each save."""
+    """``previous``: the last build's state (``serve`` passes it); else it is read from the cache.
+
+    ``preview`` (for ``serve``): keep the search index of the first build
+    instead of running Pagefind over every article on each save, and keep no
+    cache on disk. ``stage`` reports progress on a terminal.
+    """
     started = time.perf_counter()
-    previous = previous or BuildState()
     target = (output or config.output_dir).resolve()
-    articles, parsed = load(config, previous.parsed)
+    last = previous if previous is not None else load_state(config)
+    articles, parsed = load(config, last.parsed, stage("reading articles") if stage else None)
     site = index(articles)
     pages = plan(site, config)
-    rendered, fresh = render_pages(pages, config, previous.rendered)
-    feeds = atom_feeds(site, config, previous.feeds)
-    if preview and previous.search:
-        search = previous.search
-    else:
-        search = search_bundle({p.output: rendered[p.output][1] for p in pages if p.searchable}, previous.search)
-    state = BuildState(parsed, rendered, feeds, search, target)
-    files = state.files() | sitemap(pages, config) | publishing_files(config)
-    known = previous.files() if previous.output == target else {}
-    write = update_site if preview and previous.output == target else write_site
-    written = write(files, config.templates_dir / "static", target, known)
-    return BuildReport(len(articles), len(pages), fresh, written, target, time.perf_counter() - started, state)
+    outputs = [*page_outputs(pages, config), *atom_feeds(site, config), *sitemap(pages, config),
+               *publishing_files(config), *static_outputs(config.templates_dir / "static")]
+    prepared = prepare(outputs, f"{code_version()}|{inputs_digest(config)}", target,
+                       last.record if last.output == target else None,
+                       stage("rendering") if stage else None)
+    try:
+        searchable = [o.name for o in outputs if o.searchable]
+        bundle_written = 0
+        search = search_key(prepared, searchable)
+        current = last.output == target and (target / urls.SEARCH_BUNDLE).is_dir()
+        if not current or (search != last.search and not preview):
+            if stage:
+                stage("indexing for search")(0, 0)
+            bundle_written = index_search(prepared, searchable)
+        else:
+            search = last.search
+        commit(prepared)
+    except BaseException:
+        discard(prepared)
+        raise
+    state = BuildState(parsed, prepared.record, search, target)
+    if not preview:
+        save_state(config, state)
+    rendered = len({page.output for page in pages} & set(prepared.made))
+    return BuildReport(len(articles), len(pages), rendered, len(prepared.written) + bundle_written,
+                       target, time.perf_counter() - started, state)

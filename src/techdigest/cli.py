@@ -14,6 +14,9 @@ import argparse
 import datetime as dt
 import signal
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .config import load_config, with_base_url
@@ -61,8 +64,35 @@ def _build(args: argparse.Namespace) -> int:
     config = load_config(args.root)
     if args.base_url:
         config = with_base_url(config, args.base_url)
-    print(build(config, output=args.output).summary())
+    with _terminal_progress() as stage:
+        report = build(config, output=args.output, stage=stage)
+    print(report.summary())
     return 0
+
+
+@contextmanager
+def _terminal_progress() -> Iterator[Callable[[str], Callable[[int, int], None]] | None]:
+    """One self-overwriting status line on a terminal (what, done/total, elapsed); nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    started = time.monotonic()
+    shown = [0.0]
+
+    def stage(what: str) -> Callable[[int, int], None]:
+        def progress(done: int, total: int) -> None:
+            now = time.monotonic() - started
+            if now - shown[0] < 0.1 and done < total:
+                return
+            shown[0] = now
+            count = f" {done:,}/{total:,}" if total else " …"
+            print(f"\r\x1b[K{what}{count} · {now:.1f} s", end="", file=sys.stderr, flush=True)
+        return progress
+
+    try:
+        yield stage
+    finally:
+        print("\r\x1b[K", end="", file=sys.stderr, flush=True)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -107,7 +137,8 @@ def _deploy(args: argparse.Namespace) -> int:
     from .deploy import publish
 
     config = load_config(args.root)
-    report = build(config)
+    with _terminal_progress() as stage:
+        report = build(config, stage=stage)
     print(report.summary())
     publish(report.output, args.root, remote=args.remote, branch=args.branch, push=not args.no_push,
             cname=config.cname)

@@ -18,6 +18,7 @@ import markdown
 import yaml
 
 from .model import Article, ContentError, FrontMatter, Problem
+from .parallel import Progress, fork_map
 from .seeds import merge_tags
 
 FIELDS = ("title", "date", "language", "tags", "summary", "feedback", "source")
@@ -53,7 +54,7 @@ def make_markdown(unsafe_html: bool) -> markdown.Markdown:
 
 
 def parse_article(
-    path: str, text: str, languages: tuple[str, ...], converter: markdown.Markdown
+    path: str, text: str, languages: tuple[str, ...], converter: markdown.Markdown, digest: str = ""
 ) -> Article:
     """``path`` is as the editor knows it (``content/x.md``); its stem is the slug."""
     meta, lines, body = _split(path, text)
@@ -86,8 +87,10 @@ def parse_article(
 
     converter.reset()
     body_html = converter.convert(body)
+    slug = path.rsplit("/", 1)[-1].removesuffix(".md")
+    shown = (slug, date, language, tags, sorted(texts["title"].items()), sorted(texts["summary"].items()))
     return Article(
-        slug=path.rsplit("/", 1)[-1].removesuffix(".md"),
+        slug=slug,
         path=path,
         title=texts["title"],
         date=date,
@@ -99,34 +102,56 @@ def parse_article(
         body_html=body_html,
         word_count=len(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", body_html))),
         lines=lines,
+        digest=digest,
+        entry_digest=hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest(),
     )
 
 
 def load_articles(
-    content_dir: Path, shown_as: str, languages: tuple[str, ...], unsafe_html: bool, previous: ParsedFiles
+    content_dir: Path,
+    shown_as: str,
+    languages: tuple[str, ...],
+    unsafe_html: bool,
+    previous: ParsedFiles,
+    progress: Progress | None = None,
 ) -> tuple[list[Article], ParsedFiles]:
     """Every ``*.md`` in ``content_dir``; all problems of all files in one error.
 
     A file whose bytes (and the settings that shape its HTML) are unchanged
-    since ``previous`` is not parsed again: Markdown is the costly part.
+    since ``previous`` is not parsed again: Markdown is the costly part. The
+    others are parsed on all cores.
     """
-    converter = make_markdown(unsafe_html)
     settings = f"{languages}|{unsafe_html}|{markdown.__version__}".encode()
     parsed: ParsedFiles = {}
-    problems: list[Problem] = []
+    todo: list[tuple[str, bytes, str]] = []
     for file in sorted(content_dir.glob("*.md")):
         shown = f"{shown_as}/{file.name}"
         data = file.read_bytes()
-        digest = hashlib.sha256(settings + data).hexdigest()
+        digest = hashlib.blake2b(settings + data, digest_size=16).hexdigest()
         if shown in previous and previous[shown][0] == digest:
             parsed[shown] = previous[shown]
-            continue
+        else:
+            parsed[shown] = (digest, None)  # type: ignore[assignment]  # filled in below, in file order
+            todo.append((shown, data, digest))
+    converters: list[markdown.Markdown] = []  # one per process, made on first use
+
+    def parse(job: tuple[str, bytes, str]) -> Article | list[Problem]:
+        shown, data, digest = job
+        if not converters:
+            converters.append(make_markdown(unsafe_html))
         try:
-            parsed[shown] = (digest, parse_article(shown, data.decode("utf-8"), languages, converter))
+            return parse_article(shown, data.decode("utf-8"), languages, converters[0], digest)
         except UnicodeDecodeError:
-            problems.append(Problem(shown, 0, "not UTF-8 text"))
+            return [Problem(shown, 0, "not UTF-8 text")]
         except ContentError as exc:
-            problems.extend(exc.problems)
+            return exc.problems
+
+    problems: list[Problem] = []
+    for (shown, _, digest), result in zip(todo, fork_map(parse, todo, progress), strict=True):
+        if isinstance(result, list):
+            problems.extend(result)
+        else:
+            parsed[shown] = (digest, result)
     if problems:
         raise ContentError(problems)
     return [article for _, article in parsed.values()], parsed

@@ -3,15 +3,15 @@
 Every URL in a feed is absolute (from the base URL), entry ids are tag URIs
 (RFC 4151) made from the site's host, the article's date and its slug, so a
 title edit keeps the id, and every date is the article's own: the same
-content gives the same bytes. A feed is rebuilt only when one of its entries
-or the site's settings changed.
+content gives the same bytes. A feed is made again only when one of its
+entries or the site's settings changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
+from functools import partial
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
@@ -19,30 +19,25 @@ from feedgen.feed import FeedGenerator
 from . import urls
 from .config import Config
 from .model import Article, Site
+from .output import Output
 
 FEED_ENTRIES = 50  # the newest ones: readers poll feeds, archives live on the site
-Outputs = dict[str, tuple[str, bytes]]
 
 
-def atom_feeds(site: Site, config: Config, previous: Outputs) -> Outputs:
-    digests = {item.slug: hashlib.sha256(repr(item).encode()).hexdigest() for item in site.articles}
+def atom_feeds(site: Site, config: Config) -> list[Output]:
+    """Every feed as an output of the site, keyed by its title and its entries' articles and tags."""
     wanted: list[tuple[str, str, str, Sequence[Article]]] = []
     for lang in config.languages:
         wanted.append((urls.feed(lang), urls.home(lang), config.title[lang], site.articles))
         for slug, tag in site.tags.items():
             wanted.append((urls.tag_feed(lang, slug), urls.tag(lang, slug), f"{config.title[lang]}: {tag.name}",
                            site.tag_articles[slug]))
-    feeds: Outputs = {}
+    feeds = []
     for name, home, title, articles in wanted:
         entries = articles[:FEED_ENTRIES]
         lang = name.split("/", 1)[0]
-        fingerprint = hashlib.sha256(
-            repr((config, title, [digests[a.slug] for a in entries], [site.article_tags[a.slug] for a in entries]))
-            .encode()).hexdigest()
-        if name in previous and previous[name][0] == fingerprint:
-            feeds[name] = previous[name]
-        else:
-            feeds[name] = (fingerprint, _atom(config, site, lang, name, home, title, entries))
+        inputs = (title, [(item.digest, site.article_tags[item.slug]) for item in entries])
+        feeds.append(Output(name, inputs, partial(_atom, config, site, lang, name, home, title, entries)))
     return feeds
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -43,18 +44,21 @@ def load_translations(locales_dir: Path, lang: str) -> Translations:
     return Translations(compiled, domain=DOMAIN)
 
 
+@lru_cache(maxsize=65536)
 def format_date(value: dt.date, lang: str) -> str:
-    """``25. November 2026`` in German, ``November 25, 2026`` in English."""
+    """``25. November 2026`` in German, ``November 25, 2026`` in English (cached: Babel
+    parses its locale data on every call, and a site shows the same dates on many pages)."""
     return _format_date(value, format="long", locale=lang)
 
 
+@lru_cache(maxsize=1024)
 def language_name(code: str, in_lang: str | None = None) -> str:
     """The language's name in ``in_lang``; by default in itself, as switchers show it."""
     name = Locale.parse(code).get_display_name(in_lang or code) or code
     return name[:1].upper() + name[1:]
 
 
-
+@lru_cache(maxsize=1024)
 def og_locale(code: str) -> str:
     """The Open Graph form of a language: its most likely territory (``de`` → ``de_DE``)."""
     likely = Locale.parse(get_global("likely_subtags").get(code, code))

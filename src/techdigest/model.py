@@ -75,6 +75,10 @@ class Article(FrontMatter):
     body_html: str
     word_count: int
     lines: dict[str, int] = field(default_factory=dict, compare=False)
+    # of the file and the settings that shape its HTML: what pages and feeds showing it are keyed by
+    digest: str = ""
+    # of what listings show (title, summary, date, tags): a body edit leaves the listings alone
+    entry_digest: str = ""
 
     def text(self, field_name: str, lang: str) -> tuple[str, str]:
         """The field in ``lang``, else the original language's text: (text, its language).

@@ -1,120 +1,251 @@
-"""Writes the rendered site into a temporary folder and swaps it in when complete.
+"""Writing the site: only what changed, prepared aside, then committed in one step.
 
-Whatever fails before the swap (a template error halfway, Ctrl-C, SIGTERM),
-the previous ``site/`` stays exactly as it was and no temporary folder is left.
-A file whose bytes did not change is hard-linked from the previous site rather
-than written, so it keeps its mtime (a deploy uploads only what changed) and
-an unchanged rebuild costs little more than the links.
+Every file of the site is an :class:`Output` with a key (a digest of what it
+is made from). :func:`prepare` makes the outputs whose key changed (on all
+cores) and puts them in a folder next to the site; nothing in the site is
+touched until :func:`commit`, so whatever fails before (bad content, a
+template error, Ctrl-C) leaves the previous site exactly as it was.
+
+With a trustworthy record of the last build (its keys, and the size and mtime
+of each file it wrote) the new files go to an *overlay* holding only the
+changes, and the commit moves them into the site: a one-article edit costs a
+few files, not a copy of the site. Without one (first build, another output
+folder, no cache) a complete *staging* copy is made and swapped in; files
+whose bytes did not change are hard-linked from the old site, so they keep
+their mtime either way and a deploy uploads only what changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from . import urls
+from .parallel import Progress, fork_map
+
+Keys = dict[str, str]  # output file -> key of what it was made from
+Stamps = dict[str, tuple[int, int]]  # output file -> (size, mtime_ns) as the build left it
 
 
-def write_site(files: dict[str, bytes], static_dir: Path, output_dir: Path, known: Mapping[str, bytes]) -> int:
-    """Replace ``output_dir`` with ``files`` plus ``static_dir`` as ``static/``; return files written.
+@dataclass(frozen=True)
+class Output:
+    """One file of the site; ``make`` is called only when ``inputs`` changed since the last build."""
 
-    ``known`` is what the caller wrote into ``output_dir`` last time: a file
-    that is the very same object there is linked without reading it back.
+    name: str
+    inputs: Any  # anything with a deterministic repr
+    make: Callable[[], bytes]
+    searchable: bool = False
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the last build left in the output folder, as the cache remembers it."""
+
+    keys: Keys = field(default_factory=dict)
+    stamps: Stamps = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A build's files, ready to commit: in ``folder`` (an overlay of the changes, or a staging copy)."""
+
+    target: Path
+    folder: Path
+    in_place: bool
+    record: Record
+    made: tuple[str, ...]
+    written: tuple[str, ...]
+    gone: tuple[str, ...]
+
+    def path(self, name: str) -> Path:
+        """Where the file ``name`` of the new site is now."""
+        if not self.in_place or name in self.written:
+            return self.folder / name
+        return self.target / name
+
+
+def key(base: str, inputs: Any) -> str:
+    return hashlib.blake2b(f"{base}|{inputs!r}".encode(), digest_size=16).hexdigest()
+
+
+def fixed(name: str, data: bytes) -> Output:
+    """An output whose bytes are known already (sitemap, robots.txt, .nojekyll)."""
+    return Output(name, hashlib.blake2b(data, digest_size=16).hexdigest(), lambda: data)
+
+
+def static_outputs(static_dir: Path) -> list[Output]:
+    """The template's assets, copied as they are."""
+    if not static_dir.is_dir():
+        return []
+    files = sorted(p for p in static_dir.rglob("*") if p.is_file())
+    return [fixed(urls.static(p.relative_to(static_dir).as_posix()), p.read_bytes()) for p in files]
+
+
+def prepare(outputs: list[Output], base: str, target: Path, last: Record | None,
+            progress: Progress | None = None) -> Prepared:
+    """Make what changed since ``last`` into a folder beside ``target``; the site is not touched.
+
+    ``last`` is trusted only for files that still have the size and mtime it
+    recorded: a file edited or deleted by hand is made again.
     """
-    output_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-new-", dir=output_dir.parent))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    on_disk = scan(target) if last is not None and target.is_dir() else None
+    in_place = on_disk is not None
+    keys = {output.name: key(base, output.inputs) for output in outputs}
+    last = last or Record()
+    current = {name for name in keys if on_disk is not None and name in last.stamps
+               and on_disk.get(name) == last.stamps[name] and last.keys.get(name) == keys[name]}
+    todo = [output for output in outputs if output.name not in current]
+    folder = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
     try:
-        written = 0
-        folders: set[Path] = set()
-        for name, data in sorted((files | _static(static_dir)).items()):
-            target = _inside(staging, name, folders)
-            if not _link_unchanged(output_dir / name, target, data, known.get(name)):
-                target.write_bytes(data)
-                written += 1
-        staging.chmod(0o755)
-        _swap(staging, output_dir)
-        return written
+        old = target if target.is_dir() else None
+        results = fork_map(lambda output: _place(output, folder, old, in_place), todo, progress)
+        stamps = {name: last.stamps[name] for name in current}
+        stamps |= {name: stamp for name, _, stamp in results}
+        written = tuple(name for name, wrote, _ in results if wrote)
+        gone = tuple(sorted(set(on_disk or ()) - set(keys)))
+        folder.chmod(0o755)
+        return Prepared(target, folder, in_place, Record(keys, stamps), tuple(o.name for o in todo), written, gone)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
         raise
 
 
-def update_site(files: dict[str, bytes], static_dir: Path, output_dir: Path, known: Mapping[str, bytes]) -> int:
-    """Bring ``output_dir`` up to date in place, touching only what changed; return files written.
+def commit(prepared: Prepared) -> None:
+    """Make the prepared files the site: a swap, or moving the changes in (signals wait meanwhile).
 
-    For the preview server's private folder, where a rebuild must cost only
-    what the change needs: each changed file is replaced atomically (a reader
-    never sees half a file), files that are gone are removed, nothing else is
-    touched. ``build`` into ``site/`` uses :func:`write_site` instead.
+    Ctrl-C and SIGTERM wait until the commit and the clean-up are done: from its
+    first step on, stopping would only leave a mixture behind. A signal that
+    arrived meanwhile is dropped, as the build it asked to stop has finished.
     """
-    everything = files | _static(static_dir)
-    written = 0
-    folders: set[Path] = set()
-    for name, data in sorted(everything.items()):
-        if known.get(name) is data:
+    with _signals_deferred():
+        if not prepared.in_place:
+            _swap(prepared.folder, prepared.target)
+            return
+        bundle = prepared.folder / urls.SEARCH_BUNDLE
+        if bundle.is_dir():
+            _swap(bundle, prepared.target / urls.SEARCH_BUNDLE)
+        folders: set[Path] = set()
+        for name in prepared.written:
+            destination = prepared.target / name
+            if destination.parent not in folders:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(destination.parent)
+            os.replace(prepared.folder / name, destination)
+        for name in prepared.gone:
+            (prepared.target / name).unlink(missing_ok=True)
+            _prune(prepared.target, (prepared.target / name).parent)
+        shutil.rmtree(prepared.folder, ignore_errors=True)
+
+
+def discard(prepared: Prepared) -> None:
+    shutil.rmtree(prepared.folder, ignore_errors=True)
+
+
+def scan(folder: Path) -> Stamps:
+    """Size and mtime of every file below ``folder`` (the search bundle aside: it is kept whole)."""
+    stamps: Stamps = {}
+    pending = [("", str(folder))]
+    while pending:
+        prefix, path = pending.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if name + "/" != urls.SEARCH_BUNDLE:
+                        pending.append((name + "/", entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    info = entry.stat(follow_symlinks=False)
+                    stamps[name] = (info.st_size, info.st_mtime_ns)
+    return stamps
+
+
+def keep_unchanged(new: Path, old: Path) -> int:
+    """Replace each file below ``new`` that has the same bytes below ``old`` by a link to it.
+
+    Returns how many files below ``new`` are new or changed.
+    """
+    fresh = 0
+    for path in new.rglob("*"):
+        if not path.is_file():
             continue
-        target = _inside(output_dir, name, folders)
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        temporary = target.with_name(f".{target.name}.new")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-        written += 1
-    for name in set(known) - set(everything):
-        (output_dir / name).unlink(missing_ok=True)
-    return written
+        before = old / path.relative_to(new)
+        try:
+            if before.stat().st_size == path.stat().st_size and before.read_bytes() == path.read_bytes():
+                temporary = path.with_name(f".{path.name}.link")
+                os.link(before, temporary)
+                os.replace(temporary, path)
+                continue
+        except OSError:
+            pass
+        fresh += 1
+    return fresh
 
 
-def _static(static_dir: Path) -> dict[str, bytes]:
-    if not static_dir.is_dir():
-        return {}
-    return {f"static/{p.relative_to(static_dir).as_posix()}": p.read_bytes()
-            for p in sorted(static_dir.rglob("*")) if p.is_file()}
+def _place(output: Output, folder: Path, old: Path | None, in_place: bool) -> tuple[str, bool, tuple[int, int]]:
+    """Make one output; write it only if its bytes changed. Returns (name, written, stamp)."""
+    data = output.make()
+    target = _inside(folder, output.name)
+    previous = old / output.name if old else None
+    try:
+        if previous is not None and previous.stat().st_size == len(data) and previous.read_bytes() == data:
+            if not in_place:
+                os.link(previous, target)
+            info = previous.stat()
+            return output.name, False, (info.st_size, info.st_mtime_ns)
+    except OSError:  # no previous file, or links not supported here: write it
+        pass
+    target.write_bytes(data)
+    info = target.stat()
+    return output.name, True, (info.st_size, info.st_mtime_ns)
 
 
-def _inside(root: Path, name: str, folders: set[Path]) -> Path:
+def _inside(root: Path, name: str) -> Path:
     """The file ``name`` below ``root``, its folder created; never a path outside ``root``."""
-    root = root.resolve()
-    target = (root / name).resolve()
-    if not target.is_relative_to(root):
+    if name.startswith("/") or ".." in name.split("/"):
         raise ValueError(f"refusing to write outside the site: {name}")
-    if target.parent not in folders:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        folders.add(target.parent)
+    target = root / name
+    target.parent.mkdir(parents=True, exist_ok=True)
     return target
 
 
-def _link_unchanged(old: Path, target: Path, data: bytes, last_written: bytes | None) -> bool:
-    try:
-        if last_written is not data and old.read_bytes() != data:
-            return False
-        os.link(old, target)
-    except OSError:  # no previous file, or links not supported here: write it
-        return False
-    return True
+def _prune(root: Path, folder: Path) -> None:
+    """Remove ``folder`` and its parents up to ``root`` while they are empty."""
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
 
 
-def _swap(staging: Path, output_dir: Path) -> None:
-    """Two renames: the old site is out of the way only for an instant.
+def _swap(new: Path, current: Path) -> None:
+    """Two renames: the old folder is out of the way only for an instant."""
+    if current.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{current.name}-old-", dir=current.parent))
+        os.rename(current, retired / "old")
+        os.rename(new, current)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.rename(new, current)
 
-    Ctrl-C and SIGTERM wait until the swap and the clean-up are done: from the
-    first rename on, the new site is complete, so stopping then would only
-    leave the old copy behind. A signal that arrived meanwhile is dropped, as
-    the build it asked to stop has finished.
-    """
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
     stop_signals = {signal.SIGINT, signal.SIGTERM}
     signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
     try:
-        if output_dir.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-old-", dir=output_dir.parent))
-            os.rename(output_dir, retired / "site")
-            os.rename(staging, output_dir)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.rename(staging, output_dir)
+        yield
     finally:
         while signal.sigtimedwait(stop_signals, 0) is not None:
             pass
         signal.pthread_sigmask(signal.SIG_UNBLOCK, stop_signals)
+

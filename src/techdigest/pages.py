@@ -19,6 +19,7 @@ from . import urls
 from .config import Config
 from .i18n import language_name, load_translations, og_locale
 from .model import Article, Site, Tag, TechdigestError
+from .output import Output, fixed
 from .views import Link, article_view, entry_view
 
 
@@ -52,12 +53,19 @@ class NotFoundText:
 
 @dataclass(frozen=True)
 class Page:
-    """One HTML page; ``versions`` maps each language to its URL (empty: not for search engines)."""
+    """One HTML page; ``versions`` maps each language to its URL (empty: not for search engines).
+
+    ``inputs`` names everything the page shows besides the config, templates
+    and catalogs (the articles by digest, their tags, the pager), cheaply, so a
+    rebuild can tell which pages changed without building any context;
+    ``context`` builds what the template gets, only for the pages rendered.
+    """
 
     url: str
     template: str
     lang: str
-    context: dict[str, Any]
+    inputs: tuple[Any, ...]
+    context: Callable[[], dict[str, Any]]
     versions: dict[str, str] = field(default_factory=dict)
     lastmod: dt.date | None = None
     searchable: bool = False
@@ -70,11 +78,11 @@ class Page:
 def plan(site: Site, config: Config) -> list[Page]:
     newest = site.articles[0].date if site.articles else None
     pages = [
-        _page(config, "", "root.html", config.default_language, urls.home, newest, {
+        _page(config, "", "root.html", config.default_language, urls.home, newest, (), lambda here: {
             "taglines": config.tagline,
             "language_homes": {code: urls.home(code) for code in config.languages},
         }),
-        _page(config, urls.NOT_FOUND, "404.html", config.default_language, None, None, {
+        _page(config, urls.NOT_FOUND, "404.html", config.default_language, None, None, (), lambda here: {
             "messages": _not_found_texts(config),
         }),
     ]
@@ -89,34 +97,30 @@ def _language_pages(site: Site, config: Config, lang: str, newest: dt.date | Non
         own = [Link(f"{config.title[lang]}: {t.name}", urls.relative(here, urls.tag_feed(lang, t.slug))) for t in tags]
         return [*own, Link(config.title[lang], urls.relative(here, urls.feed(lang)))]
 
-    pages = _listing(config, site, lang, urls.home, "home.html", site.articles, lambda here: {"feeds": feeds(here)})
+    pages = _listing(config, site, lang, urls.home, "home.html", site.articles, (), lambda here: {"feeds": feeds(here)})
     for item in site.articles:
-        here = urls.article(lang, item)
-        view = article_view(site, item, lang, here, config)
+        def article(here: str, item: Article = item) -> dict[str, Any]:
+            view = article_view(site, item, lang, here, config)
+            return {"article": view, "description": view.summary.value, "og_type": "article", "feeds": feeds(here)}
         pages.append(dataclasses.replace(
-            _page(config, here, "article.html", lang, partial(_article_url, item=item), item.date, {
-                "article": view,
-                "description": view.summary.value,
-                "og_type": "article",
-                "feeds": feeds(here),
-            }),
+            _page(config, urls.article(lang, item), "article.html", lang, partial(_article_url, item=item), item.date,
+                  (item.digest, site.article_tags[item.slug]), article),
             searchable=True,
         ))
-    here = urls.tags(lang)
-    pages.append(_page(config, here, "tags.html", lang, urls.tags, newest, {
-        "tags": [
-            Link(tag.name, urls.relative(here, urls.tag(lang, slug)), len(site.tag_articles[slug]))
-            for slug, tag in sorted(site.tags.items(), key=lambda kv: kv[1].name.casefold())
-        ],
+    tag_list = [(tag, len(site.tag_articles[slug])) for slug, tag in sorted(site.tags.items(),
+                                                                             key=lambda kv: kv[1].name.casefold())]
+    pages.append(_page(config, urls.tags(lang), "tags.html", lang, urls.tags, newest, tuple(tag_list), lambda here: {
+        "tags": [Link(tag.name, urls.relative(here, urls.tag(lang, tag.slug)), count) for tag, count in tag_list],
     }))
     for slug, tag in site.tags.items():
         def extra(here: str, tag: Tag = tag) -> dict[str, Any]:
             return {"tag": tag, "count": len(site.tag_articles[tag.slug]), "feeds": feeds(here, tag)}
-        pages += _listing(config, site, lang, partial(_tag_url, slug=slug), "tag.html", site.tag_articles[slug], extra)
-    pages.append(_page(config, urls.search(lang), "search.html", lang, urls.search, newest, {
+        pages += _listing(config, site, lang, partial(_tag_url, slug=slug), "tag.html", site.tag_articles[slug],
+                          (tag, len(site.tag_articles[slug])), extra)
+    pages.append(_page(config, urls.search(lang), "search.html", lang, urls.search, newest, (), lambda here: {
         "search_base": urls.site_path(config.base_url, ""),
     }))
-    pages.append(_page(config, urls.feedback_thanks(lang), "thanks.html", lang, None, None, {}))
+    pages.append(_page(config, urls.feedback_thanks(lang), "thanks.html", lang, None, None, (), lambda here: {}))
     return pages
 
 
@@ -127,6 +131,7 @@ def _listing(
     first_page: Callable[[str], str],
     template: str,
     articles: Sequence[Article],
+    inputs: tuple[Any, ...],
     extra: Callable[[str], dict[str, Any]],
 ) -> list[Page]:
     """A list of articles, newest first, cut into pages of ``config.per_page``.
@@ -140,26 +145,27 @@ def _listing(
     for number, chunk in enumerate(chunks, 1):
         def url_in(code: str, number: int = number) -> str:
             return urls.paginated(first_page(code), number)
-        here = url_in(lang)
-        pager = Pager(
-            number=number,
-            total=len(chunks),
-            newer=urls.relative(here, url_in(lang, number - 1)) if number > 1 else "",
-            older=urls.relative(here, url_in(lang, number + 1)) if number < len(chunks) else "",
-        )
-        pages.append(_page(config, here, template, lang, url_in, chunk[0].date if chunk else None, {
-            **extra(here),
-            "entries": [entry_view(site, item, lang, here) for item in chunk],
-            "pager": pager,
-        }))
+
+        def context(here: str, number: int = number, chunk: Sequence[Article] = chunk) -> dict[str, Any]:
+            pager = Pager(
+                number=number,
+                total=len(chunks),
+                newer=urls.relative(here, url_in(lang, number - 1)) if number > 1 else "",
+                older=urls.relative(here, url_in(lang, number + 1)) if number < len(chunks) else "",
+            )
+            return {**extra(here), "entries": [entry_view(site, item, lang, here) for item in chunk], "pager": pager}
+
+        shown = tuple((item.entry_digest, site.article_tags[item.slug]) for item in chunk)
+        pages.append(_page(config, url_in(lang), template, lang, url_in, chunk[0].date if chunk else None,
+                           (*inputs, number, len(chunks), shown), context))
     return pages
 
 
-def publishing_files(config: Config) -> dict[str, bytes]:
+def publishing_files(config: Config) -> list[Output]:
     """Files GitHub Pages reads: no Jekyll processing, and the custom domain if there is one."""
-    files = {".nojekyll": b""}
+    files = [fixed(".nojekyll", b"")]
     if config.cname:
-        files["CNAME"] = config.cname.encode() + b"\n"
+        files.append(fixed("CNAME", config.cname.encode() + b"\n"))
     return files
 
 
@@ -170,7 +176,8 @@ def _page(
     lang: str,
     url_in: Callable[[str], str] | None,
     lastmod: dt.date | None,
-    extra: dict[str, Any],
+    inputs: tuple[Any, ...],
+    extra: Callable[[str], dict[str, Any]],
 ) -> Page:
     """A page with the context every template shares: navigation, switcher, metadata.
 
@@ -178,42 +185,46 @@ def _page(
     thank-you) are kept out of search engines. The 404 page is served at any
     depth, so its links are absolute paths under the base URL's path.
     """
-    if url == urls.NOT_FOUND:
-        def link(target: str) -> str:
-            return urls.site_path(config.base_url, target)
-    else:
-        def link(target: str) -> str:
-            return urls.relative(url, target)
     versions = {code: url_in(code) for code in config.languages} if url_in else {}
-    switch_to = url_in or urls.home
-    alternates = [
-        Alternate(code, language_name(code), link(switch_to(code)), urls.absolute(config.base_url, switch_to(code)),
-                  code == lang and url not in ("", urls.NOT_FOUND))
-        for code in config.languages
-    ]
-    context = {
-        "lang": lang,
-        "site_title": config.title[lang],
-        "tagline": config.tagline.get(lang, ""),
-        "description": config.tagline.get(lang, ""),
-        "og_type": "website",
-        "og_locale": og_locale(lang),
-        "og_locale_alternates": [og_locale(code) for code in versions if code != lang],
-        "indexed": bool(versions),
-        "canonical": urls.absolute(config.base_url, url),
-        # the root chooser is the x-default of itself; elsewhere the default language's page is
-        "x_default": urls.absolute(config.base_url, switch_to(config.default_language) if url else ""),
-        "alternates": alternates,
-        "chooser": url in ("", urls.NOT_FOUND),
-        "home_href": link(urls.home(lang)),
-        "tags_href": link(urls.tags(lang)),
-        "search_href": link(urls.search(lang)),
-        "static_href": link(urls.static("")),
-        "pagefind_href": link(urls.SEARCH_BUNDLE),
-        "feeds": [],
-        **extra,
-    }
-    return Page(url=url, template=template, lang=lang, context=context, versions=versions, lastmod=lastmod)
+
+    def context() -> dict[str, Any]:
+        if url == urls.NOT_FOUND:
+            def link(target: str) -> str:
+                return urls.site_path(config.base_url, target)
+        else:
+            def link(target: str) -> str:
+                return urls.relative(url, target)
+        switch_to = url_in or urls.home
+        alternates = [
+            Alternate(code, language_name(code), link(switch_to(code)),
+                      urls.absolute(config.base_url, switch_to(code)), code == lang and url not in ("", urls.NOT_FOUND))
+            for code in config.languages
+        ]
+        return {
+            "lang": lang,
+            "site_title": config.title[lang],
+            "tagline": config.tagline.get(lang, ""),
+            "description": config.tagline.get(lang, ""),
+            "og_type": "website",
+            "og_locale": og_locale(lang),
+            "og_locale_alternates": [og_locale(code) for code in versions if code != lang],
+            "indexed": bool(versions),
+            "canonical": urls.absolute(config.base_url, url),
+            # the root chooser is the x-default of itself; elsewhere the default language's page is
+            "x_default": urls.absolute(config.base_url, switch_to(config.default_language) if url else ""),
+            "alternates": alternates,
+            "chooser": url in ("", urls.NOT_FOUND),
+            "home_href": link(urls.home(lang)),
+            "tags_href": link(urls.tags(lang)),
+            "search_href": link(urls.search(lang)),
+            "static_href": link(urls.static("")),
+            "pagefind_href": link(urls.SEARCH_BUNDLE),
+            "feeds": [],
+            **extra(url),
+        }
+
+    return Page(url=url, template=template, lang=lang, inputs=(url, template, versions, *inputs), context=context,
+                versions=versions, lastmod=lastmod)
 
 
 def _tag_url(lang: str, slug: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import traceback
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -17,44 +18,34 @@ from markupsafe import Markup
 from .config import Config
 from .i18n import format_date, language_name, load_translations
 from .model import ContentError
+from .output import Output
 from .pages import Page
-
-# output file -> (fingerprint of everything the page was rendered from, its HTML)
-RenderedPages = dict[str, tuple[str, bytes]]
 
 
 def environments(config: Config) -> dict[str, jinja2.Environment]:
     return {lang: _environment(config.templates_dir, config.locales_dir, lang) for lang in config.languages}
 
 
-def render_pages(pages: list[Page], config: Config, previous: RenderedPages) -> tuple[RenderedPages, int]:
-    """Every page's HTML, and how many had to be rendered.
+def page_outputs(pages: list[Page], config: Config) -> list[Output]:
+    """Each page as an output of the site, rendered only if ``make`` is called.
 
-    A page is rendered again only when its fingerprint changed: its template
-    name and context, and the contents of every template and catalog (any
-    template may be included or extended by any other).
+    The environments are compiled on the first render in each process (none
+    at all when no page changed), and every page's key also covers the
+    templates and catalogs (:func:`inputs_digest`).
     """
-    base = hashlib.sha256(_inputs_digest(config).encode())
     envs: dict[str, jinja2.Environment] = {}
-    rendered: RenderedPages = {}
-    fresh = 0
-    for page in pages:
-        digest = base.copy()
-        digest.update(f"{page.template}|{page.lang}|{page.context!r}".encode())
-        fingerprint = digest.hexdigest()
-        if page.output in previous and previous[page.output][0] == fingerprint:
-            rendered[page.output] = previous[page.output]
-            continue
+
+    def make(page: Page) -> bytes:
         if not envs:
-            envs = environments(config)
-        rendered[page.output] = (fingerprint, render_page(envs[page.lang], page, config))
-        fresh += 1
-    return rendered, fresh
+            envs.update(environments(config))
+        return render_page(envs[page.lang], page, config)
+
+    return [Output(page.output, page.inputs, partial(make, page), page.searchable) for page in pages]
 
 
 def render_page(env: jinja2.Environment, page: Page, config: Config) -> bytes:
     try:
-        html = env.get_template(page.template).render(page.context)
+        html = env.get_template(page.template).render(page.context())
     except jinja2.TemplateSyntaxError as exc:
         shown = config.relative(Path(exc.filename)) if exc.filename else "templates"
         raise ContentError.single(shown, exc.lineno or 0, f"template error: {exc.message}") from None
@@ -84,7 +75,9 @@ def _environment(templates_dir: Path, locales_dir: Path, lang: str) -> jinja2.En
     return env
 
 
-def _inputs_digest(config: Config) -> str:
+def inputs_digest(config: Config) -> str:
+    """What every page depends on: the config, and all templates and catalogs (any template may
+    include or extend any other)."""
     digest = hashlib.sha256(repr(config).encode())
     for folder in (config.templates_dir, config.locales_dir):
         # static assets are copied, not rendered: they do not change what a page renders to

@@ -30,7 +30,8 @@ from tornado import web
 from tornado.ioloop import IOLoop
 
 from . import urls
-from .build import BuildState, build
+from .build import build
+from .cache import BuildState
 from .config import Config, load_config, with_base_url
 from .feedback import Rejected, append, check_request, parse_submission
 from .importer import import_seeds, seed_files

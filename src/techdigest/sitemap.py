@@ -2,41 +2,38 @@
 
 Each ``<url>`` lists all language versions of its page as ``xhtml:link``
 alternates, itself included, plus ``x-default``, as search engines expect;
-pages kept out of search engines (404, thank-you) are not listed.
+pages kept out of search engines (404, thank-you) are not listed. The XML is
+written line by line (a site of 10,000 articles has some 20,000 entries;
+ElementTree took seconds for them), every value escaped.
 """
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape, quoteattr
 
 from . import urls
 from .config import Config
+from .output import Output, fixed
 from .pages import Page
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 
-def sitemap(pages: list[Page], config: Config) -> dict[str, bytes]:
-    ET.register_namespace("", SITEMAP_NS)
-    ET.register_namespace("xhtml", XHTML_NS)
-    root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+def sitemap(pages: list[Page], config: Config) -> list[Output]:
+    lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
     for page in pages:
         if not page.versions:
             continue
-        entry = ET.SubElement(root, f"{{{SITEMAP_NS}}}url")
-        ET.SubElement(entry, f"{{{SITEMAP_NS}}}loc").text = urls.absolute(config.base_url, page.url)
+        lines += ["  <url>", f"    <loc>{escape(urls.absolute(config.base_url, page.url))}</loc>"]
         if page.lastmod:
-            ET.SubElement(entry, f"{{{SITEMAP_NS}}}lastmod").text = page.lastmod.isoformat()
-        if page.url == "":  # the language chooser has no language versions of its own
-            continue
-        versions = [*page.versions.items(), ("x-default", page.versions[config.default_language])]
-        for lang, url in versions:
-            ET.SubElement(entry, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=lang,
-                          href=urls.absolute(config.base_url, url))
-    ET.indent(root)
+            lines.append(f"    <lastmod>{page.lastmod.isoformat()}</lastmod>")
+        if page.url:  # the language chooser has no language versions of its own
+            versions = [*page.versions.items(), ("x-default", page.versions[config.default_language])]
+            lines += [f'    <xhtml:link rel="alternate" hreflang={quoteattr(lang)} '
+                      f'href={quoteattr(urls.absolute(config.base_url, url))} />' for lang, url in versions]
+        lines.append("  </url>")
+    lines.append("</urlset>\n")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(config.base_url, urls.SITEMAP)}\n"
-    return {
-        urls.SITEMAP: ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n",
-        "robots.txt": robots.encode(),
-    }
+    return [fixed(urls.SITEMAP, "\n".join(lines).encode()), fixed("robots.txt", robots.encode())]
+

@@ -25,6 +25,10 @@ def article(lang: str, item: Article) -> str:
     return f"{lang}/{item.date.year}/{item.slug}/"
 
 
+# the article pages and nothing else (tags/, page/ and search/ are no years), for Pagefind
+ARTICLE_GLOB = "*/[0-9][0-9][0-9][0-9]/*/index.html"
+
+
 def tags(lang: str) -> str:
     return f"{lang}/tags/"
 

@@ -1,0 +1,78 @@
+"""What a build remembers for the next one, in memory (``serve``) or in ``.techdigest-cache/``.
+
+The parsed articles (by the digest of their file) and the record of what the
+build left in the output folder (each file's key, size and mtime), so the next
+build parses and renders only what changed. Not the HTML: the files in the
+output folder are the cache of that. The file is tied to techdigest's own code
+and to the versions of the libraries that shape the output; a mismatch, a
+damaged or unreadable cache only means a cold build, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from .config import Config
+from .content import ParsedFiles
+from .output import Record
+
+CACHE_DIR = ".techdigest-cache"
+_LIBRARIES = ("markdown", "jinja2", "babel", "feedgen", "pagefind", "pyyaml")
+
+
+@dataclass(frozen=True)
+class BuildState:
+    parsed: ParsedFiles = field(default_factory=dict)
+    record: Record = field(default_factory=Record)
+    search: str = ""  # key of the article pages the search bundle was made from
+    output: Path | None = None
+
+
+@cache
+def code_version() -> str:
+    """techdigest's source and the library versions: another version may render other bytes."""
+    digest = hashlib.blake2b(sys.version.encode(), digest_size=16)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={version(name)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"{name}=-".encode())
+    return digest.hexdigest()
+
+
+def cache_file(config: Config) -> Path:
+    return config.root / CACHE_DIR / "build.pickle"
+
+
+def load_state(config: Config) -> BuildState:
+    try:
+        with cache_file(config).open("rb") as handle:
+            stored_version, state = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - missing, damaged, or from another version: build cold
+        return BuildState()
+    return state if stored_version == code_version() and isinstance(state, BuildState) else BuildState()
+
+
+def save_state(config: Config, state: BuildState) -> None:
+    """Atomically: a build stopped while saving leaves the old cache or the new one, never half of one."""
+    path = cache_file(config)
+    path.parent.mkdir(exist_ok=True)
+    (path.parent / ".gitignore").write_text("*\n")
+    handle, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump((code_version(), state), out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
