@@ -9,7 +9,8 @@ with fresh processes, as a user runs them:
 - cold build: empty output folder, no cache
 - no-change rebuild and touch-one rebuild (one article's text edited), each after a build
 - serve: from an editor's save of one article to its rebuilt page on disk
-- pages per second of the cold build, and the peak RSS of the largest process
+- pages per second of the cold build, and peak RSS: of techdigest's main process (its forked
+  workers share its memory), and of Pagefind (timed alone on the built site, as the build runs it)
 
 With --peers it also builds the same corpus (one language: the German text) with Pelican,
 installed from PyPI into a bench-only virtual environment (benchmarks/.peers-venv), and with
@@ -97,6 +98,33 @@ def run(command: list[str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss // 1024
 
 
+# the build in a process that reports its own peak RSS (its forked workers hold less; Pagefind is measured apart)
+OWN_RSS = ("import resource, sys; from techdigest.cli import main; code = main(sys.argv[1:]); "
+           "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stderr); sys.exit(code)")
+
+
+def run_build(root: Path) -> tuple[float, int, int]:
+    """Wall time, peak RSS of all processes (Pagefind's included) and of techdigest's main process (MiB)."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", OWN_RSS, "-C", str(root), "build"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    errors = process.stderr.read().decode()
+    if status != 0:
+        raise SystemExit(f"build failed (wait status {status}): {errors}")
+    return elapsed, usage.ru_maxrss // 1024, int(errors.split()[-1])
+
+
+def pagefind_alone(site: Path) -> tuple[float, int]:
+    """Pagefind over the built site's article pages, as the build runs it: its time and peak RSS."""
+    from techdigest.urls import ARTICLE_GLOB
+
+    with tempfile.TemporaryDirectory() as bundle:
+        return run([sys.executable, "-m", "pagefind", "--site", str(site), "--glob", ARTICLE_GLOB,
+                    "--output-path", bundle, "--quiet"])
+
+
 def touch_one(root: Path, n: int) -> Path:
     article = root / "content" / "meldung-00000.md"
     article.write_text(re.sub(r"\n\n(\w+)", rf"\n\nGeändert{n} \1", article.read_text(encoding="utf-8"), count=1),
@@ -149,29 +177,35 @@ def measure(count: int, runs: int, keep: Path | None) -> dict[str, float]:
     root = work / "project"
     root.mkdir()
     generate(root, count)
-    build = [sys.executable, "-m", "techdigest.cli", "-C", str(root), "build"]
-    cold, unchanged, touched, rss = [], [], [], []
+    cold, unchanged, touched, rss, own, search, search_rss = [], [], [], [], [], [], []
     for n in range(runs):
         shutil.rmtree(root / "site", ignore_errors=True)
         shutil.rmtree(root / ".techdigest-cache", ignore_errors=True)
-        seconds, peak = run(build)
+        seconds, peak, mine = run_build(root)
         cold.append(seconds)
         rss.append(peak)
-        unchanged.append(run(build)[0])
+        own.append(mine)
+        seconds, peak = pagefind_alone(root / "site")
+        search.append(seconds)
+        search_rss.append(peak)
+        unchanged.append(run_build(root)[0])
         touch_one(root, n)
-        touched.append(run(build)[0])
-    pages = sum(1 for _ in (root / "site").rglob("*.html"))
+        touched.append(run_build(root)[0])
+    pages = sum(1 for p in (root / "site").rglob("*.html") if "pagefind" not in p.parts)
     latency = serve_latency(root, runs)
     if not keep:
         shutil.rmtree(work)
     return {
         "cold build (s)": statistics.median(cold),
+        "  of which Pagefind (s)": statistics.median(search),
         "no-change rebuild (s)": statistics.median(unchanged),
         "touch-one rebuild (s)": statistics.median(touched),
         "serve save-to-disk (s)": statistics.median(latency),
         "pages": pages,
         "pages/s (cold)": pages / statistics.median(cold),
-        "peak RSS (MiB)": statistics.median(rss),
+        "peak RSS, all (MiB)": statistics.median(rss),
+        "peak RSS, techdigest (MiB)": statistics.median(own),
+        "peak RSS, Pagefind (MiB)": statistics.median(search_rss),
     }
 
 

@@ -77,7 +77,7 @@ def build(
                *publishing_files(config), *static_outputs(config.templates_dir / "static")]
     prepared = prepare(outputs, f"{code_version()}|{inputs_digest(config)}", target,
                        last.record if last.output == target else None,
-                       stage("rendering") if stage else None)
+                       stage("rendering") if stage else None, verify=not preview)
     try:
         searchable = [o.name for o in outputs if o.searchable]
         bundle_written = 0
@@ -94,7 +94,7 @@ def build(
         discard(prepared)
         raise
     state = BuildState(parsed, prepared.record, search, target)
-    if not preview:
+    if not preview and state != last:
         save_state(config, state)
     rendered = len({page.output for page in pages} & set(prepared.made))
     return BuildReport(len(articles), len(pages), rendered, len(prepared.written) + bundle_written,

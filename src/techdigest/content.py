@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -26,8 +27,9 @@ _REQUIRED = ("title", "date", "language")
 _PER_LANGUAGE = ("title", "summary", "feedback")
 _FENCE = "---"
 Report = Callable[[str], None]
-# content file as shown to editors -> (digest of its bytes and settings, the article read from it)
-ParsedFiles = dict[str, tuple[str, Article]]
+Stamp = tuple[int, int, int, int]  # size, mtime, inode, ctime: a file with the same stamp was not touched
+# content file as shown to editors -> (its stamp, digest of its bytes and settings, the article read from it)
+ParsedFiles = dict[str, tuple[Stamp, str, Article]]
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
@@ -121,22 +123,32 @@ def load_articles(
     since ``previous`` is not parsed again: Markdown is the costly part. The
     others are parsed on all cores.
     """
-    settings = f"{languages}|{unsafe_html}|{markdown.__version__}".encode()
+    # a digest starts with that of the settings that shape the HTML, so a settings change parses anew
+    settings = hashlib.blake2b(f"{languages}|{unsafe_html}|{markdown.__version__}".encode(), digest_size=8)
+    prefix = settings.hexdigest()
     parsed: ParsedFiles = {}
-    todo: list[tuple[str, bytes, str]] = []
-    for file in sorted(content_dir.glob("*.md")):
-        shown = f"{shown_as}/{file.name}"
-        data = file.read_bytes()
-        digest = hashlib.blake2b(settings + data, digest_size=16).hexdigest()
-        if shown in previous and previous[shown][0] == digest:
-            parsed[shown] = previous[shown]
+    todo: list[tuple[str, Stamp, bytes, str]] = []
+    with os.scandir(content_dir) as entries:
+        files = sorted((entry.name, entry.path) for entry in entries if entry.name.endswith(".md") and entry.is_file())
+    for name, path in files:
+        shown = f"{shown_as}/{name}"
+        info = os.stat(path)
+        stamp = (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
+        last = previous.get(shown)
+        if last and last[0] == stamp and last[1].startswith(prefix):
+            parsed[shown] = last
+            continue
+        data = Path(path).read_bytes()
+        digest = prefix + hashlib.blake2b(data, digest_size=16).hexdigest()
+        if last and last[1] == digest:
+            parsed[shown] = (stamp, digest, last[2])
         else:
-            parsed[shown] = (digest, None)  # type: ignore[assignment]  # filled in below, in file order
-            todo.append((shown, data, digest))
+            parsed[shown] = (stamp, digest, None)  # type: ignore[assignment]  # filled in below, in file order
+            todo.append((shown, stamp, data, digest))
     converters: list[markdown.Markdown] = []  # one per process, made on first use
 
-    def parse(job: tuple[str, bytes, str]) -> Article | list[Problem]:
-        shown, data, digest = job
+    def parse(job: tuple[str, Stamp, bytes, str]) -> Article | list[Problem]:
+        shown, _, data, digest = job
         if not converters:
             converters.append(make_markdown(unsafe_html))
         try:
@@ -147,14 +159,14 @@ def load_articles(
             return exc.problems
 
     problems: list[Problem] = []
-    for (shown, _, digest), result in zip(todo, fork_map(parse, todo, progress), strict=True):
+    for (shown, stamp, _, digest), result in zip(todo, fork_map(parse, todo, progress), strict=True):
         if isinstance(result, list):
             problems.extend(result)
         else:
-            parsed[shown] = (digest, result)
+            parsed[shown] = (stamp, digest, result)
     if problems:
         raise ContentError(problems)
-    return [article for _, article in parsed.values()], parsed
+    return [article for _, _, article in parsed.values()], parsed
 
 
 def dump_article(front: FrontMatter, paragraphs: tuple[str, ...]) -> str:

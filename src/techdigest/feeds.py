@@ -36,7 +36,7 @@ def atom_feeds(site: Site, config: Config) -> list[Output]:
     for name, home, title, articles in wanted:
         entries = articles[:FEED_ENTRIES]
         lang = name.split("/", 1)[0]
-        inputs = (title, [(item.digest, site.article_tags[item.slug]) for item in entries])
+        inputs = (title, [(item.digest, site.tag_keys[item.slug]) for item in entries])
         feeds.append(Output(name, inputs, partial(_atom, config, site, lang, name, home, title, entries)))
     return feeds
 

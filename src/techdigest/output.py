@@ -22,7 +22,7 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,19 +90,20 @@ def static_outputs(static_dir: Path) -> list[Output]:
 
 
 def prepare(outputs: list[Output], base: str, target: Path, last: Record | None,
-            progress: Progress | None = None) -> Prepared:
+            progress: Progress | None = None, verify: bool = True) -> Prepared:
     """Make what changed since ``last`` into a folder beside ``target``; the site is not touched.
 
-    ``last`` is trusted only for files that still have the size and mtime it
-    recorded: a file edited or deleted by hand is made again.
+    With ``verify``, ``last`` is trusted only for files that still have the
+    size and mtime it recorded: a file edited or deleted by hand is made again.
+    (``serve`` writes to a private folder that nobody else touches.)
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    on_disk = scan(target) if last is not None and target.is_dir() else None
-    in_place = on_disk is not None
+    in_place = last is not None and target.is_dir()
     keys = {output.name: key(base, output.inputs) for output in outputs}
     last = last or Record()
-    current = {name for name in keys if on_disk is not None and name in last.stamps
-               and on_disk.get(name) == last.stamps[name] and last.keys.get(name) == keys[name]}
+    on_disk = _stamps(target, last.stamps) if in_place and verify else last.stamps
+    current = {name for name, stamp in last.stamps.items()
+               if in_place and on_disk.get(name) == stamp and keys.get(name) == last.keys.get(name)}
     todo = [output for output in outputs if output.name not in current]
     folder = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
     try:
@@ -111,9 +112,10 @@ def prepare(outputs: list[Output], base: str, target: Path, last: Record | None,
         stamps = {name: last.stamps[name] for name in current}
         stamps |= {name: stamp for name, _, stamp in results}
         written = tuple(name for name, wrote, _ in results if wrote)
-        gone = tuple(sorted(set(on_disk or ()) - set(keys)))
+        gone = tuple(sorted(set(last.stamps) - set(keys))) if in_place else ()
         folder.chmod(0o755)
-        return Prepared(target, folder, in_place, Record(keys, stamps), tuple(o.name for o in todo), written, gone)
+        made = tuple(output.name for output in todo)
+        return Prepared(target, folder, in_place, Record(keys, stamps), made, written, gone)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -150,21 +152,16 @@ def discard(prepared: Prepared) -> None:
     shutil.rmtree(prepared.folder, ignore_errors=True)
 
 
-def scan(folder: Path) -> Stamps:
-    """Size and mtime of every file below ``folder`` (the search bundle aside: it is kept whole)."""
+def _stamps(folder: Path, names: Iterable[str]) -> Stamps:
+    """Size and mtime of those files below ``folder`` that exist."""
     stamps: Stamps = {}
-    pending = [("", str(folder))]
-    while pending:
-        prefix, path = pending.pop()
-        with os.scandir(path) as entries:
-            for entry in entries:
-                name = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    if name + "/" != urls.SEARCH_BUNDLE:
-                        pending.append((name + "/", entry.path))
-                elif entry.is_file(follow_symlinks=False):
-                    info = entry.stat(follow_symlinks=False)
-                    stamps[name] = (info.st_size, info.st_mtime_ns)
+    root = str(folder)
+    for name in names:
+        try:
+            info = os.stat(f"{root}/{name}")
+        except OSError:
+            continue
+        stamps[name] = (info.st_size, info.st_mtime_ns)
     return stamps
 
 

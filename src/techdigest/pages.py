@@ -8,11 +8,10 @@ and the views of :mod:`views`. Feeds, sitemap and search read the same list.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 from . import urls
@@ -70,7 +69,7 @@ class Page:
     lastmod: dt.date | None = None
     searchable: bool = False
 
-    @property
+    @cached_property
     def output(self) -> str:
         return urls.output_file(self.url)
 
@@ -102,21 +101,19 @@ def _language_pages(site: Site, config: Config, lang: str, newest: dt.date | Non
         def article(here: str, item: Article = item) -> dict[str, Any]:
             view = article_view(site, item, lang, here, config)
             return {"article": view, "description": view.summary.value, "og_type": "article", "feeds": feeds(here)}
-        pages.append(dataclasses.replace(
-            _page(config, urls.article(lang, item), "article.html", lang, partial(_article_url, item=item), item.date,
-                  (item.digest, site.article_tags[item.slug]), article),
-            searchable=True,
-        ))
+        pages.append(_page(config, urls.article(lang, item), "article.html", lang, partial(_article_url, item=item),
+                           item.date, (item.digest, site.tag_keys[item.slug]), article, searchable=True))
     tag_list = [(tag, len(site.tag_articles[slug])) for slug, tag in sorted(site.tags.items(),
                                                                              key=lambda kv: kv[1].name.casefold())]
-    pages.append(_page(config, urls.tags(lang), "tags.html", lang, urls.tags, newest, tuple(tag_list), lambda here: {
+    tag_key = tuple((tag.slug, tag.name, count) for tag, count in tag_list)
+    pages.append(_page(config, urls.tags(lang), "tags.html", lang, urls.tags, newest, tag_key, lambda here: {
         "tags": [Link(tag.name, urls.relative(here, urls.tag(lang, tag.slug)), count) for tag, count in tag_list],
     }))
     for slug, tag in site.tags.items():
         def extra(here: str, tag: Tag = tag) -> dict[str, Any]:
             return {"tag": tag, "count": len(site.tag_articles[tag.slug]), "feeds": feeds(here, tag)}
         pages += _listing(config, site, lang, partial(_tag_url, slug=slug), "tag.html", site.tag_articles[slug],
-                          (tag, len(site.tag_articles[slug])), extra)
+                          (tag.slug, tag.name, len(site.tag_articles[slug])), extra)
     pages.append(_page(config, urls.search(lang), "search.html", lang, urls.search, newest, (), lambda here: {
         "search_base": urls.site_path(config.base_url, ""),
     }))
@@ -155,7 +152,7 @@ def _listing(
             )
             return {**extra(here), "entries": [entry_view(site, item, lang, here) for item in chunk], "pager": pager}
 
-        shown = tuple((item.entry_digest, site.article_tags[item.slug]) for item in chunk)
+        shown = [(item.entry_digest, site.tag_keys[item.slug]) for item in chunk]
         pages.append(_page(config, url_in(lang), template, lang, url_in, chunk[0].date if chunk else None,
                            (*inputs, number, len(chunks), shown), context))
     return pages
@@ -178,6 +175,7 @@ def _page(
     lastmod: dt.date | None,
     inputs: tuple[Any, ...],
     extra: Callable[[str], dict[str, Any]],
+    searchable: bool = False,
 ) -> Page:
     """A page with the context every template shares: navigation, switcher, metadata.
 
@@ -224,7 +222,7 @@ def _page(
         }
 
     return Page(url=url, template=template, lang=lang, inputs=(url, template, versions, *inputs), context=context,
-                versions=versions, lastmod=lastmod)
+                versions=versions, lastmod=lastmod, searchable=searchable)
 
 
 def _tag_url(lang: str, slug: str) -> str:

@@ -31,7 +31,7 @@ def cores() -> int:
 
 def fork_map(work: Callable[[T], R], items: Sequence[T], progress: Progress | None = None) -> list[R]:
     """``[work(item) for item in items]``, in order, on every core; ``progress(done, total)`` as it goes."""
-    workers = min(cores(), len(items) // (MIN_PARALLEL // 2) or 1)
+    workers = cores()
     if workers < 2 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
         results = []
         for item in items:

@@ -73,7 +73,7 @@ class Preview:
         return report.written > 0 or had_errors
 
     def articles(self) -> set[str]:
-        return {article.slug for _, article in self.state.parsed.values()}
+        return {article.slug for _, _, article in self.state.parsed.values()}
 
     def _config(self) -> Config:
         """The project's config as published at the preview address, posting ratings here."""

@@ -9,7 +9,8 @@ ElementTree took seconds for them), every value escaped.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
+from functools import partial
+from html import escape
 
 from . import urls
 from .config import Config
@@ -21,19 +22,24 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 
 def sitemap(pages: list[Page], config: Config) -> list[Output]:
+    """The sitemap is keyed by the listed pages' URLs and dates: their language versions follow
+    from those (and the config), so it is written again only when a page comes, goes or moves."""
+    listed = [page for page in pages if page.versions]
+    inputs = "\n".join(f"{page.url} {page.lastmod}" for page in listed)
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(config.base_url, urls.SITEMAP)}\n"
+    return [Output(urls.SITEMAP, inputs, partial(_urlset, listed, config)), fixed("robots.txt", robots.encode())]
+
+
+def _urlset(pages: list[Page], config: Config) -> bytes:
     lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
     for page in pages:
-        if not page.versions:
-            continue
         lines += ["  <url>", f"    <loc>{escape(urls.absolute(config.base_url, page.url))}</loc>"]
         if page.lastmod:
             lines.append(f"    <lastmod>{page.lastmod.isoformat()}</lastmod>")
         if page.url:  # the language chooser has no language versions of its own
             versions = [*page.versions.items(), ("x-default", page.versions[config.default_language])]
-            lines += [f'    <xhtml:link rel="alternate" hreflang={quoteattr(lang)} '
-                      f'href={quoteattr(urls.absolute(config.base_url, url))} />' for lang, url in versions]
+            lines += [f'    <xhtml:link rel="alternate" hreflang="{escape(lang)}" '
+                      f'href="{escape(urls.absolute(config.base_url, url))}" />' for lang, url in versions]
         lines.append("  </url>")
     lines.append("</urlset>\n")
-    robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(config.base_url, urls.SITEMAP)}\n"
-    return [fixed(urls.SITEMAP, "\n".join(lines).encode()), fixed("robots.txt", robots.encode())]
-
+    return "\n".join(lines).encode()

@@ -1,0 +1,156 @@
+"""Incremental builds: the on-disk cache, edits of every kind, the parallel path.
+
+Whatever the last build left (cache and site), the next build must write
+exactly what a cold build of the same project writes; these tests compare
+every byte, and check that what did not change was not touched.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import make_project
+
+from techdigest import parallel
+from techdigest.build import build
+from techdigest.cache import CACHE_DIR
+from techdigest.cli import main
+from techdigest.config import load_config
+from techdigest.model import ContentError
+
+
+def files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def stamps(site: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in site.rglob("*") if p.is_file()}
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def add_article(project: Path) -> None:
+    text = (project / "content" / "chip-export.md").read_text(encoding="utf-8")
+    text = re.sub(r"date: .*", "date: 2027-01-05", text).replace("nvidia", "Quantum Computing")
+    (project / "content" / "quantum-news.md").write_text(text, encoding="utf-8")
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "body": lambda p: replace_in(p / "content" / "compilers-in-rust.md", "Teams that maintain", "Teams who maintain"),
+    "title": lambda p: replace_in(p / "content" / "chip-export.md", "de: Neue Regeln", "de: Strengere Regeln"),
+    "tag spelling": lambda p: replace_in(p / "content" / "chip-export.md", "[nvidia, Export]", "[NVIDIA, Export]"),
+    "date, into another year": lambda p: replace_in(p / "content" / "chip-export.md", "date: 2026-11-20",
+                                                    "date: 2025-11-20"),
+    "new article, new tag": add_article,
+    "article removed": lambda p: (p / "content" / "chip-export.md").unlink(),
+    "template": lambda p: replace_in(p / "templates" / "base.html", "<footer", "<!-- edited -->\n<footer"),
+    "catalog": lambda p: replace_in(p / "locales" / "de" / "LC_MESSAGES" / "messages.po",
+                                    'msgstr "Alle Schlagwörter"', 'msgstr "Alle Stichwörter"'),
+    "config": lambda p: replace_in(p / "techdigest.toml", "[title]", "per_page = 1\n\n[title]"),
+    "static asset": lambda p: (p / "templates" / "static" / "style.css").write_text(
+        (p / "templates" / "static" / "style.css").read_text() + "\n/* edited */\n"),
+}
+
+
+def cold_copy(project: Path, where: Path) -> Path:
+    """The same project, never built: no cache, no site."""
+    shutil.copytree(project, where, ignore=shutil.ignore_patterns("site", CACHE_DIR))
+    assert main(["-C", str(where), "build"]) == 0
+    return where / "site"
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_after_any_edit_the_cached_build_writes_what_a_cold_build_writes(edit, tmp_path, capsys):
+    project = make_project(tmp_path / "project")
+    assert main(["-C", str(project), "build"]) == 0
+    assert (project / CACHE_DIR / "build.pickle").is_file()
+    site = project / "site"
+    before, before_stamps = files(site), stamps(site)
+    EDITS[edit](project)
+    assert main(["-C", str(project), "build"]) == 0
+    after, after_stamps = files(site), stamps(site)
+    assert after == files(cold_copy(project, tmp_path / "cold"))
+    # a file with the same bytes is the same file: same inode, same mtime (a deploy skips it)
+    assert [name for name in after if before.get(name) == after[name] and before_stamps[name] != after_stamps[name]] \
+        == []
+    assert not list(tmp_path.rglob(".site-*")), "no staging or overlay folder is left behind"
+    assert not [d for d in site.rglob("*") if d.is_dir() and not any(d.iterdir())], "gone pages leave no folders"
+
+
+def test_an_unchanged_cli_build_renders_and_writes_nothing(project, capsys):
+    assert main(["-C", str(project), "build"]) == 0
+    before = stamps(project / "site")
+    capsys.readouterr()
+    assert main(["-C", str(project), "build"]) == 0
+    assert ": 0 rendered, 32 unchanged (from the cache), 0 files written" in capsys.readouterr().out
+    assert stamps(project / "site") == before
+
+
+def test_files_changed_or_deleted_by_hand_in_the_site_are_made_again(project, tmp_path):
+    assert main(["-C", str(project), "build"]) == 0
+    site = project / "site"
+    (site / "de" / "index.html").write_text("vandalized")
+    (site / "en" / "tags" / "index.html").unlink()
+    (site / "de" / "feed.xml").unlink()
+    assert main(["-C", str(project), "build"]) == 0
+    assert files(site) == files(cold_copy(project, tmp_path / "cold"))
+
+
+def test_a_damaged_cache_means_a_cold_build_not_an_error(project, tmp_path):
+    assert main(["-C", str(project), "build"]) == 0
+    (project / CACHE_DIR / "build.pickle").write_bytes(b"\x80\x05garbage")
+    assert main(["-C", str(project), "build"]) == 0
+    assert files(project / "site") == files(cold_copy(project, tmp_path / "cold"))
+
+
+def test_bad_content_after_a_cached_build_leaves_site_and_cache_as_they_were(project, capsys):
+    assert main(["-C", str(project), "build"]) == 0
+    site, cache = stamps(project / "site"), (project / CACHE_DIR / "build.pickle").read_bytes()
+    replace_in(project / "content" / "chip-export.md", "date: 2026-11-20", "date: 2026-13-45")
+    replace_in(project / "content" / "compilers-in-rust.md", "Teams that maintain", "Teams who maintain")
+    assert main(["-C", str(project), "build"]) == 1
+    assert "error: content/chip-export.md:4: date: invalid ISO date" in capsys.readouterr().err
+    assert stamps(project / "site") == site
+    assert (project / CACHE_DIR / "build.pickle").read_bytes() == cache
+
+
+@pytest.fixture
+def forced_parallel(monkeypatch):
+    """The fork pool even for the few pages of a test site, and even on a one-core machine."""
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    pools: list[str] = []
+    get_context = parallel.multiprocessing.get_context
+
+    def counting(method: str):
+        pools.append(method)
+        return get_context(method)
+    monkeypatch.setattr(parallel.multiprocessing, "get_context", counting)
+    return pools
+
+
+def test_parallel_and_serial_builds_write_the_same_bytes(project, tmp_path, forced_parallel):
+    pooled = files(build(load_config(project)).output)
+    assert forced_parallel == ["fork", "fork"], "articles and outputs were made in worker processes"
+    parallel.MIN_PARALLEL = 10**9  # restored by monkeypatch
+    assert files(build(load_config(make_project(tmp_path / "serial"))).output) == pooled
+
+
+def test_a_template_error_in_a_worker_names_the_template_line(project, forced_parallel):
+    build(load_config(project))
+    before = stamps(project / "site")
+    replace_in(project / "templates" / "article.html", "{{ article.title.value }}", "{{ article.title.value.nope() }}")
+    with pytest.raises(ContentError) as error:
+        build(load_config(project))
+    (line,) = error.value.lines()
+    assert line.startswith("templates/article.html:") and "template error while rendering" in line
+    assert stamps(project / "site") == before
