@@ -42,7 +42,7 @@ def test_every_feed_parses_and_meets_the_atom_musts(built_site):
         (self_link,) = root.findall(f"{ATOM}link[@rel='self']")
         assert self_link.get("href") == BASE + name
         ids = [entry.findtext(f"{ATOM}id") for entry in root.findall(f"{ATOM}entry")]
-        assert len(set(ids)) == len(ids) and all(re.fullmatch(r"tag:example\.org,2026-\d\d-\d\d:\w\w/[\w-]+", i)
+        assert len(set(ids)) == len(ids) and all(re.fullmatch(r"tag:example\.org,\d{4}-\d\d-\d\d:\w\w/[\w-]+", i)
                                                   for i in ids), name
         for entry in root.findall(f"{ATOM}entry"):
             (link,) = entry.findall(f"{ATOM}link")
@@ -166,16 +166,22 @@ def test_listing_pages_have_their_own_titles_and_descriptions(built_site):
     assert not page(built_site, "404.html").xpath('//meta[@property="og:title"]')
 
 
-def test_search_bundle_indexes_only_article_content_in_both_languages(built_site):
-    bundle = built_site / "pagefind"
-    assert (bundle / "pagefind-ui.js").is_file() and (bundle / "pagefind.js").is_file()
-    entry = json.loads((bundle / "pagefind-entry.json").read_text())
-    assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {"de": 3, "en": 3}
+def test_search_bundles_index_only_article_content_in_both_languages_one_year_each(built_site):
+    assert sorted(p.name for p in (built_site / "pagefind").iterdir()) == ["2025", "2026"]
+    counts = {}
+    for year in ("2025", "2026"):
+        bundle = built_site / "pagefind" / year
+        assert (bundle / "pagefind-ui.js").is_file() and (bundle / "pagefind.js").is_file()
+        entry = json.loads((bundle / "pagefind-entry.json").read_text())
+        counts[year] = {lang: info["page_count"] for lang, info in entry["languages"].items()}
+    assert counts == {"2025": {"de": 1, "en": 1}, "2026": {"de": 2, "en": 2}}
     for lang in ("de", "en"):
         doc = page(built_site, f"{lang}/search/")
         assert doc.get("lang") == lang
-        assert doc.xpath('//div[@id="search"]/@data-base-url') == ["/digest/"]
-        assert doc.xpath("//script/@src") == ["../../pagefind/pagefind-ui.js", "../../static/search.js"]
+        (box,) = doc.xpath('//div[@id="search"]')
+        assert (box.get("data-base-url"), box.get("data-bundles")) == ("/digest/", "/digest/pagefind/2026/ "
+                                                                                   "/digest/pagefind/2025/")
+        assert doc.xpath("//script/@src") == ["/digest/pagefind/2026/pagefind-ui.js", "../../static/search.js"]
     article = page(built_site, "en/2026/openai-cerebras/")
     assert article.xpath("//article/@data-pagefind-body") == [""]
     assert article.xpath('//section[@id="feedback"]/@data-pagefind-ignore') == [""]

@@ -48,8 +48,8 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "body": lambda p: replace_in(p / "content" / "compilers-in-rust.md", "Teams that maintain", "Teams who maintain"),
     "title": lambda p: replace_in(p / "content" / "chip-export.md", "de: Neue Regeln", "de: Strengere Regeln"),
     "tag spelling": lambda p: replace_in(p / "content" / "chip-export.md", "[nvidia, Export]", "[NVIDIA, Export]"),
-    "date, into another year": lambda p: replace_in(p / "content" / "chip-export.md", "date: 2026-11-20",
-                                                    "date: 2025-11-20"),
+    "date, into another year": lambda p: replace_in(p / "content" / "chip-export.md", "date: 2025-11-20",
+                                                    "date: 2024-11-20"),
     "new article, new tag": add_article,
     "article removed": lambda p: (p / "content" / "chip-export.md").unlink(),
     "template": lambda p: replace_in(p / "templates" / "base.html", "<footer", "<!-- edited -->\n<footer"),
@@ -115,7 +115,7 @@ def test_a_damaged_cache_means_a_cold_build_not_an_error(project, tmp_path):
 def test_bad_content_after_a_cached_build_leaves_site_and_cache_as_they_were(project, capsys):
     assert main(["-C", str(project), "build"]) == 0
     site, cache = stamps(project / "site"), (project / CACHE_DIR / "build.pickle").read_bytes()
-    replace_in(project / "content" / "chip-export.md", "date: 2026-11-20", "date: 2026-13-45")
+    replace_in(project / "content" / "chip-export.md", "date: 2025-11-20", "date: 2026-13-45")
     replace_in(project / "content" / "compilers-in-rust.md", "Teams that maintain", "Teams who maintain")
     assert main(["-C", str(project), "build"]) == 1
     assert "error: content/chip-export.md:4: date: invalid ISO date" in capsys.readouterr().err

@@ -16,7 +16,7 @@ from techdigest.config import load_config, with_base_url
 from techdigest.model import ContentError
 
 BASE = "https://example.org/digest/"
-ARTICLES = {"compilers-in-rust": 2026, "openai-cerebras": 2026, "chip-export": 2026}
+ARTICLES = {"compilers-in-rust": 2026, "openai-cerebras": 2026, "chip-export": 2025}
 NAVIGATIONAL = ("canonical", "alternate")
 TAGS = ["amd", "c", "c-plus-plus", "c-sharp", "export", "nvidia", "openai", "rust"]
 
@@ -72,10 +72,10 @@ def test_root_index_links_to_both_languages_without_javascript(built_site):
 @pytest.mark.parametrize(
     ("lang", "dates", "titles"),
     [
-        ("de", ["26. November 2026", "25. November 2026", "20. November 2026"],
+        ("de", ["26. November 2026", "25. November 2026", "20. November 2025"],
          ["Compiler werden in Rust neu geschrieben", "OpenAI holt Cerebras an Bord",
           "Neue Regeln für den Export von KI-Chips"]),
-        ("en", ["November 26, 2026", "November 25, 2026", "November 20, 2026"],
+        ("en", ["November 26, 2026", "November 25, 2026", "November 20, 2025"],
          ["Compilers are being rewritten in Rust", "OpenAI signs up Cerebras",
           "Neue Regeln für den Export von KI-Chips"]),
     ],
@@ -85,7 +85,7 @@ def test_home_lists_articles_newest_first_with_localized_dates(built_site, lang,
     entries = doc.xpath('//ol[@class="entries"]/li/article')
     assert [e.xpath('string(.//h2/a)') for e in entries] == titles
     assert [e.xpath('string(.//time)') for e in entries] == dates
-    assert [e.xpath('.//time/@datetime')[0] for e in entries] == ["2026-11-26", "2026-11-25", "2026-11-20"]
+    assert [e.xpath('.//time/@datetime')[0] for e in entries] == ["2026-11-26", "2026-11-25", "2025-11-20"]
     summaries = [e.xpath('string(.//p[@class="entry-summary"])') for e in entries]
     assert summaries[1] == {"de": "OpenAI schließt einen Hardware-Vertrag mit Cerebras. Die Installation beginnt 2028.",
                             "en": "OpenAI signs a hardware deal with Cerebras. Installation starts in 2028."}[lang]
@@ -160,7 +160,7 @@ def test_with_neither_endpoint_nor_repository_no_form_pretends(project):
 
 
 def test_missing_translations_are_shown_as_explicit_fallback_in_german(built_site):
-    doc = page(built_site, "en/2026/chip-export/")
+    doc = page(built_site, "en/2025/chip-export/")
     (h1,) = doc.xpath("//h1")
     assert h1.get("lang") == "de" and h1.text_content() == "Neue Regeln für den Export von KI-Chips"
     notes = doc.xpath('//p[@class="untranslated-note"]')
@@ -192,7 +192,7 @@ def test_tag_index_counts_articles_and_tag_pages_list_them(built_site, lang, lab
     assert items["C++"][1] == "c-plus-plus/" and items["C#"][1] == "c-sharp/" and items["C"][1] == "c/"
     tag = page(built_site, f"{lang}/tags/nvidia/")
     assert [resolve(f"{lang}/tags/nvidia/", h) for h in tag.xpath('//ol[@class="entries"]//h2/a/@href')] == [
-        f"{lang}/2026/openai-cerebras/", f"{lang}/2026/chip-export/"]
+        f"{lang}/2026/openai-cerebras/", f"{lang}/2025/chip-export/"]
 
 
 def test_no_request_leaves_the_site(built_site):
@@ -242,7 +242,7 @@ def test_content_errors_leave_the_previous_site_intact(project, capsys):
     build(load_config(project))
     before = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
     article = project / "content" / "chip-export.md"
-    article.write_text(article.read_text().replace("2026-11-20", "2026-13-01").replace("language: de", "language: fr"))
+    article.write_text(article.read_text().replace("2025-11-20", "2026-13-01").replace("language: de", "language: fr"))
     (project / "content" / "broken.md").write_text("---\ntitle: [unclosed\n---\n")
     assert main(["-C", str(project), "build"]) == 1
     err = capsys.readouterr().err

@@ -25,7 +25,7 @@ from .output import commit, discard, prepare, static_outputs
 from .pages import plan, publishing_files
 from .parallel import Progress
 from .render import inputs_digest, page_outputs
-from .search import index_search, search_key
+from .search import index_search, shard_keys
 from .sitemap import sitemap
 
 Stage = Callable[[str], Progress]  # what is being done -> its progress callback
@@ -80,16 +80,18 @@ def build(
                        stage("rendering") if stage else None, verify=not preview)
     try:
         searchable = [o.name for o in outputs if o.searchable]
-        bundle_written = 0
-        search = search_key(prepared, searchable)
-        current = last.output == target and (target / urls.SEARCH_BUNDLE).is_dir()
-        if not current or (search != last.search and not preview):
-            if stage:
-                stage("indexing for search")(0, 0)
-            bundle_written = index_search(prepared, searchable)
+        shards = shard_keys(prepared, searchable)
+        exists = {year: (target / urls.search_bundle(year)).is_dir() for year in shards}
+        if preview:  # the bundles of the first build stay; only a new year gets one
+            redo = [year for year in shards if not exists[year]]
         else:
-            search = last.search
-        commit(prepared)
+            redo = [year for year in shards
+                    if not prepared.in_place or not exists[year] or shards[year] != last.search.get(year)]
+        if redo and stage:
+            stage("indexing for search")(0, 0)
+        bundle_written = index_search(prepared, searchable, redo)
+        search = {year: shards[year] if year in redo else last.search.get(year, "") for year in shards}
+        commit(prepared, [urls.search_bundle(year) for year in last.search if year not in shards])
     except BaseException:
         discard(prepared)
         raise

@@ -23,6 +23,7 @@ from pathlib import Path
 from .config import Config
 from .content import ParsedFiles
 from .output import Record
+from .search import Shards
 
 CACHE_DIR = ".techdigest-cache"
 _LIBRARIES = ("markdown", "jinja2", "babel", "feedgen", "pagefind", "pyyaml")
@@ -32,7 +33,7 @@ _LIBRARIES = ("markdown", "jinja2", "babel", "feedgen", "pagefind", "pyyaml")
 class BuildState:
     parsed: ParsedFiles = field(default_factory=dict)
     record: Record = field(default_factory=Record)
-    search: str = ""  # key of the article pages the search bundle was made from
+    search: Shards = field(default_factory=dict)  # per year: key of the article pages its bundle was made from
     output: Path | None = None
 
 

@@ -121,20 +121,25 @@ def prepare(outputs: list[Output], base: str, target: Path, last: Record | None,
         raise
 
 
-def commit(prepared: Prepared) -> None:
+def commit(prepared: Prepared, drop: Iterable[str] = ()) -> None:
     """Make the prepared files the site: a swap, or moving the changes in (signals wait meanwhile).
 
-    Ctrl-C and SIGTERM wait until the commit and the clean-up are done: from its
-    first step on, stopping would only leave a mixture behind. A signal that
-    arrived meanwhile is dropped, as the build it asked to stop has finished.
+    ``drop``: folders of the site that are gone (a search bundle of a year
+    without articles now). Ctrl-C and SIGTERM wait until the commit and the
+    clean-up are done: from its first step on, stopping would only leave a
+    mixture behind. A signal that arrived meanwhile is dropped, as the build
+    it asked to stop has finished.
     """
     with _signals_deferred():
         if not prepared.in_place:
             _swap(prepared.folder, prepared.target)
             return
-        bundle = prepared.folder / urls.SEARCH_BUNDLE
-        if bundle.is_dir():
-            _swap(bundle, prepared.target / urls.SEARCH_BUNDLE)
+        bundles = prepared.folder / urls.SEARCH_BUNDLE
+        for bundle in sorted(bundles.iterdir()) if bundles.is_dir() else ():
+            (prepared.target / urls.SEARCH_BUNDLE).mkdir(exist_ok=True)
+            _swap(bundle, prepared.target / urls.SEARCH_BUNDLE / bundle.name)
+        for folder in drop:
+            shutil.rmtree(prepared.target / folder, ignore_errors=True)
         folders: set[Path] = set()
         for name in prepared.written:
             destination = prepared.target / name

@@ -114,8 +114,11 @@ def _language_pages(site: Site, config: Config, lang: str, newest: dt.date | Non
             return {"tag": tag, "count": len(site.tag_articles[tag.slug]), "feeds": feeds(here, tag)}
         pages += _listing(config, site, lang, partial(_tag_url, slug=slug), "tag.html", site.tag_articles[slug],
                           (tag.slug, tag.name, len(site.tag_articles[slug])), extra)
-    pages.append(_page(config, urls.search(lang), "search.html", lang, urls.search, newest, (), lambda here: {
+    # one search bundle per year of articles, newest first: the first one brings the UI, the others are merged
+    years = sorted({str(item.date.year) for item in site.articles}, reverse=True)
+    pages.append(_page(config, urls.search(lang), "search.html", lang, urls.search, newest, tuple(years), lambda here: {
         "search_base": urls.site_path(config.base_url, ""),
+        "search_bundles": [urls.site_path(config.base_url, urls.search_bundle(year)) for year in years],
     }))
     pages.append(_page(config, urls.feedback_thanks(lang), "thanks.html", lang, None, None, (), lambda here: {}))
     return pages
@@ -216,7 +219,6 @@ def _page(
             "tags_href": link(urls.tags(lang)),
             "search_href": link(urls.search(lang)),
             "static_href": link(urls.static("")),
-            "pagefind_href": link(urls.SEARCH_BUNDLE),
             "feeds": [],
             **extra(url),
         }

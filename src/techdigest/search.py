@@ -6,10 +6,13 @@ search pages load: no server, no third-party request. Only the article pages
 are indexed, and within them only the ``data-pagefind-body`` part, so menus and
 footers never turn up as results.
 
-Pagefind has no incremental mode: it is run again, over all article pages,
-only when one of them changed (the search key covers their keys), and the
-bundle files whose bytes stayed the same are linked from the old bundle, so
-they keep their mtime.
+Pagefind has no incremental mode, and indexing 20,000 pages takes it half a
+minute and more than a gigabyte. So the index is cut into one bundle per
+year of articles (``pagefind/2026/``), merged again in the reader's browser
+(Pagefind's ``mergeIndex``): an edit re-indexes only its year, the years
+nobody touched keep their bundles, and each Pagefind run holds one year.
+Within a re-indexed year, files whose bytes stayed the same are linked from
+the old bundle, so they keep their mtime.
 """
 
 from __future__ import annotations
@@ -21,44 +24,57 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from . import urls
 from .model import TechdigestError
 from .output import Prepared, keep_unchanged
+from .parallel import cores
+
+Shards = dict[str, str]  # year -> key of its article pages
 
 
-def search_key(prepared: Prepared, searchable: list[str]) -> str:
-    digest = hashlib.blake2b(digest_size=16)
+def shard_keys(prepared: Prepared, searchable: list[str]) -> Shards:
+    digests: dict[str, Any] = {}
     for name in sorted(searchable):
-        digest.update(f"{name}|{prepared.record.keys[name]}\n".encode())
-    return digest.hexdigest()
+        year = urls.article_year(name)
+        digests.setdefault(year, hashlib.blake2b(digest_size=16)).update(
+            f"{name}|{prepared.record.keys[name]}\n".encode())
+    return {year: digest.hexdigest() for year, digest in sorted(digests.items())}
 
 
-def index_search(prepared: Prepared, searchable: list[str]) -> int:
-    """Write the bundle for the prepared site into ``prepared.folder``, where the commit takes it from.
+def index_search(prepared: Prepared, searchable: list[str], years: list[str]) -> int:
+    """Write the bundles of ``years`` into ``prepared.folder``, where the commit takes them from.
 
-    Returns how many of its files are new or changed.
+    Returns how many of their files are new or changed.
     """
-    bundle = prepared.folder / urls.SEARCH_BUNDLE
-    if not searchable:  # no articles: an empty bundle replaces any old one
-        bundle.mkdir()
-    elif not prepared.in_place:  # a whole staged site: Pagefind reads it where it is
-        _pagefind(prepared.folder, bundle)
-    else:  # an overlay of changes: show Pagefind the new site's article pages, as links
+    by_year: dict[str, list[str]] = {year: [] for year in years}
+    for name in searchable:
+        by_year.get(urls.article_year(name), []).append(name)
+    with ThreadPoolExecutor(cores()) as pool:  # Pagefind processes side by side, a year each
+        return sum(pool.map(lambda year: _index_year(prepared, year, by_year[year]), years))
+
+
+def _index_year(prepared: Prepared, year: str, names: list[str]) -> int:
+    bundle = prepared.folder / urls.search_bundle(year)
+    if not prepared.in_place:  # a whole staged site: Pagefind reads it where it is
+        _pagefind(prepared.folder, year, bundle)
+    else:  # an overlay of changes: show Pagefind the new site's pages of that year, as links
         with tempfile.TemporaryDirectory(prefix=".techdigest-search-", dir=prepared.folder.parent,
                                          ignore_cleanup_errors=True) as work:
-            for name in searchable:
+            for name in names:
                 (Path(work) / name).parent.mkdir(parents=True, exist_ok=True)
                 os.link(prepared.path(name), Path(work) / name)
-            _pagefind(Path(work), bundle)
-    return keep_unchanged(bundle, prepared.target / urls.SEARCH_BUNDLE)
+            _pagefind(Path(work), year, bundle)
+    return keep_unchanged(bundle, prepared.target / urls.search_bundle(year))
 
 
-def _pagefind(site: Path, bundle: Path) -> None:
+def _pagefind(site: Path, year: str, bundle: Path) -> None:
     # Ctrl-C or SIGTERM while Pagefind runs: subprocess.run kills it, and the caller removes the folder
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", urls.ARTICLE_GLOB,
+        [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", urls.article_glob(year),
          "--output-path", str(bundle), "--quiet"],
         capture_output=True, text=True,
     )

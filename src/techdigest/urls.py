@@ -25,8 +25,19 @@ def article(lang: str, item: Article) -> str:
     return f"{lang}/{item.date.year}/{item.slug}/"
 
 
-# the article pages and nothing else (tags/, page/ and search/ are no years), for Pagefind
-ARTICLE_GLOB = "*/[0-9][0-9][0-9][0-9]/*/index.html"
+def article_year(output: str) -> str:
+    """The year of an article page's output file (``de/2026/slug/index.html``)."""
+    return output.split("/", 2)[1]
+
+
+def article_glob(year: str) -> str:
+    """The article pages of that year in every language, and nothing else, for Pagefind."""
+    return f"*/{year}/*/index.html"
+
+
+def search_bundle(year: str) -> str:
+    """The search index of one year's articles."""
+    return f"{SEARCH_BUNDLE}{year}/"
 
 
 def tags(lang: str) -> str:
