@@ -20,7 +20,6 @@ from techdigest.build import build
 from techdigest.cache import CACHE_DIR
 from techdigest.cli import main
 from techdigest.config import load_config
-from techdigest.model import ContentError
 
 
 def files(site: Path) -> dict[str, bytes]:
@@ -145,12 +144,13 @@ def test_parallel_and_serial_builds_write_the_same_bytes(project, tmp_path, forc
     assert files(build(load_config(make_project(tmp_path / "serial"))).output) == pooled
 
 
-def test_a_template_error_in_a_worker_names_the_template_line(project, forced_parallel):
-    build(load_config(project))
+def test_a_template_error_in_a_worker_names_the_template_line(project, forced_parallel, monkeypatch, capsys):
+    monkeypatch.chdir(project)  # the usual way: in the project folder, paths relative to it
+    assert main(["build"]) == 0
     before = stamps(project / "site")
     replace_in(project / "templates" / "article.html", "{{ article.title.value }}", "{{ article.title.value.nope() }}")
-    with pytest.raises(ContentError) as error:
-        build(load_config(project))
-    (line,) = error.value.lines()
-    assert line.startswith("templates/article.html:") and "template error while rendering" in line
+    capsys.readouterr()
+    assert main(["build"]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("error: templates/article.html:14: template error while rendering "), line
     assert stamps(project / "site") == before

@@ -88,9 +88,10 @@ def inputs_digest(config: Config) -> str:
 
 def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[str, int]:
     """The innermost traceback frame that is a template line, as Jinja rewrote it."""
-    templates = tuple(str(Path(p).resolve()) for p in env.loader.searchpath)  # type: ignore[union-attr]
+    templates = [Path(p).resolve() for p in env.loader.searchpath]  # type: ignore[union-attr]
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.startswith(templates):
+        # relative when the project is (``techdigest build`` in the project folder)
+        if any(Path(frame.filename).resolve().is_relative_to(folder) for folder in templates):
             return frame.filename, frame.lineno or 0
     return "templates", 0
 
