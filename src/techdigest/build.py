@@ -73,9 +73,10 @@ def build(
     articles, parsed = load(config, last.parsed, stage("reading articles") if stage else None)
     site = index(articles)
     pages = plan(site, config)
-    outputs = [*page_outputs(pages, config), *atom_feeds(site, config), *sitemap(pages, config),
+    digest = inputs_digest(config)
+    outputs = [*page_outputs(pages, config, digest), *atom_feeds(site, config), *sitemap(pages, config),
                *publishing_files(config), *static_outputs(config.templates_dir / "static")]
-    prepared = prepare(outputs, f"{code_version()}|{inputs_digest(config)}", target,
+    prepared = prepare(outputs, f"{code_version()}|{digest}", target,
                        last.record if last.output == target else None,
                        stage("rendering") if stage else None, verify=not preview)
     try:

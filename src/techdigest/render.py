@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 import jinja2
@@ -22,22 +22,22 @@ from .output import Output
 from .pages import Page
 
 
-def environments(config: Config) -> dict[str, jinja2.Environment]:
-    return {lang: _environment(config.templates_dir, config.locales_dir, lang) for lang in config.languages}
+@lru_cache(maxsize=2)
+def environments(templates_dir: Path, locales_dir: Path, languages: tuple[str, ...],
+                 digest: str) -> dict[str, jinja2.Environment]:
+    """The environments, compiled templates included, kept while ``digest`` (of the templates and
+    catalogs, :func:`inputs_digest`) stays the same: ``serve`` compiles them once, not per save."""
+    return {lang: _environment(templates_dir, locales_dir, lang) for lang in languages}
 
 
-def page_outputs(pages: list[Page], config: Config) -> list[Output]:
+def page_outputs(pages: list[Page], config: Config, digest: str) -> list[Output]:
     """Each page as an output of the site, rendered only if ``make`` is called.
 
-    The environments are compiled on the first render in each process (none
-    at all when no page changed), and every page's key also covers the
-    templates and catalogs (:func:`inputs_digest`).
+    The environments are made on the first render (none at all when no page
+    changed), and every page's key also covers the templates and catalogs.
     """
-    envs: dict[str, jinja2.Environment] = {}
-
     def make(page: Page) -> bytes:
-        if not envs:
-            envs.update(environments(config))
+        envs = environments(config.templates_dir, config.locales_dir, config.languages, digest)
         return render_page(envs[page.lang], page, config)
 
     return [Output(page.output, page.inputs, partial(make, page), page.searchable) for page in pages]
