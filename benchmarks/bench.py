@@ -151,12 +151,13 @@ def serve_latency(root: Path, runs: int) -> list[float]:
         for n in range(runs):
             time.sleep(1)
             article = root / "content" / "meldung-00000.md"
-            text = re.sub(r"\n\n(\w+)", rf"\n\nGespeichert{n} \1", article.read_text(encoding="utf-8"), count=1)
+            marker = f"Gespeichert{os.getpid()}x{n}"  # new in every run, also on a kept corpus
+            text = re.sub(r"\n\n(\w+)", rf"\n\n{marker} \1", article.read_text(encoding="utf-8"), count=1)
             temp = article.with_suffix(".tmp")
             temp.write_text(text, encoding="utf-8")
             saved = time.perf_counter()
             os.replace(temp, article)
-            while f"Gespeichert{n}" not in _read(page):
+            while marker not in _read(page):
                 time.sleep(0.002)
             latencies.append(time.perf_counter() - saved)
         return latencies

@@ -85,13 +85,25 @@ def test_after_any_edit_the_cached_build_writes_what_a_cold_build_writes(edit, t
     assert not [d for d in site.rglob("*") if d.is_dir() and not any(d.iterdir())], "gone pages leave no folders"
 
 
-def test_an_unchanged_cli_build_renders_and_writes_nothing(project, capsys):
+def test_an_unchanged_cli_build_renders_and_writes_nothing(project, capsys, monkeypatch):
     assert main(["-C", str(project), "build"]) == 0
     before = stamps(project / "site")
     capsys.readouterr()
-    assert main(["-C", str(project), "build"]) == 0
+    monkeypatch.chdir(project)  # the same project, named another way
+    assert main(["build"]) == 0
     assert ": 0 rendered, 32 unchanged (from the cache), 0 files written" in capsys.readouterr().out
     assert stamps(project / "site") == before
+
+
+def test_every_build_leaves_a_search_bundle_per_year_also_previews_without_a_record(project):
+    config = load_config(project)
+    build(config)
+    shutil.rmtree(project / CACHE_DIR)
+    preview = build(config, previous=None, preview=True)  # a copy of the site is staged: it needs them all
+    assert sorted(p.name for p in (project / "site" / "pagefind").iterdir()) == ["2025", "2026"]
+    replace_in(project / "content" / "chip-export.md", "date: 2025-11-20", "date: 2024-11-20")
+    build(config, previous=preview.state, preview=True)  # a new year gets its bundle even in a preview
+    assert sorted(p.name for p in (project / "site" / "pagefind").iterdir()) == ["2024", "2026"]
 
 
 def test_files_changed_or_deleted_by_hand_in_the_site_are_made_again(project, tmp_path):

@@ -9,8 +9,10 @@ is the same, byte for byte, only slower.
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +49,20 @@ class BuildReport:
                 f"(from the cache), {self.written:,} files written")
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A build makes hundreds of thousands of short-lived objects next to the (large, long-lived)
+    articles; Python's cycle collector would walk all of them again and again, for 40 % of a
+    rebuild's time. A build makes no garbage cycles worth collecting meanwhile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load(config: Config, previous: ParsedFiles | None = None, progress: Progress | None = None,
          ) -> tuple[list[Article], ParsedFiles]:
     """Every article; all content problems raised together."""
@@ -67,6 +83,12 @@ def build(
     instead of running Pagefind over every article on each save, and keep no
     cache on disk. ``stage`` reports progress on a terminal.
     """
+    with _collector_paused():
+        return _build(config, output, previous, preview, stage)
+
+
+def _build(config: Config, output: Path | None, previous: BuildState | None, preview: bool,
+           stage: Stage | None) -> BuildReport:
     started = time.perf_counter()
     target = (output or config.output_dir).resolve()
     last = previous if previous is not None else load_state(config)
@@ -83,11 +105,12 @@ def build(
         searchable = [o.name for o in outputs if o.searchable]
         shards = shard_keys(prepared, searchable)
         exists = {year: (target / urls.search_bundle(year)).is_dir() for year in shards}
-        if preview:  # the bundles of the first build stay; only a new year gets one
+        if not prepared.in_place:  # a new copy of the site: it needs every bundle
+            redo = list(shards)
+        elif preview:  # the bundles of the first build stay; only a new year gets one
             redo = [year for year in shards if not exists[year]]
         else:
-            redo = [year for year in shards
-                    if not prepared.in_place or not exists[year] or shards[year] != last.search.get(year)]
+            redo = [year for year in shards if not exists[year] or shards[year] != last.search.get(year)]
         if redo and stage:
             stage("indexing for search")(0, 0)
         bundle_written = index_search(prepared, searchable, redo)

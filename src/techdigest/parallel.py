@@ -10,6 +10,7 @@ platform without ``fork`` run in the calling process, with the same results.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -61,6 +62,7 @@ def _adopt(work: Callable[[Any], Any], items: Sequence[Any]) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    gc.enable()  # the parent pauses it while it plans; a worker renders for long, and Jinja makes cycles
     _inherited["job"] = (work, items)
 
 

@@ -7,6 +7,7 @@ and every template error is reported with the template's path and line.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import traceback
 from functools import lru_cache, partial
@@ -76,9 +77,9 @@ def _environment(templates_dir: Path, locales_dir: Path, lang: str) -> jinja2.En
 
 
 def inputs_digest(config: Config) -> str:
-    """What every page depends on: the config, and all templates and catalogs (any template may
-    include or extend any other)."""
-    digest = hashlib.sha256(repr(config).encode())
+    """What every page depends on: the settings, and all templates and catalogs (any template may
+    include or extend any other). Not where the project is: ``-C DIR`` or ``cd DIR`` build the same."""
+    digest = hashlib.sha256(repr(dataclasses.replace(config, root=Path())).encode())
     for folder in (config.templates_dir, config.locales_dir):
         # static assets are copied, not rendered: they do not change what a page renders to
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.relative_to(folder).parts[0] != "static"):
