@@ -139,6 +139,7 @@ def forced_parallel(monkeypatch):
     """The fork pool even for the few pages of a test site, and even on a one-core machine."""
     monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)
     monkeypatch.setattr(parallel, "cores", lambda: 2)
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)  # the test servers' threads aside
     pools: list[str] = []
     get_context = parallel.multiprocessing.get_context
 
@@ -166,3 +167,9 @@ def test_a_template_error_in_a_worker_names_the_template_line(project, forced_pa
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith("error: templates/article.html:14: template error while rendering "), line
     assert stamps(project / "site") == before
+
+
+def test_a_process_with_other_threads_is_never_forked(forced_parallel, monkeypatch):
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)  # as in serve: watcher, server
+    assert parallel.fork_map(lambda n: n * n, range(5)) == [0, 1, 4, 9, 16]
+    assert forced_parallel == []

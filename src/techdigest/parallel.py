@@ -4,8 +4,9 @@ Workers are forked once the parent holds everything they need, so they read
 the articles and pages copy-on-write and nothing is pickled on the way in:
 a task is a range of indexes, and only the (small) results travel back.
 Each worker keeps whatever ``work`` builds lazily (a Markdown converter, the
-Jinja environments) for all the tasks it runs. Small jobs, one core, or a
-platform without ``fork`` run in the calling process, with the same results.
+Jinja environments) for all the tasks it runs. Small jobs, one core, a
+process with other threads, or a platform without ``fork`` run in the
+calling process, with the same results.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -33,7 +35,10 @@ def cores() -> int:
 def fork_map(work: Callable[[T], R], items: Sequence[T], progress: Progress | None = None) -> list[R]:
     """``[work(item) for item in items]``, in order, on every core; ``progress(done, total)`` as it goes."""
     workers = cores()
-    if workers < 2 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+    # a process with other threads (serve's watcher and server) is never forked: a lock one of
+    # them holds at that instant would stay locked in the worker forever
+    if workers < 2 or len(items) < MIN_PARALLEL or threading.active_count() > 1 \
+            or "fork" not in multiprocessing.get_all_start_methods():
         results = []
         for item in items:
             results.append(work(item))
