@@ -7,8 +7,13 @@ every byte, and check that what did not change was not touched.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import pty
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -173,3 +178,23 @@ def test_a_process_with_other_threads_is_never_forked(forced_parallel, monkeypat
     monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)  # as in serve: watcher, server
     assert parallel.fork_map(lambda n: n * n, range(5)) == [0, 1, 4, 9, 16]
     assert forced_parallel == []
+
+
+def test_a_terminal_shows_progress_a_pipe_only_the_summary(project):
+    leader, follower = pty.openpty()
+    command = [sys.executable, "-m", "techdigest.cli", "-C", str(project), "build"]
+    on_terminal = subprocess.run(command, stdout=subprocess.PIPE, stderr=follower, timeout=300)
+    os.close(follower)
+    shown = b""
+    with contextlib.suppress(OSError):  # EIO once everything written was read
+        while chunk := os.read(leader, 65536):
+            shown += chunk
+    os.close(leader)
+    assert on_terminal.returncode == 0
+    assert re.search(rb"\r\x1b\[Krendering 57/57 \xc2\xb7 \d+\.\d s", shown), shown
+    assert b"\r\x1b[Kindexing for search" in shown
+    assert shown.endswith(b"\r\x1b[K"), "the status line is cleared before the summary"
+    piped = subprocess.run(command, capture_output=True, timeout=300)
+    assert piped.stderr == b""
+    assert re.fullmatch(rb"built 32 pages from 3 articles into \S+ in \d+\.\d\d s: 0 rendered, 32 unchanged "
+                        rb"\(from the cache\), 0 files written\n", piped.stdout)

@@ -27,7 +27,7 @@ from .output import commit, discard, prepare, static_outputs
 from .pages import plan, publishing_files
 from .parallel import Progress
 from .render import inputs_digest, page_outputs
-from .search import index_search, shard_keys
+from .search import update_search
 from .sitemap import sitemap
 
 Stage = Callable[[str], Progress]  # what is being done -> its progress callback
@@ -103,19 +103,9 @@ def _build(config: Config, output: Path | None, previous: BuildState | None, pre
                        stage("rendering") if stage else None, verify=not preview)
     try:
         searchable = [o.name for o in outputs if o.searchable]
-        shards = shard_keys(prepared, searchable)
-        exists = {year: (target / urls.search_bundle(year)).is_dir() for year in shards}
-        if not prepared.in_place:  # a new copy of the site: it needs every bundle
-            redo = list(shards)
-        elif preview:  # the bundles of the first build stay; only a new year gets one
-            redo = [year for year in shards if not exists[year]]
-        else:
-            redo = [year for year in shards if not exists[year] or shards[year] != last.search.get(year)]
-        if redo and stage:
-            stage("indexing for search")(0, 0)
-        bundle_written = index_search(prepared, searchable, redo)
-        search = {year: shards[year] if year in redo else last.search.get(year, "") for year in shards}
-        commit(prepared, [urls.search_bundle(year) for year in last.search if year not in shards])
+        search, bundle_written = update_search(prepared, searchable, last.search, preview,
+                                               lambda: stage("indexing for search")(0, 0) if stage else None)
+        commit(prepared, [urls.search_bundle(year) for year in last.search if year not in search])
     except BaseException:
         discard(prepared)
         raise

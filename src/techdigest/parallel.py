@@ -42,7 +42,7 @@ def fork_map(work: Callable[[T], R], items: Sequence[T], progress: Progress | No
         results = []
         for item in items:
             results.append(work(item))
-            if progress and len(results) % 100 == 0:
+            if progress and (len(results) % 100 == 0 or len(results) == len(items)):
                 progress(len(results), len(items))
         return results
     size = max(16, min(512, len(items) // (workers * 16)))

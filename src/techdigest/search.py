@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,29 @@ def shard_keys(prepared: Prepared, searchable: list[str]) -> Shards:
         digests.setdefault(year, hashlib.blake2b(digest_size=16)).update(
             f"{name}|{prepared.record.keys[name]}\n".encode())
     return {year: digest.hexdigest() for year, digest in sorted(digests.items())}
+
+
+def update_search(prepared: Prepared, searchable: list[str], last: Shards, preview: bool,
+                  announce: Callable[[], None]) -> tuple[Shards, int]:
+    """Make the bundles the prepared site needs; returns the keys of the bundles it will have,
+    and how many bundle files are new or changed.
+
+    A staged copy of the site needs every bundle; in place, a year whose key
+    changed is indexed again. ``serve`` (``preview``) keeps the bundles of its
+    first build and only makes the one of a new year.
+    """
+    shards = shard_keys(prepared, searchable)
+    exists = {year: (prepared.target / urls.search_bundle(year)).is_dir() for year in shards}
+    if not prepared.in_place:
+        redo = list(shards)
+    elif preview:
+        redo = [year for year in shards if not exists[year]]
+    else:
+        redo = [year for year in shards if not exists[year] or shards[year] != last.get(year)]
+    if redo:
+        announce()
+    written = index_search(prepared, searchable, redo)
+    return {year: shards[year] if year in redo else last.get(year, "") for year in shards}, written
 
 
 def index_search(prepared: Prepared, searchable: list[str], years: list[str]) -> int:
