@@ -198,3 +198,12 @@ def test_a_terminal_shows_progress_a_pipe_only_the_summary(project):
     assert piped.stderr == b""
     assert re.fullmatch(rb"built 32 pages from 3 articles into \S+ in \d+\.\d\d s: 0 rendered, 32 unchanged "
                         rb"\(from the cache\), 0 files written\n", piped.stdout)
+
+
+def test_a_cache_that_cannot_be_written_is_no_error(project, tmp_path):
+    (project / CACHE_DIR).write_text("not a folder")  # so the cache cannot be saved
+    assert main(["-C", str(project), "build"]) == 0
+    replace_in(project / "content" / "compilers-in-rust.md", "Teams that maintain", "Teams who maintain")
+    assert main(["-C", str(project), "build"]) == 0
+    (project / CACHE_DIR).unlink()
+    assert files(project / "site") == files(cold_copy(project, tmp_path / "cold"))

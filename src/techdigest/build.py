@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from . import urls
@@ -105,13 +106,13 @@ def _build(config: Config, output: Path | None, previous: BuildState | None, pre
         searchable = [o.name for o in outputs if o.searchable]
         search, bundle_written = update_search(prepared, searchable, last.search, preview,
                                                lambda: stage("indexing for search")(0, 0) if stage else None)
-        commit(prepared, [urls.search_bundle(year) for year in last.search if year not in search])
+        state = BuildState(parsed, prepared.record, search, target)
+        # the cache describes the new site: it is saved with the commit, or not at all
+        remember = partial(save_state, config, state) if not preview and state != last else None
+        commit(prepared, [urls.search_bundle(year) for year in last.search if year not in search], remember)
     except BaseException:
         discard(prepared)
         raise
-    state = BuildState(parsed, prepared.record, search, target)
-    if not preview and state != last:
-        save_state(config, state)
     rendered = len({page.output for page in pages} & set(prepared.made))
     return BuildReport(len(articles), len(pages), rendered, len(prepared.written) + bundle_written,
                        target, time.perf_counter() - started, state)

@@ -65,15 +65,25 @@ def load_state(config: Config) -> BuildState:
 
 
 def save_state(config: Config, state: BuildState) -> None:
-    """Atomically: a build stopped while saving leaves the old cache or the new one, never half of one."""
+    """Atomically: a build stopped while saving leaves the old cache or the new one, never half of one.
+
+    A cache that cannot be written (a full disk, a read-only project) is no
+    error: the next build is only slower. The old cache still matches every
+    file it records, and the files it does not match are made again.
+    """
     path = cache_file(config)
-    path.parent.mkdir(exist_ok=True)
-    (path.parent / ".gitignore").write_text("*\n")
-    handle, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
+    try:
+        path.parent.mkdir(exist_ok=True)
+        (path.parent / ".gitignore").write_text("*\n")
+        handle, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
+    except OSError:
+        return
     try:
         with os.fdopen(handle, "wb") as out:
             pickle.dump((code_version(), state), out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

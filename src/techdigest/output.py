@@ -121,36 +121,44 @@ def prepare(outputs: list[Output], base: str, target: Path, last: Record | None,
         raise
 
 
-def commit(prepared: Prepared, drop: Iterable[str] = ()) -> None:
+def commit(prepared: Prepared, drop: Iterable[str] = (), remember: Callable[[], None] | None = None) -> None:
     """Make the prepared files the site: a swap, or moving the changes in (signals wait meanwhile).
 
     ``drop``: folders of the site that are gone (a search bundle of a year
-    without articles now). Ctrl-C and SIGTERM wait until the commit and the
-    clean-up are done: from its first step on, stopping would only leave a
-    mixture behind. A signal that arrived meanwhile is dropped, as the build
-    it asked to stop has finished.
+    without articles now); ``remember``: what must happen with the commit or
+    not at all (saving the build's cache, which describes the new site).
+    Ctrl-C and SIGTERM wait until all of it is done: from the first step on,
+    stopping would only leave a mixture behind. A signal that arrived
+    meanwhile is dropped, as the build it asked to stop has finished.
     """
     with _signals_deferred():
-        if not prepared.in_place:
-            _swap(prepared.folder, prepared.target)
-            return
-        bundles = prepared.folder / urls.SEARCH_BUNDLE
-        for bundle in sorted(bundles.iterdir()) if bundles.is_dir() else ():
-            (prepared.target / urls.SEARCH_BUNDLE).mkdir(exist_ok=True)
-            _swap(bundle, prepared.target / urls.SEARCH_BUNDLE / bundle.name)
-        for folder in drop:
-            shutil.rmtree(prepared.target / folder, ignore_errors=True)
-        folders: set[Path] = set()
-        for name in prepared.written:
-            destination = prepared.target / name
-            if destination.parent not in folders:
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(destination.parent)
-            os.replace(prepared.folder / name, destination)
-        for name in prepared.gone:
-            (prepared.target / name).unlink(missing_ok=True)
-            _prune(prepared.target, (prepared.target / name).parent)
-        shutil.rmtree(prepared.folder, ignore_errors=True)
+        _move_in(prepared, drop)
+        if remember:
+            remember()
+
+
+def _move_in(prepared: Prepared, drop: Iterable[str]) -> None:
+    """The swap of a staged copy; or the changes, the new search bundles and the removals, in place."""
+    if not prepared.in_place:
+        _swap(prepared.folder, prepared.target)
+        return
+    bundles = prepared.folder / urls.SEARCH_BUNDLE
+    for bundle in sorted(bundles.iterdir()) if bundles.is_dir() else ():
+        (prepared.target / urls.SEARCH_BUNDLE).mkdir(exist_ok=True)
+        _swap(bundle, prepared.target / urls.SEARCH_BUNDLE / bundle.name)
+    for folder in drop:
+        shutil.rmtree(prepared.target / folder, ignore_errors=True)
+    folders: set[Path] = set()
+    for name in prepared.written:
+        destination = prepared.target / name
+        if destination.parent not in folders:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(destination.parent)
+        os.replace(prepared.folder / name, destination)
+    for name in prepared.gone:
+        (prepared.target / name).unlink(missing_ok=True)
+        _prune(prepared.target, (prepared.target / name).parent)
+    shutil.rmtree(prepared.folder, ignore_errors=True)
 
 
 def discard(prepared: Prepared) -> None:
