@@ -20,11 +20,13 @@ from pathlib import Path
 import pytest
 from conftest import make_project
 
+from techdigest import build as build_module
 from techdigest import parallel
 from techdigest.build import build
 from techdigest.cache import CACHE_DIR
 from techdigest.cli import main
 from techdigest.config import load_config
+from techdigest.library import index
 
 
 def files(site: Path) -> dict[str, bytes]:
@@ -207,3 +209,34 @@ def test_a_cache_that_cannot_be_written_is_no_error(project, tmp_path):
     assert main(["-C", str(project), "build"]) == 0
     (project / CACHE_DIR).unlink()
     assert files(project / "site") == files(cold_copy(project, tmp_path / "cold"))
+
+
+PREVIEW_EDITS = {  # serve's saves: (file, old text, new text); the last two move the article in its lists
+    "body": ("compilers-in-rust.md", "Teams that maintain", "Teams who maintain"),
+    "title": ("chip-export.md", "de: Neue Regeln", "de: Strengere Regeln"),
+    "summary": ("chip-export.md", "werden verschärft.", "werden deutlich verschärft."),
+    "date": ("chip-export.md", "date: 2025-11-20", "date: 2026-11-27"),
+    "tags": ("chip-export.md", "[nvidia, Export]", "[nvidia]"),
+}
+
+
+@pytest.mark.parametrize("edit", PREVIEW_EDITS)
+def test_a_preview_rebuild_told_which_articles_changed_equals_a_full_build(edit, project, tmp_path, monkeypatch):
+    config = load_config(project)
+    first = build(config, output=tmp_path / "preview", preview=True)
+    name, old, new = PREVIEW_EDITS[edit]
+    replace_in(project / "content" / name, old, new)
+    indexed = []
+    monkeypatch.setattr(build_module, "index", lambda articles: indexed.append(1) or index(articles))
+    told = build(config, output=tmp_path / "preview", previous=first.state, preview=True,
+                 changed={project / "content" / name})
+    # the site is indexed (and every page planned) again only when an article moved in its lists
+    assert indexed == ([1] if edit in ("date", "tags") else [])
+    full = build(config, output=tmp_path / "full", preview=True)
+    assert (told.pages, told.articles) == (full.pages, full.articles)
+    if edit == "body":  # only the article's two pages were planned and rendered, not the listings
+        assert told.rendered == 2
+    without_search = {n: data for n, data in files(told.output).items() if not n.startswith("pagefind/")}
+    assert without_search == {n: data for n, data in files(full.output).items() if not n.startswith("pagefind/")}
+    again = build(config, output=tmp_path / "preview", previous=told.state, preview=True)
+    assert (again.rendered, again.written) == (0, 0), "the record of a told rebuild covers the whole site"

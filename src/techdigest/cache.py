@@ -10,6 +10,7 @@ damaged or unreadable cache only means a cold build, never an error.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from .config import Config
 from .content import ParsedFiles
+from .model import Site
 from .output import Record
 from .search import Shards
 
@@ -35,6 +37,7 @@ class BuildState:
     record: Record = field(default_factory=Record)
     search: Shards = field(default_factory=dict)  # per year: key of the article pages its bundle was made from
     output: Path | None = None
+    site: Site | None = field(default=None, compare=False)  # kept in memory only, for serve's next save
 
 
 @cache
@@ -80,7 +83,7 @@ def save_state(config: Config, state: BuildState) -> None:
         return
     try:
         with os.fdopen(handle, "wb") as out:
-            pickle.dump((code_version(), state), out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((code_version(), dataclasses.replace(state, site=None)), out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except OSError:
         Path(temporary).unlink(missing_ok=True)

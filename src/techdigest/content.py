@@ -116,22 +116,32 @@ def load_articles(
     unsafe_html: bool,
     previous: ParsedFiles,
     progress: Progress | None = None,
+    only: set[str] | None = None,
 ) -> tuple[list[Article], ParsedFiles]:
     """Every ``*.md`` in ``content_dir``; all problems of all files in one error.
 
     A file whose bytes (and the settings that shape its HTML) are unchanged
     since ``previous`` is not parsed again: Markdown is the costly part. The
-    others are parsed on all cores.
+    others are parsed on all cores. ``only`` (``serve``, told by the file
+    system which files changed): the other files of ``previous`` are taken
+    as they are, without even a look at the folder.
     """
     # a digest starts with that of the settings that shape the HTML, so a settings change parses anew
     settings = hashlib.blake2b(f"{languages}|{unsafe_html}|{markdown.__version__}".encode(), digest_size=8)
     prefix = settings.hexdigest()
     parsed: ParsedFiles = {}
     todo: list[tuple[str, Stamp, bytes, str]] = []
-    with os.scandir(content_dir) as entries:
-        files = sorted((entry.name, entry.path) for entry in entries if entry.name.endswith(".md") and entry.is_file())
+    if only is None:
+        with os.scandir(content_dir) as entries:
+            files = sorted((e.name, e.path) for e in entries if e.name.endswith(".md") and e.is_file())
+    else:
+        files = [(shown.removeprefix(f"{shown_as}/"), str(content_dir / shown.removeprefix(f"{shown_as}/")))
+                 for shown in previous]
     for name, path in files:
         shown = f"{shown_as}/{name}"
+        if only is not None and shown not in only:
+            parsed[shown] = previous[shown]
+            continue
         info = os.stat(path)
         stamp = (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
         last = previous.get(shown)

@@ -24,8 +24,9 @@ from .output import Output
 FEED_ENTRIES = 50  # the newest ones: readers poll feeds, archives live on the site
 
 
-def atom_feeds(site: Site, config: Config) -> list[Output]:
-    """Every feed as an output of the site, keyed by its title and its entries' articles and tags."""
+def atom_feeds(site: Site, config: Config, only: set[str] | None = None) -> list[Output]:
+    """Every feed as an output of the site, keyed by its title and its entries' articles and tags;
+    with ``only`` (slugs of changed articles), just the feeds they are in."""
     wanted: list[tuple[str, str, str, Sequence[Article]]] = []
     for lang in config.languages:
         wanted.append((urls.feed(lang), urls.home(lang), config.title[lang], site.articles))
@@ -35,6 +36,8 @@ def atom_feeds(site: Site, config: Config) -> list[Output]:
     feeds = []
     for name, home, title, articles in wanted:
         entries = articles[:FEED_ENTRIES]
+        if only is not None and not any(item.slug in only for item in entries):
+            continue
         lang = name.split("/", 1)[0]
         inputs = (title, [(item.digest, site.tag_keys[item.slug]) for item in entries])
         feeds.append(Output(name, inputs, partial(_atom, config, site, lang, name, home, title, entries)))

@@ -41,5 +41,25 @@ def index(articles: list[Article]) -> Site:
     )
 
 
+def reindex(site: Site, changed: list[Article]) -> Site | None:
+    """``site`` with ``changed`` articles in place of their old versions, without sorting anew.
+
+    Only when each keeps its date and tags (so every list keeps its order and
+    every tag its name and slug); None otherwise, and :func:`index` is needed.
+    """
+    new = {item.slug: item for item in changed}
+    old = {item.slug: item for item in site.articles if item.slug in new}
+    if old.keys() != new.keys() or any((old[s].date, old[s].tags) != (new[s].date, new[s].tags) for s in new):
+        return None
+    tag_slugs = {tag.slug for slug in new for tag in site.article_tags[slug]}
+    return Site(
+        articles=tuple(new.get(item.slug, item) for item in site.articles),
+        tags=site.tags,
+        tag_articles={slug: tuple(new.get(item.slug, item) for item in items) if slug in tag_slugs else items
+                      for slug, items in site.tag_articles.items()},
+        article_tags=site.article_tags,
+    )
+
+
 def _key(name: str) -> str:
     return " ".join(name.split()).casefold()

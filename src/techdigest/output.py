@@ -90,12 +90,14 @@ def static_outputs(static_dir: Path) -> list[Output]:
 
 
 def prepare(outputs: list[Output], base: str, target: Path, last: Record | None,
-            progress: Progress | None = None, verify: bool = True) -> Prepared:
+            progress: Progress | None = None, verify: bool = True, partial: bool = False) -> Prepared:
     """Make what changed since ``last`` into a folder beside ``target``; the site is not touched.
 
     With ``verify``, ``last`` is trusted only for files that still have the
     size and mtime it recorded: a file edited or deleted by hand is made again.
     (``serve`` writes to a private folder that nobody else touches.)
+    ``partial``: ``outputs`` are only those that may have changed; the rest of
+    the site stays as ``last`` recorded it.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     in_place = last is not None and target.is_dir()
@@ -112,10 +114,11 @@ def prepare(outputs: list[Output], base: str, target: Path, last: Record | None,
         stamps = {name: last.stamps[name] for name in current}
         stamps |= {name: stamp for name, _, stamp in results}
         written = tuple(name for name, wrote, _ in results if wrote)
-        gone = tuple(sorted(set(last.stamps) - set(keys))) if in_place else ()
+        gone = tuple(sorted(set(last.stamps) - set(keys))) if in_place and not partial else ()
         folder.chmod(0o755)
         made = tuple(output.name for output in todo)
-        return Prepared(target, folder, in_place, Record(keys, stamps), made, written, gone)
+        record = Record(last.keys | keys, last.stamps | stamps) if partial else Record(keys, stamps)
+        return Prepared(target, folder, in_place, record, made, written, gone)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -74,9 +74,11 @@ class Page:
         return urls.output_file(self.url)
 
 
-def plan(site: Site, config: Config) -> list[Page]:
+def plan(site: Site, config: Config, only: set[str] | None = None) -> list[Page]:
+    """Every page of the site; with ``only`` (slugs of articles whose text changed, nothing else
+    did: ``serve``), just the pages showing those articles."""
     newest = site.articles[0].date if site.articles else None
-    pages = [
+    pages = [] if only is not None else [
         _page(config, "", "root.html", config.default_language, urls.home, newest, (), lambda here: {
             "taglines": config.tagline,
             "language_homes": {code: urls.home(code) for code in config.languages},
@@ -86,34 +88,38 @@ def plan(site: Site, config: Config) -> list[Page]:
         }),
     ]
     for lang in config.languages:
-        pages += _language_pages(site, config, lang, newest)
+        pages += _language_pages(site, config, lang, newest, only)
     _refuse_duplicates(pages)
     return pages
 
 
-def _language_pages(site: Site, config: Config, lang: str, newest: dt.date | None) -> list[Page]:
+def _language_pages(site: Site, config: Config, lang: str, newest: dt.date | None,
+                    only: set[str] | None) -> list[Page]:
     def feeds(here: str, *tags: Tag) -> list[Link]:
         own = [Link(f"{config.title[lang]}: {t.name}", urls.relative(here, urls.tag_feed(lang, t.slug))) for t in tags]
         return [*own, Link(config.title[lang], urls.relative(here, urls.feed(lang)))]
 
-    pages = _listing(config, site, lang, urls.home, "home.html", site.articles, (), lambda here: {"feeds": feeds(here)})
-    for item in site.articles:
+    pages = _listing(config, site, lang, urls.home, "home.html", site.articles, (), lambda here: {"feeds": feeds(here)},
+                     only)
+    for item in site.articles if only is None else [a for a in site.articles if a.slug in only]:
         def article(here: str, item: Article = item) -> dict[str, Any]:
             view = article_view(site, item, lang, here, config)
             return {"article": view, "description": view.summary.value, "og_type": "article", "feeds": feeds(here)}
         pages.append(_page(config, urls.article(lang, item), "article.html", lang, partial(_article_url, item=item),
                            item.date, (item.digest, site.tag_keys[item.slug]), article, searchable=True))
+    for slug, tag in site.tags.items():
+        def extra(here: str, tag: Tag = tag) -> dict[str, Any]:
+            return {"tag": tag, "count": len(site.tag_articles[tag.slug]), "feeds": feeds(here, tag)}
+        pages += _listing(config, site, lang, partial(_tag_url, slug=slug), "tag.html", site.tag_articles[slug],
+                          (tag.slug, tag.name, len(site.tag_articles[slug])), extra, only)
+    if only is not None:  # the tag index, search and thank-you pages show no article
+        return pages
     tag_list = [(tag, len(site.tag_articles[slug])) for slug, tag in sorted(site.tags.items(),
                                                                              key=lambda kv: kv[1].name.casefold())]
     tag_key = tuple((tag.slug, tag.name, count) for tag, count in tag_list)
     pages.append(_page(config, urls.tags(lang), "tags.html", lang, urls.tags, newest, tag_key, lambda here: {
         "tags": [Link(tag.name, urls.relative(here, urls.tag(lang, tag.slug)), count) for tag, count in tag_list],
     }))
-    for slug, tag in site.tags.items():
-        def extra(here: str, tag: Tag = tag) -> dict[str, Any]:
-            return {"tag": tag, "count": len(site.tag_articles[tag.slug]), "feeds": feeds(here, tag)}
-        pages += _listing(config, site, lang, partial(_tag_url, slug=slug), "tag.html", site.tag_articles[slug],
-                          (tag.slug, tag.name, len(site.tag_articles[slug])), extra)
     # one search bundle per year of articles, newest first: the first one brings the UI, the others are merged
     years = sorted({str(item.date.year) for item in site.articles}, reverse=True)
     pages.append(_page(config, urls.search(lang), "search.html", lang, urls.search, newest, tuple(years), lambda here: {
@@ -133,16 +139,21 @@ def _listing(
     articles: Sequence[Article],
     inputs: tuple[Any, ...],
     extra: Callable[[str], dict[str, Any]],
+    only: set[str] | None,
 ) -> list[Page]:
     """A list of articles, newest first, cut into pages of ``config.per_page``.
 
     Each page gets its slice of the one sorted list, so the cost stays linear
-    in the number of articles however many pages and tags there are.
+    in the number of articles however many pages and tags there are. With
+    ``only``, just the pages listing one of those articles.
     """
     size = config.per_page
     chunks = [articles[start:start + size] for start in range(0, len(articles), size)] or [()]
     pages = []
     for number, chunk in enumerate(chunks, 1):
+        if only is not None and not any(item.slug in only for item in chunk):
+            continue
+
         def url_in(code: str, number: int = number) -> str:
             return urls.paginated(first_page(code), number)
 

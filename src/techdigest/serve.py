@@ -62,7 +62,9 @@ class Preview:
             if any(p.is_relative_to(self.root / "seeds") for p in changed):
                 for problem in import_seeds(config, seed_files(config), dt.date.today()).problems:
                     print(f"error: {problem}", file=sys.stderr)
-            report = build(config, output=self.output, previous=self.state, preview=True)
+            # after a failed build, files changed then are not in this burst: look at all of them
+            report = build(config, output=self.output, previous=self.state, preview=True,
+                           changed=None if had_errors else changed)
         except TechdigestError as exc:
             self.errors = exc.lines()
             for line in self.errors:
