@@ -27,7 +27,7 @@ from .model import Article
 from .output import commit, discard, prepare, static_outputs
 from .pages import plan, publishing_files
 from .parallel import Progress
-from .render import inputs_digest, page_outputs
+from .render import environments, inputs_digest, page_outputs
 from .search import update_search
 from .sitemap import sitemap
 
@@ -69,6 +69,7 @@ def _changed_articles(config: Config, changed: set[Path] | None, last: BuildStat
     if changed is None or last.site is None:
         return None
     content = config.content_dir.resolve()
+    changed = {path for path in changed if not path.is_dir()}  # a folder's own event: its files have theirs
     shown = {f"content/{path.name}" for path in changed}
     if any(path.suffix != ".md" or path.parent.resolve() != content or not path.is_file() for path in changed) \
             or not shown <= last.parsed.keys():
@@ -131,14 +132,16 @@ def _build(config: Config, output: Path | None, previous: BuildState | None, pre
                                                    lambda: stage("indexing for search")(0, 0) if stage else None)
         else:  # a preview keeps its bundles, and no article moved to another year
             search, bundle_written = last.search, 0
-        state = BuildState(parsed, prepared.record, search, target, site)
+        total = len(pages) if slugs is None else last.pages
+        state = BuildState(parsed, prepared.record, search, target, site, total)
         # the cache describes the new site: it is saved with the commit, or not at all
         remember = partial(save_state, config, state) if not preview and state != last else None
         commit(prepared, [urls.search_bundle(year) for year in last.search if year not in search], remember)
     except BaseException:
         discard(prepared)
         raise
+    if preview:  # the pages of the next save are rendered in this process: compile the templates now
+        environments(config.templates_dir, config.locales_dir, config.languages, digest)
     rendered = len({page.output for page in pages} & set(prepared.made))
-    total = sum(1 for name in prepared.record.keys if name.endswith(".html"))  # also pages not planned this time
     return BuildReport(len(articles), total, rendered, len(prepared.written) + bundle_written,
                        target, time.perf_counter() - started, state)

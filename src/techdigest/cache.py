@@ -38,6 +38,7 @@ class BuildState:
     search: Shards = field(default_factory=dict)  # per year: key of the article pages its bundle was made from
     output: Path | None = None
     site: Site | None = field(default=None, compare=False)  # kept in memory only, for serve's next save
+    pages: int = 0
 
 
 @cache

@@ -134,14 +134,12 @@ def load_articles(
     if only is None:
         with os.scandir(content_dir) as entries:
             files = sorted((e.name, e.path) for e in entries if e.name.endswith(".md") and e.is_file())
-    else:
+    else:  # the others keep their place (the order of file names)
+        parsed = dict(previous)
         files = [(shown.removeprefix(f"{shown_as}/"), str(content_dir / shown.removeprefix(f"{shown_as}/")))
-                 for shown in previous]
+                 for shown in sorted(only)]
     for name, path in files:
         shown = f"{shown_as}/{name}"
-        if only is not None and shown not in only:
-            parsed[shown] = previous[shown]
-            continue
         info = os.stat(path)
         stamp = (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
         last = previous.get(shown)

@@ -18,6 +18,7 @@ from feedgen.feed import FeedGenerator
 
 from . import urls
 from .config import Config
+from .library import tags_of
 from .model import Article, Site
 from .output import Output
 
@@ -30,7 +31,7 @@ def atom_feeds(site: Site, config: Config, only: set[str] | None = None) -> list
     wanted: list[tuple[str, str, str, Sequence[Article]]] = []
     for lang in config.languages:
         wanted.append((urls.feed(lang), urls.home(lang), config.title[lang], site.articles))
-        for slug, tag in site.tags.items():
+        for slug, tag in site.tags.items() if only is None else tags_of(site, only):
             wanted.append((urls.tag_feed(lang, slug), urls.tag(lang, slug), f"{config.title[lang]}: {tag.name}",
                            site.tag_articles[slug]))
     feeds = []

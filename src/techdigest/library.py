@@ -38,6 +38,7 @@ def index(articles: list[Article]) -> Site:
         tags=tags,
         tag_articles={slug: tuple(items) for slug, items in tag_articles.items()},
         article_tags=article_tags,
+        tag_keys={slug: "|".join(f"{t.slug}={t.name}" for t in tags) for slug, tags in article_tags.items()},
     )
 
 
@@ -58,7 +59,14 @@ def reindex(site: Site, changed: list[Article]) -> Site | None:
         tag_articles={slug: tuple(new.get(item.slug, item) for item in items) if slug in tag_slugs else items
                       for slug, items in site.tag_articles.items()},
         article_tags=site.article_tags,
+        tag_keys=site.tag_keys,
     )
+
+
+def tags_of(site: Site, slugs: set[str]) -> list[tuple[str, Tag]]:
+    """The tags of those articles, by slug, in the site's order of tags."""
+    wanted = {tag.slug for slug in slugs for tag in site.article_tags[slug]}
+    return [(slug, tag) for slug, tag in site.tags.items() if slug in wanted]
 
 
 def _key(name: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 
@@ -106,8 +105,5 @@ class Site:
     tags: dict[str, Tag]
     tag_articles: dict[str, tuple[Article, ...]]
     article_tags: dict[str, tuple[Tag, ...]]
-
-    @cached_property
-    def tag_keys(self) -> dict[str, str]:
-        """Each article's tags (as pages show them) in one plain string, for the keys of those pages."""
-        return {slug: "|".join(f"{t.slug}={t.name}" for t in tags) for slug, tags in self.article_tags.items()}
+    # each article's tags (as pages show them) in one plain string, for the keys of those pages
+    tag_keys: dict[str, str]

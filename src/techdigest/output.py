@@ -104,8 +104,8 @@ def prepare(outputs: list[Output], base: str, target: Path, last: Record | None,
     keys = {output.name: key(base, output.inputs) for output in outputs}
     last = last or Record()
     on_disk = _stamps(target, last.stamps) if in_place and verify else last.stamps
-    current = {name for name, stamp in last.stamps.items()
-               if in_place and on_disk.get(name) == stamp and keys.get(name) == last.keys.get(name)}
+    current = {name for name, made in keys.items() if in_place and name in last.stamps
+               and on_disk.get(name) == last.stamps[name] and made == last.keys.get(name)}
     todo = [output for output in outputs if output.name not in current]
     folder = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
     try:

@@ -17,6 +17,7 @@ from typing import Any
 from . import urls
 from .config import Config
 from .i18n import language_name, load_translations, og_locale
+from .library import tags_of
 from .model import Article, Site, Tag, TechdigestError
 from .output import Output, fixed
 from .views import Link, article_view, entry_view
@@ -107,7 +108,7 @@ def _language_pages(site: Site, config: Config, lang: str, newest: dt.date | Non
             return {"article": view, "description": view.summary.value, "og_type": "article", "feeds": feeds(here)}
         pages.append(_page(config, urls.article(lang, item), "article.html", lang, partial(_article_url, item=item),
                            item.date, (item.digest, site.tag_keys[item.slug]), article, searchable=True))
-    for slug, tag in site.tags.items():
+    for slug, tag in site.tags.items() if only is None else tags_of(site, only):
         def extra(here: str, tag: Tag = tag) -> dict[str, Any]:
             return {"tag": tag, "count": len(site.tag_articles[tag.slug]), "feeds": feeds(here, tag)}
         pages += _listing(config, site, lang, partial(_tag_url, slug=slug), "tag.html", site.tag_articles[slug],
@@ -150,8 +151,9 @@ def _listing(
     size = config.per_page
     chunks = [articles[start:start + size] for start in range(0, len(articles), size)] or [()]
     pages = []
+    wanted = None if only is None else {i // size + 1 for i, item in enumerate(articles) if item.slug in only}
     for number, chunk in enumerate(chunks, 1):
-        if only is not None and not any(item.slug in only for item in chunk):
+        if wanted is not None and number not in wanted:
             continue
 
         def url_in(code: str, number: int = number) -> str:
