@@ -12,8 +12,11 @@ import os
 import pty
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +24,7 @@ import pytest
 from conftest import make_project
 
 from techdigest import build as build_module
+from techdigest import output as output_module
 from techdigest import parallel
 from techdigest.build import build
 from techdigest.cache import CACHE_DIR
@@ -240,3 +244,29 @@ def test_a_preview_rebuild_told_which_articles_changed_equals_a_full_build(edit,
     assert without_search == {n: data for n, data in files(full.output).items() if not n.startswith("pagefind/")}
     again = build(config, output=tmp_path / "preview", previous=told.state, preview=True)
     assert (again.rendered, again.written) == (0, 0), "the record of a told rebuild covers the whole site"
+
+
+def test_a_signal_during_a_commit_waits_for_it_also_with_other_threads(project, monkeypatch):
+    """serve has a watcher and a server thread: the kernel may hand SIGTERM to one of them."""
+    config = load_config(project)
+    build(config)
+    replace_in(project / "content" / "compilers-in-rust.md", "Teams that maintain", "Teams who maintain")
+    busy = threading.Event()
+    other = threading.Thread(target=busy.wait, daemon=True)
+    other.start()
+    seen: list[str] = []
+    previous = signal.signal(signal.SIGTERM, lambda *_: seen.append("handled after the commit"))
+    move_in = output_module._move_in
+
+    def interrupted_move_in(*args):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)  # time enough for a handler to run, were it not deferred
+        seen.append("moved in")
+        return move_in(*args)
+    monkeypatch.setattr(output_module, "_move_in", interrupted_move_in)
+    try:
+        build(config, previous=None, preview=True)  # serve: the signal takes effect after the commit
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        busy.set()
+    assert seen == ["moved in", "handled after the commit"]

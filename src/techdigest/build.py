@@ -136,7 +136,8 @@ def _build(config: Config, output: Path | None, previous: BuildState | None, pre
         state = BuildState(parsed, prepared.record, search, target, site, total)
         # the cache describes the new site: it is saved with the commit, or not at all
         remember = partial(save_state, config, state) if not preview and state != last else None
-        commit(prepared, [urls.search_bundle(year) for year in last.search if year not in search], remember)
+        commit(prepared, [urls.search_bundle(year) for year in last.search if year not in search], remember,
+               stop_after=preview)
     except BaseException:
         discard(prepared)
         raise

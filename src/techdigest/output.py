@@ -22,6 +22,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -124,7 +125,8 @@ def prepare(outputs: list[Output], base: str, target: Path, last: Record | None,
         raise
 
 
-def commit(prepared: Prepared, drop: Iterable[str] = (), remember: Callable[[], None] | None = None) -> None:
+def commit(prepared: Prepared, drop: Iterable[str] = (), remember: Callable[[], None] | None = None,
+           stop_after: bool = False) -> None:
     """Make the prepared files the site: a swap, or moving the changes in (signals wait meanwhile).
 
     ``drop``: folders of the site that are gone (a search bundle of a year
@@ -132,9 +134,10 @@ def commit(prepared: Prepared, drop: Iterable[str] = (), remember: Callable[[], 
     not at all (saving the build's cache, which describes the new site).
     Ctrl-C and SIGTERM wait until all of it is done: from the first step on,
     stopping would only leave a mixture behind. A signal that arrived
-    meanwhile is dropped, as the build it asked to stop has finished.
+    meanwhile is then dropped, as the build it asked to stop has finished;
+    with ``stop_after`` (``serve``, which runs on after a build) it takes effect.
     """
-    with _signals_deferred():
+    with _signals_deferred(stop_after):
         _move_in(prepared, drop)
         if remember:
             remember()
@@ -252,13 +255,24 @@ def _swap(new: Path, current: Path) -> None:
 
 
 @contextmanager
-def _signals_deferred() -> Iterator[None]:
-    stop_signals = {signal.SIGINT, signal.SIGTERM}
-    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
+def _signals_deferred(redeliver: bool) -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done; then, with ``redeliver``, they take effect.
+
+    Python's handlers are swapped for ones that only take note (blocking the
+    signals would not do: in a process with other threads, such as ``serve``,
+    the kernel hands them to a thread that does not block them). Handlers can
+    only be set in the main thread; elsewhere signals never reach the code anyway.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {signum: signal.signal(signum, lambda signum, _: received.append(signum))
+                for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        while signal.sigtimedwait(stop_signals, 0) is not None:
-            pass
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, stop_signals)
-
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if received and redeliver:
+            signal.raise_signal(received[0])
