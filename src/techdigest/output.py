@@ -195,15 +195,23 @@ def keep_unchanged(new: Path, old: Path) -> int:
             continue
         before = old / path.relative_to(new)
         try:
-            if before.stat().st_size == path.stat().st_size and before.read_bytes() == path.read_bytes():
+            if _holds(before, path.read_bytes()):
                 temporary = path.with_name(f".{path.name}.link")
                 os.link(before, temporary)
                 os.replace(temporary, path)
                 continue
-        except OSError:
+        except OSError:  # links not supported here: keep the new file
             pass
         fresh += 1
     return fresh
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file at ``path`` exists and has exactly these bytes (the size tells most)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _place(output: Output, folder: Path, old: Path | None, in_place: bool) -> tuple[str, bool, tuple[int, int]]:
@@ -212,12 +220,12 @@ def _place(output: Output, folder: Path, old: Path | None, in_place: bool) -> tu
     target = _inside(folder, output.name)
     previous = old / output.name if old else None
     try:
-        if previous is not None and previous.stat().st_size == len(data) and previous.read_bytes() == data:
+        if previous is not None and _holds(previous, data):
             if not in_place:
                 os.link(previous, target)
             info = previous.stat()
             return output.name, False, (info.st_size, info.st_mtime_ns)
-    except OSError:  # no previous file, or links not supported here: write it
+    except OSError:  # links not supported here: write it
         pass
     target.write_bytes(data)
     info = target.stat()
