@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+from urllib.parse import urlencode
 
 import pytest
 
@@ -31,15 +32,39 @@ def test_bad_submissions_are_rejected_with_a_4xx(fields, status):
     assert caught.value.status == status
 
 
+ORIGIN = "http://127.0.0.1:8000"
+FORM = {"Content-Type": "application/x-www-form-urlencoded", "Content-Length": "100"}
+
+
 @pytest.mark.parametrize(
-    ("content_type", "size", "status"),
-    [("application/json", 10, 415), ("text/plain", 10, 415), ("application/x-www-form-urlencoded", 100_000, 413)],
+    ("headers", "status"),
+    [({"Content-Type": "application/json"}, 415), ({"Content-Type": "text/plain"}, 415),
+     ({"Content-Length": "100000"}, 413), ({"Content-Length": "-5"}, 400),
+     ({"Origin": "https://evil.example"}, 403), ({"Origin": "null"}, 403),
+     ({"Origin": "http://127.0.0.1:8001"}, 403), ({"Sec-Fetch-Site": "cross-site"}, 403),
+     ({"Sec-Fetch-Site": "same-site"}, 403)],
 )
-def test_wrong_content_types_and_huge_bodies_are_rejected(content_type, size, status):
+def test_requests_no_form_of_the_site_sends_are_refused_on_their_headers(headers, status):
     with pytest.raises(Rejected) as caught:
-        check_request(content_type, size)
+        check_request({**FORM, **headers}, ORIGIN)
     assert caught.value.status == status
-    check_request("multipart/form-data; boundary=x", 100)
+
+
+@pytest.mark.parametrize("headers", [{}, {"Origin": ORIGIN, "Sec-Fetch-Site": "same-origin"},
+                                     {"Content-Type": "multipart/form-data; boundary=x"}, {"Sec-Fetch-Site": "none"}])
+def test_forms_from_the_site_itself_or_without_origin_are_accepted(headers):
+    check_request({**FORM, **headers}, ORIGIN)
+
+
+@pytest.mark.parametrize("char", ["x", "ü", "中", "😀"])
+def test_the_longest_comment_fits_the_body_limit_in_any_script(char):
+    body = urlencode({"article": "openai-cerebras", "lang": "de", "rating": "4", "comment": char * MAX_COMMENT})
+    check_request({**FORM, "Content-Length": str(len(body))}, ORIGIN)
+    assert submit(comment=char * MAX_COMMENT).comment == char * MAX_COMMENT
+
+
+def test_a_textareas_crlf_line_breaks_count_as_one_character():
+    assert submit(comment="a\r\n" * (MAX_COMMENT // 2)).comment == "a\n" * (MAX_COMMENT // 2 - 1) + "a"
 
 
 def test_appending_keeps_every_earlier_line_and_tally_skips_a_broken_one(tmp_path, capsys):

@@ -35,7 +35,7 @@ class Preview:
             try:
                 urllib.request.urlopen(self.url, timeout=1)
                 return
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # not listening yet, or still making the first build
                 time.sleep(0.1)
         self.process.kill()
         raise RuntimeError(f"serve did not start:\n{log.read_text()}")

@@ -116,6 +116,22 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and int(text) <= 65535):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return int(text)
+
+
+def _base_path(text: str) -> str:
+    """``/`` or ``/a/b/``: the folders the site is served under, each one a plain URL path segment."""
+    parts = [part for part in text.split("/") if part]
+    for part in parts:
+        if part in (".", "..") or any(char in part for char in "?#%\\") or not part.isprintable():
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a path: folder names without '?', '#', '%', '\\', control characters, '.' or '..'")
+    return "/" + "".join(part + "/" for part in parts)
+
+
 def _feedback(args: argparse.Namespace) -> int:
     path = args.file or args.root / FEEDBACK_FILE
     if not path.is_file():
@@ -168,8 +184,9 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = commands.add_parser("serve", help="preview with live reload; stores feedback form ratings")
     sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    sub.add_argument("-p", "--port", type=int, default=8000, help="port (default: 8000)")
-    sub.add_argument("--base-path", default="/", help="serve under a sub-path as GitHub Pages does, e.g. /REPO/")
+    sub.add_argument("-p", "--port", type=_port, default=8000, help="port, 0 for any free one (default: 8000)")
+    sub.add_argument("--base-path", type=_base_path, default="/",
+                     help="serve under a sub-path as GitHub Pages does, e.g. /REPO/")
     sub.add_argument("--feedback-file", type=Path, help=f"where ratings are appended (default: {FEEDBACK_FILE})")
     sub.set_defaults(run=_serve)
 

@@ -4,6 +4,11 @@ Storage is append-only JSON Lines, one submission per line, each written with
 a single ``write`` on a file opened for appending and under an exclusive lock:
 a crash can at worst leave one incomplete last line, never touch an earlier
 one, and ``tally`` skips (and reports) a line it cannot read.
+
+A submission is a write to the editor's disk, so only the preview's own pages
+may send one: a request another site's page makes (``Origin`` or
+``Sec-Fetch-Site`` say so) is refused, and so is a body larger than the largest
+valid form, by its announced length, before it is read.
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-MAX_COMMENT = 2_000
-MAX_BODY = 16_384
+MAX_COMMENT = 2_000  # characters (code points), as the form's maxlength counts them
+# the largest valid form: a comment of characters that take 4 bytes in UTF-8, each byte
+# percent-encoded (12 bytes a character), and room for the other fields and multipart headers
+MAX_BODY = MAX_COMMENT * 12 + 4_096
 ACCEPTED_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -46,11 +53,22 @@ class Tally:
     by_language: dict[str, int]
 
 
-def check_request(content_type: str, body_size: int) -> None:
+def check_request(headers: Mapping[str, str], origin: str) -> None:
+    """Refuse, before the body is read, what no form on the site at ``origin`` (``http://host:port``) sends."""
+    sender = headers.get("Origin")
+    if sender is not None and sender != origin:
+        raise Rejected(403, f"forms are only accepted from {origin}, not from {sender}")
+    site = headers.get("Sec-Fetch-Site")
+    if site not in (None, "same-origin", "none"):
+        raise Rejected(403, f"forms are only accepted from {origin}, not from a {site} page")
+    content_type = headers.get("Content-Type", "")
     if content_type.split(";")[0].strip().lower() not in ACCEPTED_TYPES:
         raise Rejected(415, f"unsupported content type {content_type!r}; send a form")
-    if body_size > MAX_BODY:
-        raise Rejected(413, f"request too large ({body_size} bytes, at most {MAX_BODY})")
+    size = headers.get("Content-Length", "0")
+    if not size.isdigit():
+        raise Rejected(400, f"invalid Content-Length {size!r}")
+    if int(size) > MAX_BODY:
+        raise Rejected(413, f"request too large ({size} bytes, at most {MAX_BODY})")
 
 
 def parse_submission(
@@ -59,7 +77,7 @@ def parse_submission(
     article = fields.get("article", "")
     lang = fields.get("lang", "")
     rating = fields.get("rating", "")
-    comment = fields.get("comment", "").strip()
+    comment = fields.get("comment", "").replace("\r\n", "\n").strip()  # browsers send a textarea's lines as CRLF
     if article not in articles:
         raise Rejected(400, f"unknown article {article!r}")
     if lang not in languages:

@@ -1,14 +1,20 @@
 """``techdigest serve``: build, serve with live reload, rebuild on every change.
 
-The only module that imports livereload (and its web server, tornado). It
-holds no build logic: it calls :func:`build` with the previous build's state,
-so a rebuild only does the work the change needs. The browser is told to
-reload only after a rebuild has finished, and only when an output file changed
-or the error state did. A broken edit never stops the server: the last good
-site stays served, with the error (file and line) shown on top of every page
-until a good save recovers by itself. Ratings sent with the feedback form are
-stored as JSON lines; the build output lives in a temporary folder, so the
-live-reload script never reaches ``site/``.
+The only module that imports livereload and its web server, tornado. It holds
+no build logic: it calls :func:`build` with the previous build's state, so a
+rebuild only does the work the change needs. Rebuilds run on the watcher's
+thread, one at a time, while the server goes on answering from the last
+build; the browser is told to reload only after a rebuild has finished, and
+only when an output file changed or the error state did. A broken edit (or a
+bug) never stops the server: the last good site stays served, with the error
+shown on top of every page until a good save recovers by itself.
+
+The server answers only what a local preview should: requests addressed to it
+(``Host`` is ``localhost``, an IP address or the ``--host`` given, so a web
+page cannot reach it by DNS rebinding), files inside the build output (tornado
+resolves each path and checks that it stays inside), and ratings posted by its
+own pages. Ratings are stored as JSON lines; the build output lives in a
+temporary folder, so the live-reload script never reaches ``site/``.
 """
 
 from __future__ import annotations
@@ -16,24 +22,30 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
+import ipaddress
+import logging
 import shutil
+import socket
 import sys
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
-from livereload import Server
-from livereload.handlers import LiveReloadHandler
-from livereload.watcher import Watcher as _PollingWatcher
-from tornado import web
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from livereload.watcher import Watcher as _ReloadLog
+from tornado import httputil, log, netutil, web
+from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
+from tornado.routing import AnyMatches, Matcher, Rule
 
 from . import urls
 from .build import build
 from .cache import BuildState
 from .config import Config, load_config, with_base_url
-from .feedback import Rejected, append, check_request, parse_submission
+from .feedback import MAX_BODY, Rejected, append, check_request, parse_submission
 from .importer import import_seeds, seed_files
 from .model import TechdigestError
 from .watch import Watcher
@@ -44,7 +56,11 @@ FEEDBACK_PATH = "_feedback"
 
 @dataclass
 class Preview:
-    """What the server knows between rebuilds: the last good build and the current error."""
+    """What the server knows between rebuilds: the last good build and the current error.
+
+    ``rebuild`` runs on the watcher's thread; the server's thread only reads
+    ``errors``, ``config`` and ``articles``, which a rebuild replaces whole.
+    """
 
     root: Path
     output: Path
@@ -53,6 +69,7 @@ class Preview:
     state: BuildState = field(default_factory=BuildState)
     errors: list[str] = field(default_factory=list)
     config: Config | None = None
+    articles: frozenset[str] = frozenset()
 
     def rebuild(self, changed: set[Path]) -> bool:
         """Import new seeds, build; True when the browser should reload."""
@@ -66,16 +83,20 @@ class Preview:
             report = build(config, output=self.output, previous=self.state, preview=True,
                            changed=None if had_errors else changed)
         except TechdigestError as exc:
-            self.errors = exc.lines()
-            for line in self.errors:
-                print(f"error: {line}", file=sys.stderr, flush=True)
-            return True
-        self.state, self.config, self.errors = report.state, config, []
+            return self._failed(exc.lines())
+        except Exception as exc:  # noqa: BLE001 - a bug is shown like bad input; the last good site stays
+            return self._failed([_one_line(exc)])
+        self.state, self.config = report.state, config
+        self.articles = frozenset(article.slug for _, _, article in report.state.parsed.values())
+        self.errors = []
         print(report.summary(), flush=True)
         return report.written > 0 or had_errors
 
-    def articles(self) -> set[str]:
-        return {article.slug for _, _, article in self.state.parsed.values()}
+    def _failed(self, errors: list[str]) -> bool:
+        self.errors = errors
+        for line in errors:
+            print(f"error: {line}", file=sys.stderr, flush=True)
+        return True
 
     def _config(self) -> Config:
         """The project's config as published at the preview address, posting ratings here."""
@@ -84,79 +105,130 @@ class Preview:
 
 
 def serve(root: Path, host: str, port: int, base_path: str, feedback_file: Path) -> None:
-    base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
-    output = Path(tempfile.mkdtemp(prefix="techdigest-serve-"))
-    preview = Preview(root.resolve(), output, f"http://{host}:{port}{base_path}", feedback_file.resolve())
-    preview.rebuild(set())
-    loop = IOLoop.current()
-
-    def rebuild_and_reload(changed: set[Path]) -> None:
-        if preview.rebuild(changed):
-            LiveReloadHandler.reload_waiters(path="*")
-
-    def on_change(changed: set[Path]) -> None:  # on the watcher's thread: hop to the server's
-        loop.add_callback(rebuild_and_reload, changed)
-
-    watcher = Watcher(preview.root, WATCHED, on_change, quiet=0.1)
-    watcher.start()
-    print(f"serving {preview.base_url} (Ctrl-C stops)", flush=True)
+    """Serve until Ctrl-C or SIGTERM. ``base_path``: ``/`` or ``/a/b/`` (the CLI checks it); ``port`` 0: any."""
     try:
-        _PreviewServer(preview, base_path).serve(host=host, port=port, root=str(output), live_css=False)
-    except OSError as exc:  # the address is taken, or not ours to listen on
-        raise TechdigestError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+        sockets = netutil.bind_sockets(port, host)
+    except (OSError, UnicodeError) as exc:  # the address is taken, not ours, or no address at all
+        raise TechdigestError(f"cannot serve on {host}:{port}: {getattr(exc, 'strerror', None) or exc}") from None
+    port = sockets[0].getsockname()[1]
+    output = Path(tempfile.mkdtemp(prefix="techdigest-serve-"))
+    try:
+        address = f"[{host}]" if ":" in host else host
+        preview = Preview(root.resolve(), output, f"http://{address}:{port}{quote(base_path)}", feedback_file.resolve())
+        preview.rebuild(set())  # before any other thread runs: this build may use every core
+        _run(preview, sockets, _application(preview, base_path, host, port))
     finally:
-        watcher.stop()
         shutil.rmtree(output, ignore_errors=True)
 
 
-class _EventsOnly(_PollingWatcher):
-    """Turns off livereload's own 800 ms polling: our watcher tells it when to reload."""
+def _run(preview: Preview, sockets: list[socket.socket], application: web.Application) -> None:
+    loop = IOLoop.current()
+    server = HTTPServer(application, max_body_size=MAX_BODY)  # no request body is larger
+    server.add_sockets(sockets)
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._tasks = {"techdigest": {}}  # livereload would watch the whole folder if this were empty
+    def rebuild(changed: set[Path]) -> None:  # on the watcher's thread; the reload is sent from the server's
+        if preview.rebuild(changed):
+            loop.add_callback(LiveReloadHandler.reload_waiters, path="*")
 
-    def start(self, callback: Callable[[], None]) -> bool:
-        return True
+    watcher = Watcher(preview.root, WATCHED, rebuild, quiet=0.1)
+    watcher.start()
+    _log_errors_to_terminal()
+    print(f"serving {preview.base_url} (Ctrl-C stops)", flush=True)
+    try:
+        loop.start()
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
+    finally:
+        server.stop()
+        watcher.stop()
+        loop.close(all_fds=True)
 
 
-class _PreviewServer(Server):
-    def __init__(self, preview: Preview, base_path: str) -> None:
-        super().__init__(watcher=_EventsOnly())
-        self.preview = preview
-        self.base_path = base_path
+def _application(preview: Preview, base_path: str, host: str, port: int) -> web.Application:
+    LiveReloadHandler.watcher = _ReloadLog()  # it only names the changed file in its log
+    LiveReloadHandler.live_css = False
+    site = {"path": str(preview.output), "default_filename": "index.html", "preview": preview}
+    ours = [
+        (r"/livereload", LiveReloadHandler),
+        (r"/livereload\.js", LiveReloadJSHandler),
+        Rule(_Under(base_path + FEEDBACK_PATH, exact=True), _FeedbackHandler, {"preview": preview}),
+        Rule(_Under(base_path), _SiteHandler, site),
+        Rule(AnyMatches(), _OutsideHandler, {"base_path": base_path}),  # as on GitHub Pages: nothing else
+    ]
+    rules = [Rule(_AddressedTo(host, port), ours), Rule(AnyMatches(), _Refused)]
+    return web.Application(rules, transforms=[partial(_PageAdditions, preview=preview, port=port)])
 
-    def get_web_handlers(self, script: bytes) -> list[tuple]:
-        options = {"path": str(self.preview.output), "default_filename": "index.html", "preview": self.preview}
-        handlers: list[tuple] = [
-            (self.base_path + FEEDBACK_PATH, _FeedbackHandler, {"preview": self.preview}),
-            (self.base_path + "(.*)", _SiteHandler, options),
-        ]
-        if self.base_path != "/":  # as on GitHub Pages: nothing outside the project's path
-            handlers.append((r"/.*", _OutsideHandler, {"base_path": self.base_path}))
-        return handlers
+
+def _log_errors_to_terminal() -> None:
+    channel = logging.StreamHandler()
+    channel.setFormatter(log.LogFormatter())
+    logging.getLogger("tornado").addHandler(channel)
+
+
+class _AddressedTo(Matcher):
+    """Requests for this server: Host is localhost, an IP address or the ``--host`` given, at its port.
+
+    Any other name is a page that had its domain point here (DNS rebinding);
+    an IP address cannot be rebound, and names the server on every interface.
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.names = {"localhost", host.lower().strip("[]")}
+        self.port = port
+
+    def match(self, request: httputil.HTTPServerRequest) -> dict[str, Any] | None:
+        try:
+            address = urlsplit("//" + request.host)
+            name, port = address.hostname or "", address.port
+        except ValueError:
+            return None
+        if port not in (None, self.port):
+            return None
+        return {} if name in self.names or _is_ip(name) else None
+
+
+class _Under(Matcher):
+    """Requests whose path, decoded, starts with ``prefix`` (or is ``prefix``): the rest is the handler's.
+
+    tornado's own routes are regular expressions matched against the
+    percent-encoded path: a prefix with ``(`` or ``.`` in it, or a non-ASCII one,
+    would be read as a pattern or never match.
+    """
+
+    def __init__(self, prefix: str, exact: bool = False) -> None:
+        self.prefix = prefix.encode("utf-8")
+        self.exact = exact
+
+    def match(self, request: httputil.HTTPServerRequest) -> dict[str, Any] | None:
+        path = unquote_to_bytes(request.path.encode("latin-1"))
+        if self.exact:
+            return {"path_args": [], "path_kwargs": {}} if path == self.prefix else None
+        if path.startswith(self.prefix):
+            return {"path_args": [path[len(self.prefix):]], "path_kwargs": {}}
+        return None
 
 
 class _SiteHandler(web.StaticFileHandler):
-    """The built site, GitHub Pages style (404.html for what is missing), never cached."""
+    """The built site, GitHub Pages style (404.html for what is missing), never cached.
+
+    tornado resolves every path (symbolic links too) and refuses what lies
+    outside the output folder, in every state of the build.
+    """
 
     def initialize(self, path: str, default_filename: str, preview: Preview) -> None:
         super().initialize(path, default_filename)
         self.preview = preview
 
-    async def get(self, path: str, include_body: bool = True) -> None:
-        if self.preview.errors and (path == "" or path.endswith(("/", ".html"))):
-            page = Path(self.root) / (path + "index.html" if path == "" or path.endswith("/") else path)
-            if page.is_file():
-                self.set_header("Content-Type", "text/html; charset=UTF-8")
-                self.finish(_with_errors(page.read_text(encoding="utf-8"), self.preview.errors))
-                return
-        await super().get(path, include_body)
+    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+        try:
+            return super().validate_absolute_path(root, absolute_path)
+        except (ValueError, OSError):  # a NUL byte, a name too long: no file has it
+            raise web.HTTPError(404) from None
 
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "no-store")
 
-    def compute_etag(self) -> None:  # a preview is never cached, and pages with errors have no file to hash
+    def compute_etag(self) -> None:  # a preview is never cached
         return None
 
     def write_error(self, status_code: int, **kwargs: object) -> None:
@@ -167,7 +239,7 @@ class _SiteHandler(web.StaticFileHandler):
             text = f"<!DOCTYPE html><html><head><title>{status_code}</title></head><body></body></html>"
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.set_header("Cache-Control", "no-store")
-        self.finish(_with_errors(text, self.preview.errors))
+        self.finish(text)
 
 
 class _OutsideHandler(web.RequestHandler):
@@ -175,28 +247,53 @@ class _OutsideHandler(web.RequestHandler):
         self.base_path = base_path
 
     def get(self) -> None:
-        if self.request.path == "/":
-            self.redirect(self.base_path)
+        path = unquote_to_bytes(self.request.path.encode("latin-1"))
+        if path in (b"/", self.base_path.rstrip("/").encode("utf-8")):
+            self.redirect(quote(self.base_path))
         else:
             raise web.HTTPError(404)
 
 
+class _Refused(web.RequestHandler):
+    """Whatever is asked of a server under another name: 403, and where the preview is."""
+
+    def prepare(self) -> None:
+        self.set_status(403)
+        self.set_header("Content-Type", "text/plain; charset=UTF-8")
+        self.finish(f"403: this preview does not answer requests for host {self.request.host!r}\n")
+
+
+@web.stream_request_body
 class _FeedbackHandler(web.RequestHandler):
-    """Accepts the rating form: stores one JSON line, then thanks the reader in their language."""
+    """Accepts the rating form: stores one JSON line, then thanks the reader in their language.
+
+    The request is checked on its headers alone (origin, type, length); the
+    body arrives in pieces, and the server never takes more than ``MAX_BODY``.
+    """
 
     def initialize(self, preview: Preview) -> None:
         self.preview = preview
+        self.body = bytearray()
+
+    def prepare(self) -> None:
+        try:
+            check_request(self.request.headers, f"{self.request.protocol}://{self.request.host}")
+        except Rejected as exc:
+            self._reject(exc)
+
+    def data_received(self, chunk: bytes) -> None:
+        self.body += chunk
 
     def post(self) -> None:
         config = self.preview.config
+        httputil.parse_body_arguments(self.request.headers.get("Content-Type", ""), bytes(self.body),
+                                      self.request.body_arguments, self.request.files, self.request.headers)
         try:
-            check_request(self.request.headers.get("Content-Type", ""), len(self.request.body))
             fields = {name: self.get_body_argument(name, "") for name in ("article", "lang", "rating", "comment")}
             languages = config.languages if config else ()
-            submission = parse_submission(fields, self.preview.articles(), languages, dt.datetime.now(dt.UTC))
+            submission = parse_submission(fields, self.preview.articles, languages, dt.datetime.now(dt.UTC))
         except Rejected as exc:
-            self.set_status(exc.status)
-            self.finish({"ok": False, "error": str(exc)})
+            self._reject(exc)
             return
         append(self.preview.feedback_file, submission)
         print(f"feedback: {submission.article} ({submission.lang}) rated {submission.rating}/5", flush=True)
@@ -205,17 +302,52 @@ class _FeedbackHandler(web.RequestHandler):
         else:
             self.redirect(urls.site_path(self.preview.base_url, urls.feedback_thanks(submission.lang)), status=303)
 
+    def _reject(self, exc: Rejected) -> None:
+        self.set_status(exc.status)
+        self.finish({"ok": False, "error": str(exc)})
 
-def _with_errors(page: str, errors: list[str]) -> str:
-    """The page with the build errors on top, as the browser should show them while they last."""
+
+class _PageAdditions(web.OutputTransform):
+    """Every HTML page gets the live-reload script, and the build errors on top while they last."""
+
+    def __init__(self, request: httputil.HTTPServerRequest, preview: Preview, port: int) -> None:
+        super().__init__(request)
+        self.preview = preview
+        self.script = b'<script src="/livereload.js?port=%d"></script>' % port
+
+    def transform_first_chunk(self, status_code: int, headers: httputil.HTTPHeaders, chunk: bytes,
+                              finishing: bool) -> tuple[int, httputil.HTTPHeaders, bytes]:
+        if "html" not in headers.get("Content-Type", "") or status_code == 206:
+            return status_code, headers, chunk
+        changed = chunk.replace(b"</head>", self.script + b"</head>", 1)
+        changed = changed.replace(b"<body>", b"<body>" + _banner(self.preview.errors).encode("utf-8"), 1)
+        if "Content-Length" in headers:
+            headers["Content-Length"] = str(int(headers["Content-Length"]) + len(changed) - len(chunk))
+        return status_code, headers, changed
+
+
+def _banner(errors: list[str]) -> str:
+    """The build errors, as the browser should show them while they last."""
     if not errors:
-        return page
+        return ""
     lines = "\n".join(html.escape(line) for line in errors)
-    banner = (
+    return (
         '<div role="alert" id="techdigest-build-error" style="position:sticky;top:0;z-index:1000;margin:0;'
         "padding:1rem 1.25rem;background:#8b0000;color:#fff;font:0.95rem/1.5 ui-monospace,monospace;"
         'white-space:pre-wrap"><strong>Build failed; showing the last good version.</strong>\n'
         f"{lines}</div>"
     )
-    return page.replace("<body>", "<body>" + banner, 1) if "<body>" in page else banner + page
 
+
+def _one_line(exc: BaseException) -> str:
+    """An unexpected exception as one line: its type and the first line of its message."""
+    message = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {message[0]}" if message else type(exc).__name__
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True

@@ -1,14 +1,17 @@
-"""Tells ``serve`` when the project's inputs changed: once per burst of saves.
+"""Tells ``serve`` when the project's inputs changed: once per burst of saves, one call at a time.
 
 watchdog reports file-system events as they happen (inotify on Linux), so a
 save is seen at once and an editor's write-to-temp-then-rename is seen as the
 move it is. Events arriving within ``quiet`` seconds of each other are merged
-into one call, so saving ten files gives one rebuild, not ten.
+into one call, so saving ten files gives one rebuild, not ten. The calls run
+on the watcher's own thread, one after the other: the server goes on answering
+while a rebuild runs, and saves made meanwhile are merged into the next call.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,14 +25,16 @@ _IGNORED_NAMES = ("4913",)
 
 class Watcher(FileSystemEventHandler):
     def __init__(self, root: Path, names: list[str], on_change: Callable[[set[Path]], None], quiet: float) -> None:
-        """Watch ``names`` (folders or files) below ``root``; ``on_change`` runs on a timer thread."""
+        """Watch ``names`` (folders or files) below ``root``; ``on_change`` runs on the watcher's thread."""
         self._root = root
         self._names = names
         self._on_change = on_change
         self._quiet = quiet
         self._pending: set[Path] = set()
-        self._lock = threading.Lock()
-        self._timer: threading.Timer | None = None
+        self._due = 0.0  # when the pending burst has been quiet long enough
+        self._stopping = False
+        self._wake = threading.Condition()
+        self._caller = threading.Thread(target=self._deliver, name="techdigest-rebuild", daemon=True)
         self._observer = Observer()
 
     def start(self) -> None:
@@ -38,13 +43,17 @@ class Watcher(FileSystemEventHandler):
             if (self._root / name).is_dir():
                 self._observer.schedule(self, str(self._root / name), recursive=True)
         self._observer.start()
+        self._caller.start()
 
     def stop(self) -> None:
+        """Stop watching; a call under way is finished first (a rebuild half-written helps no one)."""
         self._observer.stop()
         self._observer.join()
-        with self._lock:
-            if self._timer:
-                self._timer.cancel()
+        with self._wake:
+            self._stopping = True
+            self._wake.notify()
+        if self._caller.is_alive():
+            self._caller.join()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
@@ -53,19 +62,25 @@ class Watcher(FileSystemEventHandler):
         relevant = {p for p in paths if self._relevant(p)}
         if not relevant:
             return
-        with self._lock:
+        with self._wake:
             self._pending |= relevant
-            if self._timer:
-                self._timer.cancel()
-            self._timer = threading.Timer(self._quiet, self._fire)
-            self._timer.daemon = True
-            self._timer.start()
+            self._due = time.monotonic() + self._quiet
+            self._wake.notify()
 
-    def _fire(self) -> None:
-        with self._lock:
-            changed, self._pending, self._timer = self._pending, set(), None
-        if changed:
+    def _deliver(self) -> None:
+        while changed := self._next_burst():
             self._on_change(changed)
+
+    def _next_burst(self) -> set[Path]:
+        """The changes once they have been quiet for ``quiet`` seconds; empty when stopping."""
+        with self._wake:
+            while not self._stopping:
+                wait = self._due - time.monotonic()
+                if self._pending and wait <= 0:
+                    changed, self._pending = self._pending, set()
+                    return changed
+                self._wake.wait(wait if self._pending else None)
+            return set()
 
     def _relevant(self, path: Path) -> bool:
         try:
