@@ -15,9 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import markdown
 import yaml
 
+from .markup import VERSION as MARKDOWN_VERSION
+from .markup import Converter, make_markdown, to_html
 from .model import Article, ContentError, FrontMatter, Problem
 from .parallel import Progress, fork_map
 from .seeds import merge_tags
@@ -42,21 +43,8 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def make_markdown(unsafe_html: bool) -> markdown.Markdown:
-    """One converter per build, reused (``reset``) for every article.
-
-    Raw HTML is off unless the config turns it on: the html_block preprocessor
-    and the inline html pattern are removed, so ``<script>`` is shown as text.
-    """
-    converter = markdown.Markdown(extensions=["sane_lists"], output_format="html")
-    if not unsafe_html:
-        converter.preprocessors.deregister("html_block")
-        converter.inlinePatterns.deregister("html")
-    return converter
-
-
 def parse_article(
-    path: str, text: str, languages: tuple[str, ...], converter: markdown.Markdown, digest: str = ""
+    path: str, text: str, languages: tuple[str, ...], converter: Converter, digest: str = ""
 ) -> Article:
     """``path`` is as the editor knows it (``content/x.md``); its stem is the slug."""
     meta, lines, body = _split(path, text)
@@ -87,8 +75,7 @@ def parse_article(
     if problems:
         raise ContentError(problems)
 
-    converter.reset()
-    body_html = converter.convert(body)
+    body_html = to_html(converter, body, path, first_line=len(text.splitlines()) - body.count("\n"))
     slug = path.rsplit("/", 1)[-1].removesuffix(".md")
     shown = (slug, date, language, tags, sorted(texts["title"].items()), sorted(texts["summary"].items()))
     return Article(
@@ -127,7 +114,7 @@ def load_articles(
     as they are, without even a look at the folder.
     """
     # a digest starts with that of the settings that shape the HTML, so a settings change parses anew
-    settings = hashlib.blake2b(f"{languages}|{unsafe_html}|{markdown.__version__}".encode(), digest_size=8)
+    settings = hashlib.blake2b(f"{languages}|{unsafe_html}|{MARKDOWN_VERSION}".encode(), digest_size=8)
     prefix = settings.hexdigest()
     parsed: ParsedFiles = {}
     todo: list[tuple[str, Stamp, bytes, str]] = []
@@ -153,7 +140,7 @@ def load_articles(
         else:
             parsed[shown] = (stamp, digest, None)  # type: ignore[assignment]  # filled in below, in file order
             todo.append((shown, stamp, data, digest))
-    converters: list[markdown.Markdown] = []  # one per process, made on first use
+    converters: list[Converter] = []  # one per process, made on first use
 
     def parse(job: tuple[str, Stamp, bytes, str]) -> Article | list[Problem]:
         shown, _, data, digest = job

@@ -1,0 +1,200 @@
+"""Markdown to safe HTML: the only module importing Python-Markdown.
+
+Two kinds of hostile Markdown are made harmless here, each at the depth where
+Python-Markdown decides it:
+
+- **Live URLs.** After inline processing (and after escaped characters are put
+  back), every URL-bearing attribute of every element is judged the way a
+  browser will read it: character references decoded, leading and trailing C0
+  controls and spaces stripped, tabs and newlines removed (WHATWG URL parsing),
+  then the scheme is what precedes ``:`` if it looks like one. Only ``http``,
+  ``https``, ``mailto`` and relative URLs stay; a link with any other scheme
+  becomes its plain text, an image becomes its alt text.
+- **Costly nesting.** Python-Markdown recurses once per level of lists and
+  block quotes (a few hundred levels are a ``RecursionError``), and its link
+  scanners read from every ``[`` (and every ``](``) to the end of the paragraph
+  (20,000 brackets are minutes). A line nested deeper than ``MAX_NESTING``
+  levels is refused with its line; link text and link targets are read at most
+  ``MAX_LINK_SPAN`` characters far, and the characters all link scanners read
+  in one document are bounded by a budget linear in its length, so every
+  document converts in linear time or is refused with a one-line error.
+
+``markdown.unsafe_html = true`` means the content is trusted like a template:
+raw HTML passes as written (scripts included); the URLs of Markdown's own
+links and images are checked in both modes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+
+import markdown
+from markdown import inlinepatterns, util
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from .model import ContentError
+
+Converter = markdown.Markdown
+VERSION = markdown.__version__
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "cite", "poster", "background", "data", "longdesc")
+MAX_NESTING = 32  # levels of lists and block quotes; real articles use a handful
+MAX_LINK_SPAN = 2000  # characters of link text, or of a link's target and title
+_SCAN_BASE = 1_000_000  # characters the link scanners may read per document, plus
+_SCAN_PER_CHAR = 20  # this many per character of the document
+# Python-Markdown's link processors, with the priorities it registers them at
+_LINK_PROCESSORS = {
+    "reference": 170, "link": 160, "image_link": 150, "image_reference": 140,
+    "short_reference": 130, "short_image_ref": 125,
+}
+_CONTAINER = re.compile(r"( *)(?:>|[*+-] |\d+\. )")
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+
+
+class MarkupError(Exception):
+    """A problem at ``line`` of the Markdown text (1-based)."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class _ScanBudget:
+    """What the link scanners may still read in the document being converted, and its lines (for errors)."""
+
+    left: int = 0
+    lines: list[str] = field(default_factory=list)
+
+    def charge(self, chars: int, data: str, index: int) -> None:
+        self.left -= chars
+        if self.left < 0:
+            excerpt = re.split(r"[\n\x02\x03]", data[max(index - 1, 0):index + 20])[0]
+            line = next((n for n, text in enumerate(self.lines, 1) if excerpt and excerpt in text), 1)
+            raise MarkupError(line, "too many unclosed '[' or '(' to read as Markdown links "
+                                    f"(near {excerpt!r}); write them as '\\[' and '\\('")
+
+
+def make_markdown(unsafe_html: bool) -> Converter:
+    """One converter per build (per process), reused for every article by :func:`to_html`.
+
+    Raw HTML is off unless the config turns it on: the html_block preprocessor
+    and the inline html pattern are removed, so ``<script>`` is shown as text.
+    """
+    converter = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    if not unsafe_html:
+        converter.preprocessors.deregister("html_block")
+        converter.inlinePatterns.deregister("html")
+    budget = _ScanBudget()
+    converter.preprocessors.register(_Limits(budget), "techdigest_limits", 40)
+    for name, priority in _LINK_PROCESSORS.items():
+        original = converter.inlinePatterns[name]
+        bounded = type(type(original).__name__, (_BoundedScans, type(original)), {})
+        converter.inlinePatterns.register(bounded(original.pattern, converter, budget), name, priority)
+    converter.treeprocessors.register(_SafeUrls(converter), "techdigest_safe_urls", -10)
+    return converter
+
+
+def to_html(converter: Converter, body: str, path: str, first_line: int) -> str:
+    """``body`` as HTML; a problem is reported at its line of ``path``, where the body starts at ``first_line``."""
+    converter.reset()
+    try:
+        return converter.convert(body)
+    except MarkupError as exc:
+        raise ContentError.single(path, first_line + exc.line - 1, exc.message) from None
+
+
+def url_scheme(url: str) -> str | None:
+    """The scheme a browser reads in ``url`` as written in an HTML attribute, lowercased; None if relative."""
+    value = html.unescape(url.replace(util.AMP_SUBSTITUTE, "&"))
+    value = re.sub("[\t\n\r]", "", value.strip(_C0_OR_SPACE))
+    match = _SCHEME.match(value)
+    return match.group(1).lower() if match else None
+
+
+def is_safe_url(url: str) -> bool:
+    """Allowed scheme or relative; a left-over placeholder would become unknown text, so it is not safe."""
+    if util.STX in url.replace(util.AMP_SUBSTITUTE, "") or util.ETX in url.replace(util.AMP_SUBSTITUTE, ""):
+        return False
+    scheme = url_scheme(url)
+    return scheme is None or scheme in SAFE_SCHEMES
+
+
+class _Limits(Preprocessor):
+    """Refuses lines nested too deeply before the recursive block parser sees them; sets the scan budget."""
+
+    def __init__(self, budget: _ScanBudget) -> None:
+        super().__init__()
+        self.budget = budget
+
+    def run(self, lines: list[str]) -> list[str]:
+        for number, line in enumerate(lines, 1):
+            if _nesting(line.expandtabs(4)) > MAX_NESTING:
+                raise MarkupError(number, f"lists and block quotes nested more than {MAX_NESTING} levels deep")
+        self.budget.lines = lines
+        self.budget.left = _SCAN_BASE + _SCAN_PER_CHAR * sum(len(line) + 1 for line in lines)
+        return lines
+
+
+def _nesting(line: str) -> int:
+    """An upper bound of the levels of lists and quotes a line opens: its markers and its 4-space indents."""
+    depth = spaces = position = 0
+    while match := _CONTAINER.match(line, position):
+        depth += 1
+        spaces += len(match.group(1))
+        position = match.end()
+    spaces += len(line) - position - len(line[position:].lstrip(" "))
+    return depth + spaces // 4
+
+
+class _BoundedScans(inlinepatterns.LinkInlineProcessor):
+    """Link scanners that read at most ``MAX_LINK_SPAN`` characters, each read charged to the document's budget."""
+
+    def __init__(self, pattern: str, md: Converter, budget: _ScanBudget) -> None:
+        super().__init__(pattern, md)
+        self.budget = budget
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:  # noqa: N802 (Python-Markdown's name)
+        window = data[index:index + MAX_LINK_SPAN]
+        text, end, handled = super().getText(window, 0)
+        self.budget.charge(end, data, index)
+        return text, index + end, handled
+
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:  # noqa: N802
+        window = data[index:index + MAX_LINK_SPAN]
+        href, title, end, handled = super().getLink(window, 0)
+        handled = handled and end >= 0  # Python-Markdown answers -1 for an unclosed quoted title: no link
+        self.budget.charge(end if handled else len(window) if window.startswith("(") else 0, data, index)
+        return href, title, index + end, handled
+
+
+class _SafeUrls(Treeprocessor):
+    """Every element with a URL a browser would run (not http, https, mailto or relative) becomes its text."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for child in list(parent):
+                if not all(is_safe_url(child.get(name, "")) for name in URL_ATTRIBUTES):
+                    _unwrap(parent, child)
+
+
+def _unwrap(parent: etree.Element, child: etree.Element) -> None:
+    """Replaces ``child`` by its content: a link by its text and inner elements, an image by its alt text."""
+    index = list(parent).index(child)
+    lead = (child.get("alt", "") if child.tag == "img" else child.text or "")
+    inner = [] if child.tag == "img" else list(child)
+    if inner:
+        inner[-1].tail = (inner[-1].tail or "") + (child.tail or "")
+    else:
+        lead += child.tail or ""
+    if index:
+        parent[index - 1].tail = (parent[index - 1].tail or "") + lead
+    else:
+        parent.text = (parent.text or "") + lead
+    parent[index:index + 1] = inner
