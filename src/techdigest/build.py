@@ -121,7 +121,7 @@ def _build(config: Config, output: Path | None, previous: BuildState | None, pre
     outputs = [*page_outputs(pages, config, digest), *atom_feeds(site, config, slugs)]
     if slugs is None:  # with only some articles' text changed, none of these did
         outputs += [*sitemap(pages, config), *publishing_files(config),
-                    *static_outputs(config.templates_dir / "static")]
+                    *static_outputs(config.templates_dir / "static", config.root)]
     prepared = prepare(outputs, f"{code_version()}|{digest}", target,
                        last.record if last.output == target else None,
                        stage("rendering") if stage else None, verify=not preview, partial=slugs is not None)

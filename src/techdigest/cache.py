@@ -24,11 +24,12 @@ from pathlib import Path
 from .config import Config
 from .content import ParsedFiles
 from .model import Site
-from .output import Record
+from .output import FolderLock, Record
 from .search import Shards
 
 CACHE_DIR = ".techdigest-cache"
 _LIBRARIES = ("markdown", "jinja2", "babel", "feedgen", "pagefind", "pyyaml")
+_LEFTOVERS = (".build-*",)  # a cache being written, by a build that was killed meanwhile
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,11 @@ def cache_file(config: Config) -> Path:
 
 
 def load_state(config: Config) -> BuildState:
+    """The last build's state; first, what a build killed while saving it left is removed."""
+    try:
+        FolderLock(cache_file(config).parent, _LEFTOVERS).release()
+    except OSError:  # no cache folder yet, or not ours to clean
+        pass
     try:
         with cache_file(config).open("rb") as handle:
             stored_version, state = pickle.load(handle)
@@ -79,6 +85,16 @@ def save_state(config: Config, state: BuildState) -> None:
     try:
         path.parent.mkdir(exist_ok=True)
         (path.parent / ".gitignore").write_text("*\n")
+        lock = FolderLock(path.parent, _LEFTOVERS)  # another build of this project may be saving too
+    except OSError:
+        return
+    with lock:
+        _write(path, state)
+
+
+def _write(path: Path, state: BuildState) -> None:
+    """Aside, then renamed into place; any OSError only means no cache."""
+    try:
         handle, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
     except OSError:
         return

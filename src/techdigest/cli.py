@@ -1,7 +1,8 @@
 """The ``techdigest`` command: subcommands, and errors as ``path:line: message`` lines.
 
 No traceback ever reaches an editor for bad input: every :class:`TechdigestError`
-becomes one line per problem on stderr and exit status 1. SIGTERM is turned
+becomes one line per problem on stderr and exit status 1, and so does a failing
+write (a full disk: ``error: path: No space left on device``). SIGTERM is turned
 into the same clean stop as Ctrl-C, so the build's clean-up runs for both.
 The pipeline's modules (and their libraries) are imported by the commands
 that need them, after the signal handling is in place: Ctrl-C during start-up
@@ -35,9 +36,21 @@ def main(argv: list[str] | None = None) -> int:
         for line in exc.lines():
             print(f"error: {line}", file=sys.stderr)
         return 1
+    except OSError as exc:  # a full disk, a read-only folder: what was written aside is gone again
+        print(f"error: {_os_error(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted; nothing was changed", file=sys.stderr)
         return 130
+
+
+def _os_error(exc: OSError) -> str:
+    """``path: reason``, as the system names them (a rename names both paths)."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return reason
+    paths = [exc.filename, exc.filename2] if exc.filename2 is not None else [exc.filename]
+    return f"{' -> '.join(map(str, paths))}: {reason}"
 
 
 def _import(args: argparse.Namespace) -> int:

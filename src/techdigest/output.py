@@ -13,14 +13,23 @@ few files, not a copy of the site. Without one (first build, another output
 folder, no cache) a complete *staging* copy is made and swapped in; files
 whose bytes did not change are hard-linked from the old site, so they keep
 their mtime either way and a deploy uploads only what changed.
+
+A build holds the lock of the output's parent folder from :func:`prepare` to
+:func:`commit`, so what it finds there of its own making (``.site-new-*``,
+``.site-old-*``: a build killed with ``kill -9``) belongs to a dead build and is
+removed. Nothing is ever set aside inside the site itself: whatever moment a
+build dies, ``site/`` holds no folder that a deploy would publish by mistake.
 """
 
 from __future__ import annotations
 
+import fcntl
+import glob
 import hashlib
 import os
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -30,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from . import urls
+from .model import ContentError, Problem
 from .parallel import Progress, fork_map
 
 Keys = dict[str, str]  # output file -> key of what it was made from
@@ -54,6 +64,59 @@ class Record:
     stamps: Stamps = field(default_factory=dict)
 
 
+class FolderLock:
+    """An exclusive lock on a folder, for everyone who sets files aside in it.
+
+    ``flock`` on the folder itself: no lock file is left behind, and the lock
+    goes with the process however it dies. Whoever holds it knows that the
+    ``leftovers`` (patterns of what writers set aside there) were left by a
+    dead writer, and removes them.
+    """
+
+    def __init__(self, folder: Path, leftovers: Iterable[str] = ()) -> None:
+        self._fd: int | None = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            for pattern in leftovers:
+                for path in folder.glob(pattern):
+                    _remove(path)
+        except BaseException:
+            self.release()
+            raise
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> FolderLock:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.release()
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+_ASIDE = ("new", "old", "search")  # what a build sets aside next to its output folder
+
+
+def aside_prefix(target: Path, purpose: str) -> str:
+    """The name prefix of a folder set aside next to ``target`` (``.site-new-``), swept by the next build."""
+    return f".{target.name}-{purpose}-"
+
+
+def _leftovers(target: Path) -> tuple[str, ...]:
+    """What a dead build of ``target`` may have left in its parent (and, from older versions, in it)."""
+    name = glob.escape(target.name)
+    return (*(f".{name}-{purpose}-*" for purpose in _ASIDE), f"{name}/{urls.SEARCH_BUNDLE}.*-old-*")
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A build's files, ready to commit: in ``folder`` (an overlay of the changes, or a staging copy)."""
@@ -65,6 +128,7 @@ class Prepared:
     made: tuple[str, ...]
     written: tuple[str, ...]
     gone: tuple[str, ...]
+    lock: FolderLock = field(repr=False, compare=False)  # of target.parent, until commit or discard
 
     def path(self, name: str) -> Path:
         """Where the file ``name`` of the new site is now."""
@@ -82,12 +146,65 @@ def fixed(name: str, data: bytes) -> Output:
     return Output(name, hashlib.blake2b(data, digest_size=16).hexdigest(), lambda: data)
 
 
-def static_outputs(static_dir: Path) -> list[Output]:
-    """The template's assets, copied as they are."""
-    if not static_dir.is_dir():
-        return []
-    files = sorted(p for p in static_dir.rglob("*") if p.is_file())
-    return [fixed(urls.static(p.relative_to(static_dir).as_posix()), p.read_bytes()) for p in files]
+def static_outputs(static_dir: Path, root: Path) -> list[Output]:
+    """The template's assets, copied as they are; each a regular file inside the project ``root``.
+
+    Links are followed only as long as they stay inside the project: a link to
+    ``/etc/passwd`` or ``/proc/self/environ`` would publish that file. A link
+    out, a broken link, a loop, a FIFO or device, a file that cannot be read:
+    each is an error naming it, all of them at once.
+    """
+    found: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    if static_dir.is_dir() or static_dir.is_symlink():
+        shown = static_dir.relative_to(root).as_posix()
+        _collect(static_dir, shown, "", root.resolve(), (), found, problems)
+    if problems:
+        raise ContentError(problems)
+    return [fixed(urls.static(name), data) for name, data in sorted(found.items())]
+
+
+def _collect(path: Path, shown: str, name: str, project: Path, above: tuple[Path, ...],
+             found: dict[str, bytes], problems: list[Problem]) -> None:
+    """The asset ``name`` at ``path`` into ``found`` (a folder: each entry in it), or a problem."""
+    try:
+        real = path.resolve(strict=True)
+    except RuntimeError:  # Python 3.11's word for a loop of links
+        problems.append(Problem(shown, 0, "a loop of symbolic links"))
+        return
+    except OSError as exc:
+        problems.append(Problem(shown, 0, _unreachable(path, exc)))
+        return
+    if not real.is_relative_to(project):
+        problems.append(Problem(shown, 0, f"links to {real}, outside the project; copy the file in instead"))
+    elif real in above:
+        problems.append(Problem(shown, 0, "a loop of symbolic links (a link to a folder it is in)"))
+    elif real.is_dir():
+        for entry in sorted(os.listdir(real)):
+            _collect(path / entry, f"{shown}/{entry}", f"{name}/{entry}".lstrip("/"), project, (*above, real),
+                     found, problems)
+    else:
+        try:
+            found[name] = _read_regular(real)
+        except OSError as exc:
+            problems.append(Problem(shown, 0, f"cannot read: {exc.strerror}"))
+        except ValueError as exc:
+            problems.append(Problem(shown, 0, str(exc)))
+
+
+def _unreachable(path: Path, exc: OSError) -> str:
+    if path.is_symlink() and isinstance(exc, FileNotFoundError):
+        return f"a broken symbolic link (to {os.readlink(path)})"
+    return f"cannot read: {exc.strerror}"
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; a FIFO or device is refused before it is read (it may never end)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError("not a regular file (a FIFO, socket or device); only files are copied")
+        return handle.read()
 
 
 def prepare(outputs: list[Output], base: str, target: Path, last: Record | None,
@@ -101,6 +218,16 @@ def prepare(outputs: list[Output], base: str, target: Path, last: Record | None,
     the site stays as ``last`` recorded it.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
+    lock = FolderLock(target.parent, _leftovers(target))
+    try:
+        return _prepare(outputs, base, target, last, progress, verify, partial, lock)
+    except BaseException:
+        lock.release()
+        raise
+
+
+def _prepare(outputs: list[Output], base: str, target: Path, last: Record | None, progress: Progress | None,
+             verify: bool, partial: bool, lock: FolderLock) -> Prepared:
     in_place = last is not None and target.is_dir()
     keys = {output.name: key(base, output.inputs) for output in outputs}
     last = last or Record()
@@ -108,7 +235,7 @@ def prepare(outputs: list[Output], base: str, target: Path, last: Record | None,
     current = {name for name, made in keys.items() if in_place and name in last.stamps
                and on_disk.get(name) == last.stamps[name] and made == last.keys.get(name)}
     todo = [output for output in outputs if output.name not in current]
-    folder = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    folder = Path(tempfile.mkdtemp(prefix=aside_prefix(target, "new"), dir=target.parent))
     try:
         old = target if target.is_dir() else None
         results = fork_map(lambda output: _place(output, folder, old, in_place), todo, progress)
@@ -119,7 +246,7 @@ def prepare(outputs: list[Output], base: str, target: Path, last: Record | None,
         folder.chmod(0o755)
         made = tuple(output.name for output in todo)
         record = Record(last.keys | keys, last.stamps | stamps) if partial else Record(keys, stamps)
-        return Prepared(target, folder, in_place, record, made, written, gone)
+        return Prepared(target, folder, in_place, record, made, written, gone, lock)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -138,22 +265,27 @@ def commit(prepared: Prepared, drop: Iterable[str] = (), remember: Callable[[], 
     with ``stop_after`` (``serve``, which runs on after a build) it takes effect.
     """
     with _signals_deferred(stop_after):
-        _move_in(prepared, drop)
-        if remember:
-            remember()
+        try:
+            _move_in(prepared, drop)
+            if remember:
+                remember()
+        finally:
+            prepared.lock.release()
 
 
 def _move_in(prepared: Prepared, drop: Iterable[str]) -> None:
     """The swap of a staged copy; or the changes, the new search bundles and the removals, in place."""
     if not prepared.in_place:
-        _swap(prepared.folder, prepared.target)
+        attic = Path(tempfile.mkdtemp(prefix=aside_prefix(prepared.target, "old"), dir=prepared.target.parent))
+        _swap(prepared.folder, prepared.target, attic)
+        shutil.rmtree(attic, ignore_errors=True)
         return
     bundles = prepared.folder / urls.SEARCH_BUNDLE
     for bundle in sorted(bundles.iterdir()) if bundles.is_dir() else ():
         (prepared.target / urls.SEARCH_BUNDLE).mkdir(exist_ok=True)
-        _swap(bundle, prepared.target / urls.SEARCH_BUNDLE / bundle.name)
+        _swap(bundle, prepared.target / urls.SEARCH_BUNDLE / bundle.name, prepared.folder)
     for folder in drop:
-        shutil.rmtree(prepared.target / folder, ignore_errors=True)
+        _retire(prepared.target / folder, prepared.folder)
     folders: set[Path] = set()
     for name in prepared.written:
         destination = prepared.target / name
@@ -169,6 +301,7 @@ def _move_in(prepared: Prepared, drop: Iterable[str]) -> None:
 
 def discard(prepared: Prepared) -> None:
     shutil.rmtree(prepared.folder, ignore_errors=True)
+    prepared.lock.release()
 
 
 def _stamps(folder: Path, names: Iterable[str]) -> Stamps:
@@ -251,15 +384,17 @@ def _prune(root: Path, folder: Path) -> None:
         folder = folder.parent
 
 
-def _swap(new: Path, current: Path) -> None:
-    """Two renames: the old folder is out of the way only for an instant."""
-    if current.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{current.name}-old-", dir=current.parent))
-        os.rename(current, retired / "old")
-        os.rename(new, current)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.rename(new, current)
+def _swap(new: Path, current: Path, attic: Path) -> None:
+    """Two renames: the old folder is out of the way only for an instant, moved into ``attic``."""
+    _retire(current, attic)
+    os.rename(new, current)
+
+
+def _retire(path: Path, attic: Path) -> None:
+    """Move ``path`` (if it exists) into ``attic``, a folder outside the site that its owner removes:
+    one rename, so the site never shows half of it, whatever moment the build dies."""
+    if path.exists():
+        os.rename(path, Path(tempfile.mkdtemp(dir=attic)) / path.name)
 
 
 @contextmanager

@@ -31,7 +31,7 @@ from typing import Any
 
 from . import urls
 from .model import TechdigestError
-from .output import Prepared, keep_unchanged
+from .output import Prepared, aside_prefix, keep_unchanged
 from .parallel import cores
 
 Shards = dict[str, str]  # year -> key of its article pages
@@ -86,7 +86,7 @@ def _index_year(prepared: Prepared, year: str, names: list[str]) -> int:
     if not prepared.in_place:  # a whole staged site: Pagefind reads it where it is
         _pagefind(prepared.folder, year, bundle)
     else:  # an overlay of changes: show Pagefind the new site's pages of that year, as links
-        with tempfile.TemporaryDirectory(prefix=".techdigest-search-", dir=prepared.folder.parent,
+        with tempfile.TemporaryDirectory(prefix=aside_prefix(prepared.target, "search"), dir=prepared.folder.parent,
                                          ignore_cleanup_errors=True) as work:
             for name in names:
                 (Path(work) / name).parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,91 @@
+"""``templates/static/`` is copied into the site: only regular files inside the project, never what a link
+points to outside it (``/etc/passwd``), and never a FIFO or device; each refusal is one line naming the file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from techdigest.cli import main
+
+
+def snapshot(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def built(project: Path) -> Path:
+    """The fixture project, built once: the site a refused build must leave as it is."""
+    assert main(["-C", str(project), "build"]) == 0
+    return project
+
+
+def build_fails(project: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    before = snapshot(project / "site")
+    assert main(["-C", str(project), "build"]) == 1
+    assert snapshot(project / "site") == before
+    assert not [p.name for p in project.iterdir() if p.name.startswith(".site-")]
+    return capsys.readouterr().err.splitlines()
+
+
+@pytest.mark.parametrize(("target", "reason"), [
+    ("/etc/passwd", "links to /etc/passwd, outside the project; copy the file in instead"),
+    ("/proc/self/environ", "links to /proc/"),  # the link's target, resolved: /proc/<pid>/environ
+    ("/etc", "links to /etc, outside the project; copy the file in instead"),
+    ("../../../outside.txt", "outside the project; copy the file in instead"),
+    ("missing.css", "a broken symbolic link (to missing.css)"),
+])
+def test_a_link_out_of_the_project_or_to_nothing_is_refused(built, capsys, target, reason):
+    (built.parent / "outside.txt").write_text("secret")
+    (built / "templates" / "static" / "x").symlink_to(target)
+    (line,) = build_fails(built, capsys)
+    assert line.startswith("error: templates/static/x: ") and reason in line
+
+
+def test_link_loops_are_refused(built, capsys):
+    static = built / "templates" / "static"
+    (static / "a").symlink_to("b")
+    (static / "b").symlink_to("a")
+    (static / "sub").mkdir()
+    (static / "sub" / "up").symlink_to("..")
+    assert build_fails(built, capsys) == [
+        "error: templates/static/a: a loop of symbolic links",
+        "error: templates/static/b: a loop of symbolic links",
+        "error: templates/static/sub/up: a loop of symbolic links (a link to a folder it is in)",
+    ]
+
+
+def test_a_fifo_is_refused_without_blocking(built, capsys):
+    os.mkfifo(built / "templates" / "static" / "pipe")
+    assert build_fails(built, capsys) == [
+        "error: templates/static/pipe: not a regular file (a FIFO, socket or device); only files are copied",
+    ]
+
+
+def test_a_device_is_refused(built, capsys):
+    (built / "templates" / "static" / "null").symlink_to("/dev/null")
+    (line,) = build_fails(built, capsys)
+    assert line == "error: templates/static/null: links to /dev/null, outside the project; copy the file in instead"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_file_is_refused(built, capsys):
+    locked = built / "templates" / "static" / "locked.css"
+    locked.write_text("body {}")
+    locked.chmod(0)
+    assert build_fails(built, capsys) == ["error: templates/static/locked.css: cannot read: Permission denied"]
+
+
+def test_links_that_stay_inside_the_project_are_followed(built):
+    static = built / "templates" / "static"
+    (built / "assets" / "img").mkdir(parents=True)
+    (built / "assets" / "img" / "logo.svg").write_text("<svg/>")
+    (static / "img").symlink_to("../../assets/img")
+    (static / "copy.css").symlink_to("style.css")
+    assert main(["-C", str(built), "build"]) == 0
+    site = built / "site"
+    static_out = next(p.parent for p in site.rglob("style.css"))
+    assert (static_out / "img" / "logo.svg").read_text() == "<svg/>"
+    assert (static_out / "copy.css").read_bytes() == (static / "style.css").read_bytes()
