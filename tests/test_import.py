@@ -1,7 +1,10 @@
 """``techdigest import`` on a scratch project, through the CLI as an editor runs it."""
 
 import datetime as dt
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,7 +12,7 @@ import pytest
 from techdigest.cli import main
 from techdigest.config import load_config
 from techdigest.content import load_articles
-from techdigest.importer import import_seeds
+from techdigest.importer import import_seeds, printable
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_41740d1de4a78704.txt"
 DAY = dt.date(2026, 11, 25)
@@ -93,3 +96,73 @@ def test_an_existing_file_with_the_target_name_is_never_replaced(fresh):
     import_seeds(load_config(fresh), [fresh / "seeds" / SEED.name], DAY)
     assert "Meins." in taken.read_text(encoding="utf-8")
     assert (fresh / "content" / "openai-setzt-fuer-seine-fortschrittlichen-ki-modelle-wie-2.md").exists()
+
+
+@pytest.mark.parametrize("name", [
+    "tab\there.txt", "new\nline.txt", "carriage\rreturn.txt", "bell\a.txt", "escape\x1b[31m.txt",
+    "line\u2028separator.txt", "paragraph\u2029separator.txt", "next\x85line.txt", " leading and trailing .txt ",
+    "it's \"quoted\".txt", "hash #1: colon.txt", "- dash.txt", "{brace}.txt", "ümlaut.txt",
+    "long " + "word " * 30 + "name.txt",  # folded over two lines by YAML
+])
+def test_a_seed_is_never_imported_twice_whatever_its_name(fresh, capsys, name):
+    """Imported once and read back as written; or, if its name cannot be, refused every time."""
+    (fresh / "seeds" / SEED.name).rename(fresh / "seeds" / name)
+    first = run(fresh, "import")
+    created = list((fresh / "content").glob("*.md"))
+    second = run(fresh, "import")
+    assert list((fresh / "content").glob("*.md")) == created
+    out, err = capsys.readouterr()
+    if created:
+        assert first == second == 0 and "already imported" in out
+        config = load_config(fresh)
+        (article,), _ = load_articles(config.content_dir, "content", config.languages, False, {})
+        assert article.source == f"seeds/{name}"
+    else:  # one line each time, the name escaped
+        assert first == second == 1 and name.isprintable() is False
+        assert err.splitlines() == [f"error: seeds/{printable(name)}: this file name does not read back from "
+                                    "YAML as written (a line break such as U+2028 in it); rename the seed"] * 2
+
+
+def test_front_matter_that_cannot_be_read_stops_the_import(fresh, capsys):
+    """Its ``source`` is unknown: importing anyway could import that seed a second time."""
+    (fresh / "content" / "broken.md").write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
+    assert run(fresh, "import") == 1
+    assert capsys.readouterr().err.startswith("error: content/broken.md:")
+    assert [p.name for p in (fresh / "content").iterdir()] == ["broken.md"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_imported_files_get_the_mode_any_new_file_gets(fresh, umask):
+    previous = os.umask(umask)
+    try:
+        assert run(fresh, "import") == 0
+    finally:
+        os.umask(previous)
+    (created,) = (fresh / "content").glob("*.md")
+    assert created.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_concurrent_imports_take_each_seed_once(fresh):
+    seeds = fresh / "seeds"
+    text = SEED.read_text(encoding="utf-8")
+    for n in range(80):
+        (seeds / f"seed-{n:02d}.txt").write_text(f"Meldung {n}: {text}", encoding="utf-8")
+    command = [sys.executable, "-m", "techdigest.cli", "-C", str(fresh), "import", "--date", "2026-11-25"]
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(4)]
+    for process in processes:
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+    config = load_config(fresh)
+    articles, _ = load_articles(config.content_dir, "content", config.languages, False, {})
+    sources = sorted(article.source for article in articles)
+    assert sources == sorted(config.relative(seed) for seed in seeds.iterdir())
+    assert not list((fresh / "content").glob(".import-*"))
+
+
+def test_a_file_left_half_written_by_a_killed_import_is_removed(fresh):
+    left = fresh / "content" / ".import-0123456789abcdef.tmp"
+    left.write_text("---\ntitle: {de: Halb", encoding="utf-8")
+    assert run(fresh, "import") == 0
+    assert not left.exists()
+    assert len(list((fresh / "content").glob("*.md"))) == 1

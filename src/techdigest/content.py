@@ -264,3 +264,8 @@ def _tags(value: Any, report: Report) -> tuple[str, ...]:
         report("must be a list of tag names")
         return ()
     return merge_tags(value)
+
+
+def front_matter(path: str, text: str) -> dict[str, Any]:
+    """The front matter as YAML reads it, unchecked: what the importer needs (``source``) read as written."""
+    return _split(path, text)[0]

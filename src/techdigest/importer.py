@@ -1,28 +1,32 @@
 """``techdigest import``: turns seeds into content files, once, never overwriting.
 
-A seed counts as imported when a content file names it as its ``source``; that
-file belongs to the editors from then on, whatever they changed in it. New
-files are written to a temporary name and linked into place, so a crash never
-leaves half a file and a file that appeared meanwhile is never replaced.
+A seed counts as imported when a content file names it as its ``source``
+(read as the YAML it is, so any file name reads back as written); that file
+belongs to the editors from then on, whatever they changed in it. New files
+are written to a temporary name and linked into place, so a crash never
+leaves half a file and a file that appeared meanwhile is never replaced. An
+import holds the lock of ``content/`` from reading what is imported to writing
+the new files: two imports at once (a second terminal, ``serve``) never both
+take one seed, and what the lock holder finds set aside was left by a dead one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-import tempfile
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
-from .content import dump_article
+from .content import dump_article, front_matter
 from .model import ContentError, FrontMatter, Problem
+from .output import FolderLock
 from .seeds import FEEDBACK_PROMPTS, SeedArticle, decode_seed, parse_seed
 from .slugs import slugify, unique
 from .summarize import draft_summary, draft_title
 
-_SOURCE_LINE = re.compile(r"^source:\s*['\"]?(.*?)['\"]?\s*$", re.MULTILINE)
+_ASIDE = ".import-"  # prefix of a new content file while it is written
 
 
 @dataclass
@@ -33,28 +37,53 @@ class ImportReport:
 
 
 def import_seeds(config: Config, seeds: list[Path], today: dt.date) -> ImportReport:
-    report = ImportReport()
     config.content_dir.mkdir(parents=True, exist_ok=True)
-    imported = _imported_sources(config.content_dir)
+    with FolderLock(config.content_dir, (f"{_ASIDE}*",)):
+        return _import(config, seeds, today)
+
+
+def _import(config: Config, seeds: list[Path], today: dt.date) -> ImportReport:
+    report = ImportReport()
+    try:
+        imported = _imported_sources(config.content_dir)
+    except ContentError as exc:  # a seed it names could be imported twice: no import until it is fixed
+        report.problems.extend(exc.problems)
+        return report
     taken = {p.stem for p in config.content_dir.glob("*.md")}
     for seed in sorted(seeds):
         source = config.relative(seed)
+        shown = printable(source)
         if source in imported:
-            report.kept.append(f"{source}: already imported as {imported[source]}, left unchanged")
+            report.kept.append(f"{shown}: already imported as {imported[source]}, left unchanged")
             continue
         try:
-            parsed = parse_seed(decode_seed(_read(seed, source), source), source, config.default_language)
-            front = draft_front_matter(parsed, source, today, config.languages)
-            slug = unique(slugify(front.title[parsed.language], fallback="article", symbols=False), taken)
-            target = config.content_dir / f"{slug}.md"
-            _write_new(target, dump_article(front, parsed.paragraphs))
+            target = _import_seed(config, seed, source, shown, today, taken)
         except ContentError as exc:
             report.problems.extend(exc.problems)
             continue
-        taken.add(slug)
+        taken.add(target.stem)
         imported[source] = config.relative(target)
-        report.created.append(f"{source} -> {config.relative(target)}")
+        report.created.append(f"{shown} -> {config.relative(target)}")
     return report
+
+
+def _import_seed(config: Config, seed: Path, source: str, shown: str, today: dt.date, taken: set[str]) -> Path:
+    """One seed into a new content file, which must name it as its ``source`` when read back."""
+    parsed = parse_seed(decode_seed(_read(seed, shown), shown), shown, config.default_language)
+    front = draft_front_matter(parsed, source, today, config.languages)
+    slug = unique(slugify(front.title[parsed.language], fallback="article", symbols=False), taken)
+    target = config.content_dir / f"{slug}.md"
+    text = dump_article(front, parsed.paragraphs)
+    if front_matter(config.relative(target), text).get("source") != source:  # else: imported again next time
+        raise ContentError.single(shown, 0, "this file name does not read back from YAML as written "
+                                            "(a line break such as U+2028 in it); rename the seed")
+    _write_new(target, text)
+    return target
+
+
+def printable(name: str) -> str:
+    """A file name as a one-line message shows it: tabs, line breaks and control characters escaped."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in name)
 
 
 def seed_files(config: Config) -> list[Path]:
@@ -92,25 +121,34 @@ def _read(seed: Path, source: str) -> bytes:
 
 
 def _imported_sources(content_dir: Path) -> dict[str, str]:
-    """Seed path -> content file, from the ``source:`` line of each content file."""
+    """Seed path -> content file, from the ``source`` of each content file; unreadable front matter is an error."""
     found: dict[str, str] = {}
-    for path in sorted(content_dir.glob("*.md")):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        head = text.split("\n---", 1)[0]
-        if match := _SOURCE_LINE.search(head):
-            found.setdefault(match.group(1), f"{content_dir.name}/{path.name}")
+    problems: list[Problem] = []
+    for path in sorted(p for p in content_dir.glob("*.md") if p.is_file()):
+        shown = f"{content_dir.name}/{path.name}"
+        try:
+            source = front_matter(shown, path.read_text(encoding="utf-8", errors="replace")).get("source")
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            continue
+        if isinstance(source, str):
+            found.setdefault(source, shown)
+    if problems:
+        raise ContentError(problems)
     return found
 
 
 def _write_new(target: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".import-", suffix=".tmp")
+    """Aside, then linked into place; created as any new file is (0666 less the umask), not private."""
+    aside = target.with_name(f"{_ASIDE}{secrets.token_hex(8)}.tmp")
+    fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.link(tmp, target)  # fails instead of replacing a file that appeared meanwhile
+        os.link(aside, target)  # fails instead of replacing a file that appeared meanwhile
     except FileExistsError:
         raise ContentError.single(target.name, 0, "exists already; not overwritten") from None
     finally:
-        os.unlink(tmp)
+        os.unlink(aside)
