@@ -19,9 +19,10 @@ import yaml
 
 from .markup import VERSION as MARKDOWN_VERSION
 from .markup import Converter, make_markdown, to_html
-from .model import Article, ContentError, FrontMatter, Problem
+from .model import Article, ContentError, FrontMatter, Problem, excerpt, shorten
 from .parallel import Progress, fork_map
-from .seeds import merge_tags
+from .seeds import CONTROL_CHARACTERS, MAX_TAGS, input_stat, merge_tags, read_input, too_many_tags
+from .slugs import SLUG_RULE, is_slug, slugify
 
 FIELDS = ("title", "date", "language", "tags", "summary", "feedback", "source")
 _REQUIRED = ("title", "date", "language")
@@ -37,6 +38,16 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parse
     """Safe YAML without implicit timestamps: dates are checked by us, with a clear message."""
 
 
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    """An int, or a YAML error at its line: Python refuses to read one of more than 4,300 digits."""
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a number of {len(node.value):,} characters is too long", node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -47,11 +58,12 @@ def parse_article(
     path: str, text: str, languages: tuple[str, ...], converter: Converter, digest: str = ""
 ) -> Article:
     """``path`` is as the editor knows it (``content/x.md``); its stem is the slug."""
+    _refuse_control_characters(path, text)
     meta, lines, body = _split(path, text)
     problems: list[Problem] = []
 
     def problem(key: str, message: str) -> None:
-        problems.append(Problem(path, lines.get(key, 1), f"{key}: {message}"))
+        problems.append(Problem(path, lines.get(key, 1), f"{shorten(key)}: {message}"))
 
     for key in sorted(set(meta) - set(FIELDS)):
         problem(key, f"unknown key (allowed: {', '.join(FIELDS)})")
@@ -61,7 +73,7 @@ def parse_article(
 
     language = meta.get("language")
     if "language" in meta and language not in languages:
-        problem("language", f"unknown language {language!r} (site languages: {', '.join(languages)})")
+        problem("language", f"unknown language {excerpt(language)} (site languages: {', '.join(languages)})")
     texts = {
         key: _per_language(meta.get(key), language, languages, lambda m, k=key: problem(k, m)) for key in _PER_LANGUAGE
     }
@@ -70,6 +82,9 @@ def parse_article(
     source = meta.get("source", "")
     if not isinstance(source, str):
         problem("source", "must be a text")
+    for key in (key for key in FIELDS if key in meta and key != "source"):  # source names a file, never shown
+        if found := _control_character(meta[key]):
+            problem(key, f"control character {found} (written as an escape) is not allowed; delete it")
     if "title" in meta and language in languages and not texts["title"].get(language):
         problem("title", f"needs a title in the original language ({language})")
     if problems:
@@ -105,7 +120,7 @@ def load_articles(
     progress: Progress | None = None,
     only: set[str] | None = None,
 ) -> tuple[list[Article], ParsedFiles]:
-    """Every ``*.md`` in ``content_dir``; all problems of all files in one error.
+    """Every ``*.md`` in ``content_dir`` (Emacs' ``.#x.md`` locks aside); all problems of all files in one error.
 
     A file whose bytes (and the settings that shape its HTML) are unchanged
     since ``previous`` is not parsed again: Markdown is the costly part. The
@@ -118,22 +133,27 @@ def load_articles(
     prefix = settings.hexdigest()
     parsed: ParsedFiles = {}
     todo: list[tuple[str, Stamp, bytes, str]] = []
+    problems: list[Problem] = []
+    root = content_dir.parent  # the project: links leading out of it are not followed
     if only is None:
         with os.scandir(content_dir) as entries:
-            files = sorted((e.name, e.path) for e in entries if e.name.endswith(".md") and e.is_file())
+            files = sorted((e.name, e.path) for e in entries if e.name.endswith(".md") and not e.name.startswith(".#"))
     else:  # the others keep their place (the order of file names)
         parsed = dict(previous)
         files = [(shown.removeprefix(f"{shown_as}/"), str(content_dir / shown.removeprefix(f"{shown_as}/")))
                  for shown in sorted(only)]
     for name, path in files:
         shown = f"{shown_as}/{name}"
-        info = os.stat(path)
-        stamp = (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
-        last = previous.get(shown)
-        if last and last[0] == stamp and last[1].startswith(prefix):
-            parsed[shown] = last
+        try:
+            stamp = _stamp(shown, Path(path), root)
+            last = previous.get(shown)
+            if last and last[0] == stamp and last[1].startswith(prefix):
+                parsed[shown] = last
+                continue
+            data = read_input(Path(path), shown, root)
+        except ContentError as exc:
+            problems.extend(exc.problems)
             continue
-        data = Path(path).read_bytes()
         digest = prefix + hashlib.blake2b(data, digest_size=16).hexdigest()
         if last and last[1] == digest:
             parsed[shown] = (stamp, digest, last[2])
@@ -153,7 +173,6 @@ def load_articles(
         except ContentError as exc:
             return exc.problems
 
-    problems: list[Problem] = []
     for (shown, stamp, _, digest), result in zip(todo, fork_map(parse, todo, progress), strict=True):
         if isinstance(result, list):
             problems.extend(result)
@@ -162,6 +181,21 @@ def load_articles(
     if problems:
         raise ContentError(problems)
     return [article for _, _, article in parsed.values()], parsed
+
+
+def _stamp(shown: str, path: Path, root: Path) -> Stamp:
+    """The stamp of a content file whose name is a slug and which :func:`input_stat` lets us read.
+
+    The name is the article's URL: ``..md`` or ``a?b.md`` would write over
+    another page or make a broken link, so the file is renamed, not guessed at.
+    """
+    stem = path.name.removesuffix(".md")
+    if not is_slug(stem):
+        suggestion = slugify(stem, fallback="article", symbols=False)
+        raise ContentError.single(shown, 0, f"the file name is the article's URL, so a slug ({SLUG_RULE}): "
+                                            f"rename it, e.g. to {suggestion}.md")
+    info = input_stat(path, shown, root)
+    return info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns
 
 
 def dump_article(front: FrontMatter, paragraphs: tuple[str, ...]) -> str:
@@ -206,6 +240,7 @@ def _split(path: str, text: str) -> tuple[dict[str, Any], dict[str, int], str]:
         raise ContentError.single(path, 1, "front matter is not closed by a '---' line")
     yaml_text = "\n".join(lines[1:end])
     try:
+        _refuse_aliases(path, yaml_text)
         loader = _Loader(yaml_text)
         try:
             node = loader.get_single_node()
@@ -216,7 +251,7 @@ def _split(path: str, text: str) -> tuple[dict[str, Any], dict[str, int], str]:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = min(mark.line + 2, end) if mark else 1  # a mark past the YAML is its last line
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ContentError.single(path, line, f"invalid YAML: {reason}") from None
+        raise ContentError.single(path, line, f"invalid YAML: {shorten(reason)}") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -225,6 +260,16 @@ def _split(path: str, text: str) -> tuple[dict[str, Any], dict[str, int], str]:
         str(key.value): key.start_mark.line + 2 for key, _ in getattr(node, "value", []) if hasattr(key, "value")
     }
     return {str(k): v for k, v in meta.items()}, key_lines, "\n".join(lines[end + 1 :])
+
+
+def _refuse_aliases(path: str, yaml_text: str) -> None:
+    """An alias (``*name``) repeats a value without repeating its text: nine of them nested nine
+    deep make a 4 KB file a value of a billion items. Front matter needs none."""
+    for event in yaml.parse(yaml_text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise ContentError.single(path, event.start_mark.line + 2,
+                                      "invalid YAML: aliases (*name) are not allowed in front matter; "
+                                      "write the value out")
 
 
 def _per_language(value: Any, original: Any, languages: tuple[str, ...], report: Report) -> dict[str, str]:
@@ -239,7 +284,7 @@ def _per_language(value: Any, original: Any, languages: tuple[str, ...], report:
     result: dict[str, str] = {}
     for code, text in value.items():
         if code not in languages:
-            report(f"unknown language {code!r} (site languages: {', '.join(languages)})")
+            report(f"unknown language {excerpt(code)} (site languages: {', '.join(languages)})")
         elif text is not None and not isinstance(text, str):
             report(f"the {code} text must be a text")
         elif text and text.strip():
@@ -248,22 +293,49 @@ def _per_language(value: Any, original: Any, languages: tuple[str, ...], report:
 
 
 def _date(value: Any, report: Report) -> dt.date | None:
+    text = value if isinstance(value, str) else excerpt(value)
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
-            return dt.date.fromisoformat(str(value))
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text)
     except ValueError:
         pass
-    report(f"invalid ISO date {str(value)!r} (expected YYYY-MM-DD)")
+    report(f"invalid ISO date {excerpt(text)} (expected YYYY-MM-DD)")
     return None
 
 
 def _tags(value: Any, report: Report) -> tuple[str, ...]:
     if isinstance(value, str):
-        return merge_tags(value.split(","))
+        value = value.split(",")
     if not isinstance(value, list) or not all(isinstance(t, (str, int, float)) for t in value):
         report("must be a list of tag names")
         return ()
-    return merge_tags(value)
+    tags = merge_tags(value)
+    if len(tags) > MAX_TAGS:
+        report(too_many_tags(len(tags)))
+    return tags
+
+
+def _refuse_control_characters(path: str, text: str) -> None:
+    """A person wrote this file: a control character in it is a mistake to show, not to drop
+    (seeds, scraped text, have them dropped instead); feeds could not hold it at all."""
+    if found := CONTROL_CHARACTERS.search(text):
+        line = text.count("\n", 0, found.start()) + 1
+        raise ContentError.single(path, line, f"control character {_code_point(found.group())} is not allowed; "
+                                              "delete it")
+
+
+def _control_character(value: Any) -> str:
+    """The first control character in a front-matter value, a text or the texts of a list or
+    mapping (YAML escapes such as ``"\\e"`` make them), as ``U+001B``; empty when there is none.
+    Deeper values are errors of their own."""
+    items = [*value.keys(), *value.values()] if isinstance(value, dict) else value if isinstance(value, list) \
+        else [value]
+    found = next((m for item in items if isinstance(item, str) and (m := CONTROL_CHARACTERS.search(item))), None)
+    return _code_point(found.group()) if found else ""
+
+
+def _code_point(char: str) -> str:
+    return f"U+{ord(char):04X}"
 
 
 def front_matter(path: str, text: str) -> dict[str, Any]:

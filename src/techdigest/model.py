@@ -8,8 +8,30 @@ function of its inputs.
 from __future__ import annotations
 
 import datetime as dt
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+EXCERPT_CHARS = 60  # the most of a value (or name) an error message quotes
+
+
+def shorten(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """``text`` cut to ``limit`` characters (``…`` marking the cut): a name as an error shows it."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def excerpt(value: object) -> str:
+    """A value as an error message quotes it: ``repr``-like, but short whatever the value is.
+
+    A 4 KB file can hold a value whose full ``repr`` is hundreds of megabytes
+    (nested lists, long strings); every message quoting input goes through here,
+    so an error line stays one short line and costs nothing to make.
+    """
+    bounded = reprlib.Repr()
+    bounded.maxstring = bounded.maxother = EXCERPT_CHARS
+    bounded.maxlist = bounded.maxtuple = bounded.maxdict = bounded.maxset = 4
+    bounded.maxlevel = 2
+    return shorten(bounded.repr(value))
 
 
 class TechdigestError(Exception):

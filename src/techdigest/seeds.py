@@ -1,18 +1,33 @@
-"""Parses a raw scraped seed (plain text) into its parts; pure, no file access.
+"""Parses a raw scraped seed (plain text) into its parts, and sets the limits of every input text.
 
 The raw format has no markup: one paragraph a line, then a tags line
 (``Schlagwörter: A + B`` in German sources, ``Tags: A + B`` in English ones),
 then the site's reader-feedback question. Both trailing lines are metadata and
-never reach the body. A seed may lack either of them.
+never reach the body. A seed may lack either of them. Seeds are raw scraped
+text, so control characters are dropped from them here; a content file is
+written by a person, so there they are an error (:mod:`content`).
+
+:func:`read_input` is the one way a seed or content file is read: a regular
+file of at most ``MAX_INPUT_BYTES``, inside the project. Parsing is pure.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from .model import ContentError
+
+MAX_INPUT_BYTES = 1 << 20  # 1 MiB per seed or content file: some 150,000 words, so memory stays bounded
+MAX_TAGS = 30  # per article: each tag is two pages and two feeds, each showing the article with all its tags
+# Characters no text of ours may hold: the C0 controls except tab, newline and CR; DEL and the C1
+# controls (HTML parse errors, never text); U+FFFE and U+FFFF (not characters in XML: feeds refuse them).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 # The reader-feedback question the scraped sites append, in each language we know it in.
 FEEDBACK_PROMPTS = {
@@ -38,6 +53,47 @@ class SeedArticle:
     language: str
 
 
+def input_stat(path: Path, shown: str, root: Path) -> os.stat_result:
+    """The stat of the file behind ``path``, if it is one we read; else ``shown: why``.
+
+    A link is followed only when it ends inside the project ``root``: a link
+    to ``/etc/passwd.md`` must not publish it. Checked before reading, so a
+    huge file, a folder or a FIFO costs nothing and never blocks.
+    """
+    try:
+        real = Path(os.path.realpath(path, strict=True))
+        info = os.stat(real)
+    except OSError as exc:
+        problem = "a link that leads nowhere" if exc.errno == errno.ENOENT and os.path.islink(path) else exc.strerror
+        raise ContentError.single(shown, 0, f"cannot read: {problem}") from None
+    if not real.is_relative_to(root.resolve()):
+        raise ContentError.single(shown, 0, f"a link to {real}, outside the project: "
+                                            "only links that stay inside the project are followed")
+    if not stat.S_ISREG(info.st_mode):
+        raise ContentError.single(shown, 0, "not a regular file")
+    _check_size(info.st_size, shown)
+    return info
+
+
+def read_input(path: Path, shown: str, root: Path) -> bytes:
+    """The bytes of a seed or content file (see :func:`input_stat`), at most ``MAX_INPUT_BYTES``:
+    one byte more is read, so a file that grew since its stat is refused too."""
+    input_stat(path, shown, root)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise ContentError.single(shown, 0, f"cannot read: {exc.strerror}") from None
+    _check_size(len(data), shown)
+    return data
+
+
+def _check_size(size: int, shown: str) -> None:
+    if size > MAX_INPUT_BYTES:
+        raise ContentError.single(shown, 0, f"too large: a seed or content file may have at most "
+                                            f"{MAX_INPUT_BYTES:,} bytes (1 MiB)")
+
+
 def decode_seed(data: bytes, path: str) -> str:
     """UTF-8 text (a BOM dropped); anything else is refused, never guessed.
 
@@ -56,7 +112,7 @@ def decode_seed(data: bytes, path: str) -> str:
 
 
 def parse_seed(text: str, path: str, default_language: str = "de") -> SeedArticle:
-    lines = [_clean(line) for line in text.splitlines()]
+    lines = [_clean(line) for line in drop_control_characters(text).splitlines()]
     numbered = [(n, line) for n, line in enumerate(lines, 1) if line]
     if not numbered:
         raise ContentError.single(path, 0, "empty seed: no article text")
@@ -69,6 +125,8 @@ def parse_seed(text: str, path: str, default_language: str = "de") -> SeedArticl
         match = _TAGS_LINE.match(numbered[tags_at][1])
         label_language = _TAG_LABELS[match.group(1).lower()]
         tags = split_tags(match.group(2))
+        if len(tags) > MAX_TAGS:
+            raise ContentError.single(path, numbered[tags_at][0], too_many_tags(len(tags)))
         after = numbered[tags_at + 1 :]
         if len(after) > 1:
             n, _ = after[1]
@@ -104,6 +162,16 @@ def merge_tags(names: Iterable[object]) -> tuple[str, ...]:
         if tag and tag.casefold() not in seen:
             seen[tag.casefold()] = tag
     return tuple(seen.values())
+
+
+def too_many_tags(count: int) -> str:
+    return f"{count:,} tags; an article may have at most {MAX_TAGS} (each tag is pages and feeds of its own)"
+
+
+def drop_control_characters(text: str) -> str:
+    """Scraped text without control characters (terminal escapes, bells, a stray NUL and the like);
+    those that are whitespace (vertical tab, form feed, NEL) become a space, so words stay apart."""
+    return CONTROL_CHARACTERS.sub(lambda found: " " if found.group().isspace() else "", text)
 
 
 def _clean(line: str) -> str:

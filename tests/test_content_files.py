@@ -1,0 +1,129 @@
+"""Files in content/ that are not what they seem: odd names, links, folders, huge files, editors' locks.
+
+Each is refused with one ``content/x.md: message`` line (all of them at once), and the site is left as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from conftest import make_project
+
+from techdigest.cli import main
+from techdigest.seeds import MAX_INPUT_BYTES
+from techdigest.slugs import is_slug
+
+SLUG_HINT = ("the file name is the article's URL, so a slug (a-z, 0-9 and single hyphens between them): "
+             "rename it, e.g. to")
+
+
+def snapshot(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    """A project built once: its site/ is what a refused build must leave untouched."""
+    root = make_project(tmp_path / "project")
+    assert main(["-C", str(root), "build"]) == 0
+    return root
+
+
+def refused(root: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """The error lines of a build that must fail and leave site/ as it was."""
+    before = snapshot(root / "site")
+    capsys.readouterr()
+    assert main(["-C", str(root), "build"]) == 1
+    assert snapshot(root / "site") == before
+    return capsys.readouterr().err.splitlines()
+
+
+def article_text(root: Path) -> str:
+    return (root / "content" / "chip-export.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "suggestion"), [
+    ("...md", "article"), ("..md", "article"), (".md", "article"), ("a?b.md", "a-b"), ("a#b.md", "a-b"),
+    ("100%.md", "100"), ("zwei worte.md", "zwei-worte"), ("Über.md", "ueber"), ("x--y.md", "x-y"),
+    (".entwurf.md", "entwurf"),
+])
+def test_a_file_name_that_is_no_slug_is_refused_with_a_suggested_name(built, capsys, name, suggestion):
+    (built / "content" / name).write_text(article_text(built), encoding="utf-8")
+    assert refused(built, capsys) == [f"error: content/{name}: {SLUG_HINT} {suggestion}.md"]
+
+
+def test_a_link_out_of_the_project_is_refused(built, capsys, tmp_path):
+    secret = tmp_path / "elsewhere" / "secret.md"
+    secret.parent.mkdir()
+    secret.write_text(article_text(built), encoding="utf-8")
+    (built / "content" / "geheim.md").symlink_to(secret)
+    assert refused(built, capsys) == [
+        f"error: content/geheim.md: a link to {secret.resolve()}, outside the project: "
+        "only links that stay inside the project are followed"]
+
+
+def test_a_link_inside_the_project_is_followed(built):
+    (built / "drafts").mkdir()
+    (built / "drafts" / "entwurf.md").write_text(article_text(built), encoding="utf-8")
+    (built / "content" / "entwurf.md").symlink_to(built / "drafts" / "entwurf.md")
+    assert main(["-C", str(built), "build"]) == 0
+    assert (built / "site" / "de" / "2025" / "entwurf" / "index.html").is_file()
+
+
+def test_a_link_loop_a_broken_link_and_a_folder_are_each_one_line(built, capsys):
+    content = built / "content"
+    (content / "kreis.md").symlink_to("kreis.md")
+    (content / "weg.md").symlink_to("gibt-es-nicht.md")
+    (content / "ordner.md").mkdir()
+    assert refused(built, capsys) == [
+        "error: content/kreis.md: cannot read: Too many levels of symbolic links",
+        "error: content/ordner.md: not a regular file",
+        "error: content/weg.md: cannot read: a link that leads nowhere",
+    ]
+
+
+def test_a_fifo_is_refused_without_blocking(built, capsys):
+    os.mkfifo(built / "content" / "rohr.md")
+    assert refused(built, capsys) == ["error: content/rohr.md: not a regular file"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_file_is_one_line(built, capsys):
+    path = built / "content" / "gesperrt.md"
+    path.write_text(article_text(built), encoding="utf-8")
+    path.chmod(0)
+    assert refused(built, capsys) == ["error: content/gesperrt.md: cannot read: Permission denied"]
+
+
+def test_an_emacs_lock_file_does_not_break_the_build(built):
+    (built / "content" / ".#chip-export.md").symlink_to("root@host.12345:1700000000")
+    assert main(["-C", str(built), "build"]) == 0
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(built, capsys):
+    with open(built / "content" / "riesig.md", "wb") as handle:
+        handle.truncate(50_000_000)  # sparse: costs no disk, and would cost 1 GB to parse
+    assert refused(built, capsys) == [
+        f"error: content/riesig.md: too large: a seed or content file may have at most {MAX_INPUT_BYTES:,} bytes "
+        "(1 MiB)"]
+
+
+def test_every_bad_file_is_reported_in_one_run(built, capsys):
+    content = built / "content"
+    (content / "a?b.md").write_text(article_text(built), encoding="utf-8")
+    (content / "weg.md").symlink_to("nirgends.md")
+    (content / "kaputt.md").write_text("kein front matter\n", encoding="utf-8")
+    assert [line.split(":", 2)[1] for line in refused(built, capsys)] == [
+        " content/a?b.md", " content/weg.md", " content/kaputt.md"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("chip-export", True), ("a1", True), ("2026", True), ("", False), (".", False), ("..", False),
+    ("a-", False), ("-a", False), ("a--b", False), ("A", False), ("a_b", False), ("ä", False), ("a b", False),
+])
+def test_is_slug(text, expected):
+    assert is_slug(text) is expected
