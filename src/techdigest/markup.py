@@ -51,7 +51,7 @@ _LINK_PROCESSORS = {
     "reference": 170, "link": 160, "image_link": 150, "image_reference": 140,
     "short_reference": 130, "short_image_ref": 125,
 }
-_CONTAINER = re.compile(r"( *)(?:>|[*+-] |\d+\. )")
+_CONTAINER = re.compile(r"( *)(?:> ?|[*+-] |\d+\. )")
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _C0_OR_SPACE = "".join(map(chr, range(0x21)))
 
@@ -136,7 +136,8 @@ class _Limits(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         for number, line in enumerate(lines, 1):
             if _nesting(line.expandtabs(4)) > MAX_NESTING:
-                raise MarkupError(number, f"lists and block quotes nested more than {MAX_NESTING} levels deep")
+                raise MarkupError(number, f"lists and block quotes nested more than {MAX_NESTING} levels deep "
+                                           "(each 4 spaces of indentation count as a level)")
         self.budget.lines = lines
         self.budget.left = _SCAN_BASE + _SCAN_PER_CHAR * sum(len(line) + 1 for line in lines)
         return lines
