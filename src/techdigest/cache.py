@@ -29,7 +29,6 @@ from .search import Shards
 
 CACHE_DIR = ".techdigest-cache"
 _LIBRARIES = ("markdown", "jinja2", "babel", "feedgen", "pagefind", "pyyaml")
-_LEFTOVERS = (".build-*",)  # a cache being written, by a build that was killed meanwhile
 
 
 @dataclass(frozen=True)
@@ -60,10 +59,23 @@ def cache_file(config: Config) -> Path:
     return config.root / CACHE_DIR / "build.pickle"
 
 
+def private_folder(config: Config) -> Path:
+    """``.techdigest-cache/``, made if need be: the project's own files (cache, locks), ignored by git."""
+    folder = config.root / CACHE_DIR
+    folder.mkdir(exist_ok=True)
+    (folder / ".gitignore").write_text("*\n")
+    return folder
+
+
+def _lock(folder: Path) -> FolderLock:
+    """The cache's lock; what a build killed while saving left is removed."""
+    return FolderLock(folder / "build.lock", folder, (".build-*",))
+
+
 def load_state(config: Config) -> BuildState:
     """The last build's state; first, what a build killed while saving it left is removed."""
     try:
-        FolderLock(cache_file(config).parent, _LEFTOVERS).release()
+        _lock(cache_file(config).parent).release()
     except OSError:  # no cache folder yet, or not ours to clean
         pass
     try:
@@ -81,15 +93,12 @@ def save_state(config: Config, state: BuildState) -> None:
     error: the next build is only slower. The old cache still matches every
     file it records, and the files it does not match are made again.
     """
-    path = cache_file(config)
     try:
-        path.parent.mkdir(exist_ok=True)
-        (path.parent / ".gitignore").write_text("*\n")
-        lock = FolderLock(path.parent, _LEFTOVERS)  # another build of this project may be saving too
+        lock = _lock(private_folder(config))  # another build of this project may be saving too
     except OSError:
         return
     with lock:
-        _write(path, state)
+        _write(cache_file(config), state)
 
 
 def _write(path: Path, state: BuildState) -> None:

@@ -5,7 +5,7 @@ A seed counts as imported when a content file names it as its ``source``
 belongs to the editors from then on, whatever they changed in it. New files
 are written to a temporary name and linked into place, so a crash never
 leaves half a file and a file that appeared meanwhile is never replaced. An
-import holds the lock of ``content/`` from reading what is imported to writing
+import holds a lock (in ``.techdigest-cache/``) from reading what is imported to writing
 the new files: two imports at once (a second terminal, ``serve``) never both
 take one seed, and what the lock holder finds set aside was left by a dead one.
 """
@@ -18,10 +18,11 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import private_folder
 from .config import Config
 from .content import dump_article, front_matter
 from .model import ContentError, FrontMatter, Problem
-from .output import FolderLock
+from .output import FolderLock, naming
 from .seeds import FEEDBACK_PROMPTS, SeedArticle, decode_seed, parse_seed
 from .slugs import slugify, unique
 from .summarize import draft_summary, draft_title
@@ -38,7 +39,7 @@ class ImportReport:
 
 def import_seeds(config: Config, seeds: list[Path], today: dt.date) -> ImportReport:
     config.content_dir.mkdir(parents=True, exist_ok=True)
-    with FolderLock(config.content_dir, (f"{_ASIDE}*",)):
+    with FolderLock(private_folder(config) / "import.lock", config.content_dir, (f"{_ASIDE}*",)):
         return _import(config, seeds, today)
 
 
@@ -143,7 +144,7 @@ def _write_new(target: Path, text: str) -> None:
     aside = target.with_name(f"{_ASIDE}{secrets.token_hex(8)}.tmp")
     fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with naming(aside), os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

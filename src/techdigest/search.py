@@ -31,7 +31,7 @@ from typing import Any
 
 from . import urls
 from .model import TechdigestError
-from .output import Prepared, aside_prefix, keep_unchanged
+from .output import Prepared, aside_prefix, keep_unchanged, naming
 from .parallel import cores
 
 Shards = dict[str, str]  # year -> key of its article pages
@@ -108,5 +108,6 @@ def _pagefind(site: Path, year: str, bundle: Path) -> None:
         raise TechdigestError(f"search: pagefind failed: {message[-1] if message else result.returncode}")
     entry = bundle / "pagefind-entry.json"
     if entry.is_file():  # pagefind lists the languages in hash order: sort them, so builds are byte-identical
-        entry.write_bytes(json.dumps(json.loads(entry.read_bytes()), sort_keys=True, ensure_ascii=False,
-                                     separators=(",", ":")).encode())
+        with naming(entry):
+            entry.write_bytes(json.dumps(json.loads(entry.read_bytes()), sort_keys=True, ensure_ascii=False,
+                                         separators=(",", ":")).encode())

@@ -1,0 +1,151 @@
+"""Nothing lost, nothing left: what a build killed with ``kill -9`` set aside is removed by the next one,
+two builds at once never remove each other's work, and a failing write (a full disk) is one line."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from techdigest.build import build
+from techdigest.cache import CACHE_DIR
+from techdigest.config import load_config
+
+COMMAND = [sys.executable, "-m", "techdigest.cli"]
+ARTICLE = """---
+title: {{de: "Artikel {n}", en: "Article {n}"}}
+date: 2026-11-{day:02d}
+language: de
+tags: [Tag {tag}]
+summary: {{de: "Zusammenfassung {n}.", en: "Summary {n}."}}
+---
+
+{body}
+"""
+
+
+def snapshot(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def leftovers(project: Path) -> list[str]:
+    """Everything a build sets aside, wherever it may be left: next to site/, in it, in the cache."""
+    found = [*project.glob(".site-*"), *project.glob("site/**/.*-old-*"), *project.glob(f"{CACHE_DIR}/.build-*")]
+    return sorted(p.relative_to(project).as_posix() for p in found)
+
+
+@pytest.fixture
+def reference(project: Path) -> dict[str, bytes]:
+    """The site the project should have: built elsewhere, from the same files."""
+    return snapshot(build(load_config(project), output=project.parent / "reference").output)
+
+
+def run(project: Path, *args: str, limit: int | None = None) -> subprocess.CompletedProcess[str]:
+    """``techdigest`` in a process of its own; ``limit``: the largest file it may write (else EFBIG)."""
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return subprocess.run([*COMMAND, "-C", str(project), *args], capture_output=True, text=True, timeout=300,
+                          preexec_fn=limited if limit else None)
+
+
+def test_what_a_killed_build_left_is_removed_by_the_next(project, reference):
+    assert run(project, "build").returncode == 0
+    (project / ".site-new-k1ll3d" / "de").mkdir(parents=True)
+    (project / ".site-new-k1ll3d" / "de" / "index.html").write_text("half")
+    (project / ".site-old-k1ll3d" / "old").mkdir(parents=True)
+    (project / ".site-search-k1ll3d").mkdir()
+    (project / "site" / "pagefind" / ".2026-old-k1ll3d" / "old").mkdir(parents=True)  # as older versions left it
+    (project / CACHE_DIR / ".build-k1ll3d").write_bytes(b"half a pickle")
+    assert len(leftovers(project)) == 5
+    assert run(project, "build").returncode == 0
+    assert leftovers(project) == []
+    assert snapshot(project / "site") == reference
+
+
+def test_a_kill_between_the_two_renames_of_a_swap_is_recovered(project, reference):
+    """The old site moved aside, the new one not yet in place: there is no site/ at all."""
+    assert run(project, "build").returncode == 0
+    shutil.copytree(project / "site", project / ".site-new-k1ll3d")
+    (project / ".site-old-k1ll3d").mkdir()
+    (project / "site").rename(project / ".site-old-k1ll3d" / "old")
+    assert run(project, "build").returncode == 0
+    assert leftovers(project) == []
+    assert snapshot(project / "site") == reference
+
+
+def test_a_build_really_killed_midway_is_cleaned_up_by_the_next(project):
+    for n in range(150):
+        (project / "content" / f"artikel-{n}.md").write_text(
+            ARTICLE.format(n=n, day=n % 28 + 1, tag=n % 7, body=f"Absatz {n} über Chips. " * 40), encoding="utf-8")
+    expected = snapshot(build(load_config(project), output=project.parent / "reference").output)
+    process = subprocess.Popen([*COMMAND, "-C", str(project), "build"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    while process.poll() is None and not (workers and list(project.glob(".site-new-*"))):
+        time.sleep(0.01)  # until it has set its folder aside and forked its workers
+        workers = children(process.pid)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    try:
+        if process.returncode != -signal.SIGKILL:
+            pytest.skip("the build finished before it could be killed")
+        assert list(project.glob(".site-new-*"))
+        # its forked workers outlive it (a kill -9 reaches only the one process): they hold no lock
+        assert run(project, "build").returncode == 0
+        assert leftovers(project) == []
+        assert snapshot(project / "site") == expected
+    finally:
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started (its forked workers), while it runs."""
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def test_two_builds_at_once_leave_one_complete_site(project, reference):
+    processes = [subprocess.Popen([*COMMAND, "-C", str(project), "build"], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    for process in processes:
+        _, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+    assert leftovers(project) == []
+    assert snapshot(project / "site") == reference
+
+
+def test_a_failing_write_is_one_line_and_leaves_the_site_as_it_was(project):
+    assert run(project, "build").returncode == 0
+    before = snapshot(project / "site")
+    article = next((project / "content").glob("*.md"))
+    article.write_text(article.read_text(encoding="utf-8") + "\nNoch ein Absatz.\n", encoding="utf-8")
+    shutil.rmtree(project / CACHE_DIR)  # a build without a cache writes whole pages, the limit is hit at once
+    result = run(project, "build", limit=2000)
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: {project}/.site-new-") and line.endswith(": File too large")
+    assert snapshot(project / "site") == before
+    assert leftovers(project) == []
+
+
+def test_a_failing_import_write_is_one_line_and_leaves_no_file(project):
+    (project / "seeds").mkdir()
+    (project / "seeds" / "a.txt").write_text("Ein Absatz über Chips. " * 200 + "\nSchlagwörter: Chips\n")
+    before = sorted(p.name for p in (project / "content").iterdir())
+    result = run(project, "import", limit=2000)
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: {project}/content/.import-") and line.endswith(": File too large")
+    assert sorted(p.name for p in (project / "content").iterdir()) == before
