@@ -14,26 +14,13 @@ import time
 from pathlib import Path
 
 import pytest
+from test_interrupt import ARTICLE, snapshot
 
 from techdigest.build import build
 from techdigest.cache import CACHE_DIR
 from techdigest.config import load_config
 
 COMMAND = [sys.executable, "-m", "techdigest.cli"]
-ARTICLE = """---
-title: {{de: "Artikel {n}", en: "Article {n}"}}
-date: 2026-11-{day:02d}
-language: de
-tags: [Tag {tag}]
-summary: {{de: "Zusammenfassung {n}.", en: "Summary {n}."}}
----
-
-{body}
-"""
-
-
-def snapshot(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
 def leftovers(project: Path) -> list[str]:
