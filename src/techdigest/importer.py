@@ -23,7 +23,7 @@ from .config import Config
 from .content import dump_article, front_matter
 from .model import ContentError, FrontMatter, Problem
 from .output import FolderLock, naming
-from .seeds import FEEDBACK_PROMPTS, SeedArticle, decode_seed, parse_seed
+from .seeds import FEEDBACK_PROMPTS, SeedArticle, decode_seed, parse_seed, read_input
 from .slugs import slugify, unique
 from .summarize import draft_summary, draft_title
 
@@ -46,7 +46,7 @@ def import_seeds(config: Config, seeds: list[Path], today: dt.date) -> ImportRep
 def _import(config: Config, seeds: list[Path], today: dt.date) -> ImportReport:
     report = ImportReport()
     try:
-        imported = _imported_sources(config.content_dir)
+        imported = _imported_sources(config.content_dir, config.root)
     except ContentError as exc:  # a seed it names could be imported twice: no import until it is fixed
         report.problems.extend(exc.problems)
         return report
@@ -70,7 +70,7 @@ def _import(config: Config, seeds: list[Path], today: dt.date) -> ImportReport:
 
 def _import_seed(config: Config, seed: Path, source: str, shown: str, today: dt.date, taken: set[str]) -> Path:
     """One seed into a new content file, which must name it as its ``source`` when read back."""
-    parsed = parse_seed(decode_seed(_read(seed, shown), shown), shown, config.default_language)
+    parsed = parse_seed(decode_seed(read_input(seed, shown, config.root), shown), shown, config.default_language)
     front = draft_front_matter(parsed, source, today, config.languages)
     slug = unique(slugify(front.title[parsed.language], fallback="article", symbols=False), taken)
     target = config.content_dir / f"{slug}.md"
@@ -114,21 +114,16 @@ def draft_front_matter(seed: SeedArticle, source: str, today: dt.date, languages
     )
 
 
-def _read(seed: Path, source: str) -> bytes:
-    try:
-        return seed.read_bytes()
-    except OSError as exc:
-        raise ContentError.single(source, 0, f"cannot read: {exc.strerror}") from None
-
-
-def _imported_sources(content_dir: Path) -> dict[str, str]:
-    """Seed path -> content file, from the ``source`` of each content file; unreadable front matter is an error."""
+def _imported_sources(content_dir: Path, root: Path) -> dict[str, str]:
+    """Seed path -> content file, from the ``source`` of each content file (read as the build reads
+    them: editors' ``.#`` lock links aside); one that cannot be read is an error."""
     found: dict[str, str] = {}
     problems: list[Problem] = []
-    for path in sorted(p for p in content_dir.glob("*.md") if p.is_file()):
+    for path in sorted(p for p in content_dir.glob("*.md") if not p.name.startswith(".#")):
         shown = f"{content_dir.name}/{path.name}"
         try:
-            source = front_matter(shown, path.read_text(encoding="utf-8", errors="replace")).get("source")
+            text = read_input(path, shown, root).decode("utf-8", errors="replace")
+            source = front_matter(shown, text).get("source")
         except ContentError as exc:
             problems.extend(exc.problems)
             continue

@@ -180,15 +180,13 @@ def _collect(path: Path, shown: str, name: str, project: Path, above: tuple[Path
              found: dict[str, bytes], problems: list[Problem]) -> None:
     """The asset ``name`` at ``path`` into ``found`` (a folder: each entry in it), or a problem."""
     try:
-        real = path.resolve(strict=True)
-    except RuntimeError:  # Python 3.11's word for a loop of links
-        problems.append(Problem(shown, 0, "a loop of symbolic links"))
-        return
+        real = Path(os.path.realpath(path, strict=True))
     except OSError as exc:
-        problems.append(Problem(shown, 0, _unreachable(path, exc)))
+        problems.append(Problem(shown, 0, f"cannot read: {_why(path, exc)}"))
         return
     if not real.is_relative_to(project):
-        problems.append(Problem(shown, 0, f"links to {real}, outside the project; copy the file in instead"))
+        problems.append(Problem(shown, 0, f"a link to {real}, outside the project: "
+                                          "only links that stay inside the project are followed"))
     elif real in above:
         problems.append(Problem(shown, 0, "a loop of symbolic links (a link to a folder it is in)"))
     elif real.is_dir():
@@ -204,10 +202,8 @@ def _collect(path: Path, shown: str, name: str, project: Path, above: tuple[Path
             problems.append(Problem(shown, 0, str(exc)))
 
 
-def _unreachable(path: Path, exc: OSError) -> str:
-    if path.is_symlink() and isinstance(exc, FileNotFoundError):
-        return f"a broken symbolic link (to {os.readlink(path)})"
-    return f"cannot read: {exc.strerror}"
+def _why(path: Path, exc: OSError) -> str:
+    return "a link that leads nowhere" if isinstance(exc, FileNotFoundError) and path.is_symlink() else exc.strerror
 
 
 def _read_regular(path: Path) -> bytes:
