@@ -29,11 +29,11 @@ def test_every_problem_is_collected_in_one_error():
     assert caught.value.lines() == [
         "techdigest.toml: unknown key 'titel'",
         "techdigest.toml: unknown key 'markdown.unsafe'",
-        "techdigest.toml: 'languages' has invalid codes: EN",
+        "techdigest.toml: 'languages' has invalid codes: 'EN'",
         "techdigest.toml: 'default_language' 'fr' is not one of the languages",
         "techdigest.toml: 'base_url' must be an absolute http(s) URL",
         "techdigest.toml: 'title' needs a text for: EN",
-        "techdigest.toml: 'title' has unknown languages: en",
+        "techdigest.toml: 'title' has unknown languages: 'en'",
     ]
 
 
@@ -54,3 +54,14 @@ def test_base_url_override_is_validated(project):
     assert with_base_url(config, "https://owner.github.io/repo").base_url == "https://owner.github.io/repo/"
     with pytest.raises(ContentError):
         with_base_url(config, "/repo/")
+
+
+def test_control_characters_and_huge_values_are_refused_with_short_quotes():
+    raw = {**VALID, "title": {"de": "Digest\x1b[31m", "en": "Digest"}, "tagline": {"de": "a\x07", "en": "b"},
+           "x" * 10_000: 1, "default_language": "y" * 10_000}
+    with pytest.raises(ContentError) as caught:
+        parse_config(Path("."), raw)
+    lines = caught.value.lines()
+    assert "techdigest.toml: 'title.de' holds control character U+001B" in lines
+    assert "techdigest.toml: 'tagline.de' holds control character U+0007" in lines
+    assert max(map(len, lines)) < 150  # not 10,000 characters

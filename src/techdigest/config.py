@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .model import ContentError, Problem
+from .model import CONTROL_CHARACTERS, ContentError, Problem, excerpt
 
 CONFIG_NAME = "techdigest.toml"
 
@@ -99,7 +99,7 @@ def load_config(root: Path) -> Config:
 def parse_config(root: Path, raw: dict[str, Any]) -> Config:
     problems: list[str] = []
     for key in sorted(set(raw) - set(_TOP_LEVEL)):
-        problems.append(f"unknown key '{key}'")
+        problems.append(f"unknown key {excerpt(key)}")
     for key, (kind, required) in _TOP_LEVEL.items():
         if key not in raw:
             if required:
@@ -111,7 +111,7 @@ def parse_config(root: Path, raw: dict[str, Any]) -> Config:
         if not isinstance(value, dict):
             continue
         for key in sorted(set(value) - set(keys)):
-            problems.append(f"unknown key '{section}.{key}'")
+            problems.append(f"unknown key {excerpt(f'{section}.{key}')}")
         for key, kind in keys.items():
             if key in value and not isinstance(value[key], kind):
                 problems.append(f"'{section}.{key}' must be a {_type_name(kind)}")
@@ -119,12 +119,12 @@ def parse_config(root: Path, raw: dict[str, Any]) -> Config:
     languages = tuple(raw.get("languages", ())) if isinstance(raw.get("languages"), list) else ()
     bad = [code for code in languages if not isinstance(code, str) or not _LANGUAGE_CODE.match(code)]
     if bad:
-        problems.append(f"'languages' has invalid codes: {', '.join(map(str, bad))}")
+        problems.append(f"'languages' has invalid codes: {', '.join(map(excerpt, bad))}")
     if isinstance(raw.get("languages"), list) and not languages:
         problems.append("'languages' must name at least one language")
     default = raw.get("default_language")
     if isinstance(default, str) and languages and default not in languages:
-        problems.append(f"'default_language' {default!r} is not one of the languages")
+        problems.append(f"'default_language' {excerpt(default)} is not one of the languages")
     base_url = raw.get("base_url")
     if isinstance(base_url, str) and not _ABSOLUTE_URL.match(base_url):
         problems.append("'base_url' must be an absolute http(s) URL")
@@ -136,7 +136,10 @@ def parse_config(root: Path, raw: dict[str, Any]) -> Config:
             if missing and (key == "title" or value):
                 problems.append(f"'{key}' needs a text for: {', '.join(missing)}")
             if extra:
-                problems.append(f"'{key}' has unknown languages: {', '.join(extra)}")
+                problems.append(f"'{key}' has unknown languages: {', '.join(map(excerpt, extra))}")
+            problems += [f"'{key}.{code}' holds control character U+{ord(found.group()):04X}"
+                         for code, text in value.items()
+                         if isinstance(text, str) and (found := CONTROL_CHARACTERS.search(text))]
 
     if isinstance(raw.get("per_page"), int) and not 1 <= raw["per_page"] <= 1000:
         problems.append("'per_page' must be between 1 and 1000")
@@ -166,7 +169,7 @@ def parse_config(root: Path, raw: dict[str, Any]) -> Config:
 def with_base_url(config: Config, base_url: str) -> Config:
     """The config published at another address (``build --base-url``, CI deploys)."""
     if not _ABSOLUTE_URL.match(base_url):
-        raise ContentError.single("--base-url", 0, f"{base_url!r} is not an absolute http(s) URL")
+        raise ContentError.single("--base-url", 0, f"{excerpt(base_url)} is not an absolute http(s) URL")
     return dataclasses.replace(config, base_url=base_url.rstrip("/") + "/")
 
 

@@ -8,11 +8,15 @@ function of its inputs.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 EXCERPT_CHARS = 60  # the most of a value (or name) an error message quotes
+# Characters no text of ours may hold: the C0 controls except tab, newline and CR; DEL and the C1
+# controls (HTML parse errors, never text); U+FFFE and U+FFFF (not characters in XML: feeds refuse them).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def shorten(text: str, limit: int = EXCERPT_CHARS) -> str:

@@ -21,14 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import ContentError
+from .model import CONTROL_CHARACTERS, ContentError
 
 MAX_INPUT_BYTES = 1 << 20  # 1 MiB per seed or content file: some 150,000 words, so memory stays bounded
 MAX_TAGS = 30  # per article: each tag is two pages and two feeds, each showing the article with all its tags
-# Characters no text of ours may hold: the C0 controls except tab, newline and CR; DEL and the C1
-# controls (HTML parse errors, never text); U+FFFE and U+FFFF (not characters in XML: feeds refuse them).
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-
 # The reader-feedback question the scraped sites append, in each language we know it in.
 FEEDBACK_PROMPTS = {
     "de": "Wie bewerten Sie den Schreibstil des Artikels?",
