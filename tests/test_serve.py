@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -18,27 +19,28 @@ BASE_PATH = "/techdigest/"
 
 
 class Preview:
-    def __init__(self, project: Path, log: Path) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}{BASE_PATH}"
+    """``techdigest serve --port 0`` in a subprocess, at the address it announces."""
+
+    def __init__(self, project: Path, log: Path, base_path: str = BASE_PATH) -> None:
         self.project = project
         self.log = log
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "techdigest.cli", "-C", str(project), "serve", "--port", str(self.port),
-             "--base-path", BASE_PATH, "--feedback-file", str(project / "ratings.jsonl")],
+            [sys.executable, "-m", "techdigest.cli", "-C", str(project), "serve", "--port", "0",
+             "--base-path", base_path, "--feedback-file", str(project / "ratings.jsonl")],
             stdout=log.open("w"), stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url, timeout=1)
-                return
-            except OSError:  # not listening yet, or still making the first build
-                time.sleep(0.1)
+        self.url = self._announced()
+        self.port = urlsplit(self.url).port
+
+    def _announced(self) -> str:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and self.process.poll() is None:
+            for line in self.log.read_text().splitlines():
+                if line.startswith("serving "):
+                    return line.split()[1]
+            time.sleep(0.1)
         self.process.kill()
-        raise RuntimeError(f"serve did not start:\n{log.read_text()}")
+        raise RuntimeError(f"serve did not start:\n{self.log.read_text()}")
 
     def builds(self) -> int:
         return sum(line.startswith("built ") for line in self.log.read_text().splitlines())

@@ -1,0 +1,288 @@
+"""``techdigest serve`` against hostile requests: it serves the site, and only the site, to its own pages.
+
+Every test talks raw HTTP (``http.client``: paths and headers exactly as written) to a running
+``techdigest serve``. Waiting for the server to reach a state polls it; nothing here times anything.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import quote, urlencode, urlsplit
+
+import pytest
+from conftest import make_project
+from lxml import html
+from test_serve import BASE_PATH, Preview
+
+T = TypeVar("T")
+SECRET = "TOP-SECRET-NOT-PART-OF-THE-SITE"
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def request(preview: Preview, method: str, path: str, body: bytes | None = None,
+            headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """One request with the path and headers exactly as given (nothing normalised or quoted)."""
+    connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=60)
+    try:
+        connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        for name, value in {"Host": f"127.0.0.1:{preview.port}", **(headers or {})}.items():
+            connection.putheader(name, value)
+        if body is not None and "Content-Length" not in (headers or {}):
+            connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def wait_until(check: Callable[[], T | None], what: str) -> T:
+    """Poll until ``check`` gives something (the server's state changes on its own time)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if (result := check()) is not None:
+            return result
+        time.sleep(0.05)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+def banner(preview: Preview, path: str = BASE_PATH) -> str | None:
+    status, _, body = request(preview, "GET", path)
+    alert = html.fromstring(body).xpath("//*[@id='techdigest-build-error']")
+    return alert[0].text_content() if status == 200 and alert else None
+
+
+def post_rating(preview: Preview, comment: str = "", headers: dict[str, str] | None = None) -> int:
+    body = urlencode({"article": "openai-cerebras", "lang": "de", "rating": "4", "comment": comment}).encode()
+    return request(preview, "POST", BASE_PATH + "_feedback", body, {**FORM, **(headers or {})})[0]
+
+
+def ratings(preview: Preview) -> list[dict]:
+    path = preview.project / "ratings.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def replace(path: Path, make: Callable[[Path], object]) -> None:
+    """Swap ``path`` for what ``make`` creates next to it, in one rename (as an editor saves)."""
+    temp = path.with_name(".new-" + path.name)
+    make(temp)
+    os.replace(temp, path)
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One server for the tests that leave its state as they found it."""
+    folder = tmp_path_factory.mktemp("hostile-serve")
+    server = Preview(make_project(folder / "project"), folder / "serve.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def preview(project, tmp_path):
+    server = Preview(project, tmp_path / "serve.log")
+    yield server
+    server.stop()
+
+
+def traversals(secret: Path) -> list[str]:
+    """Ways of asking for a file outside the site: absolute, dotted, encoded, and its folder's index."""
+    up = "../" * 12
+    return [
+        BASE_PATH + "/" + str(secret / "secret.html").lstrip("/"),
+        BASE_PATH + str(secret / "secret.html"),
+        BASE_PATH + up + str(secret / "secret.html").lstrip("/"),
+        BASE_PATH + quote(up + str(secret / "secret.html").lstrip("/"), safe=""),
+        BASE_PATH + "%2e%2e/" * 12 + quote(str(secret).lstrip("/")) + "/",
+        BASE_PATH + "..%2f" * 12 + quote(str(secret).lstrip("/"), safe="") + "%2f",
+        BASE_PATH + up + str(secret).lstrip("/") + "/",
+        BASE_PATH + up + str(secret).lstrip("/"),
+        "/" + str(secret / "secret.html"),
+    ]
+
+
+def test_nothing_outside_the_output_is_served_whatever_state_the_build_is_in(preview, tmp_path):
+    secret = tmp_path / "outside"
+    secret.mkdir()
+    for name in ("secret.html", "index.html"):
+        (secret / name).write_text(f"<html><body>{SECRET}</body></html>", encoding="utf-8")
+    article = preview.project / "content" / "openai-cerebras.md"
+    good = article.read_text(encoding="utf-8")
+
+    def assert_only_the_site() -> None:
+        for path in traversals(secret):
+            status, headers, body = request(preview, "GET", path)
+            assert SECRET.encode() not in body, path
+            assert status in (301, 302, 400, 403, 404), (path, status)
+            assert SECRET not in headers.get("Location", ""), path
+
+    assert_only_the_site()
+    replace(article, lambda temp: temp.write_text(good.replace("date: 2026-11-25", "date: 2026-13-01")))
+    wait_until(lambda: banner(preview), "the build error")
+    assert_only_the_site()
+    assert "Traceback" not in preview.log.read_text()
+
+
+@pytest.mark.parametrize("path", ["%00", "a%00b.html", "x" * 5000, "%ff/", "de/%00/"])
+def test_a_malformed_path_is_a_4xx_without_a_traceback(shared, path):
+    status, _, _ = request(shared, "GET", BASE_PATH + path)
+    assert status in (400, 404)
+    assert "Traceback" not in shared.log.read_text()
+    assert request(shared, "GET", BASE_PATH)[0] == 200
+
+
+def test_a_base_path_is_a_literal_prefix_with_any_characters(project, tmp_path):
+    base = "/a.b(ä/"
+    server = Preview(project, tmp_path / "serve.log", base_path=base)
+    try:
+        encoded = quote(base)
+        assert urlsplit(server.url).path == encoded
+        assert request(server, "GET", encoded)[0] == 200
+        assert request(server, "GET", "/a.b(%C3%A4/de/")[0] == 200  # as a browser sends it: "(" left as it is
+        assert request(server, "GET", "/aXb(%C3%A4/de/")[0] == 404  # "." is no wildcard
+        status, headers, _ = request(server, "GET", encoded.rstrip("/"))
+        assert (status, headers["Location"]) in {(301, encoded), (302, encoded)}
+        status, headers, _ = request(server, "GET", "/")
+        assert (status, headers["Location"]) in {(301, encoded), (302, encoded)}
+        article = html.fromstring(request(server, "GET", encoded + "de/2026/openai-cerebras/")[2])
+        (action,) = article.xpath("//form/@action")
+        assert action == encoded + "_feedback"
+        body = urlencode({"article": "openai-cerebras", "lang": "de", "rating": "5"}).encode()
+        assert request(server, "POST", action, body, FORM)[0] == 303
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    ("--base-path", "/a/../b/"), ("--base-path", "/a?b/"), ("--base-path", "/a#/"), ("--base-path", "/a%41/"),
+    ("--base-path", "/a\x1b/"), ("--port", "99999"), ("--port", "-1"), ("--port", "http"),
+])
+def test_a_nonsense_port_or_base_path_is_one_clear_error(project, option, value):
+    result = subprocess.run([sys.executable, "-m", "techdigest.cli", "-C", str(project), "serve", option, value],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].startswith("techdigest serve: error: argument ")
+    assert option in result.stderr.splitlines()[-1] and repr(value) in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_oversize_body_is_refused_by_its_length_before_it_is_read(shared):
+    status, _, body = request(shared, "POST", BASE_PATH + "_feedback", b"article=openai-cerebras",
+                              {**FORM, "Content-Length": str(90_000_000)})
+    assert status == 413  # answered with 23 of the 90,000,000 bytes sent
+    assert json.loads(body)["ok"] is False
+    assert request(shared, "GET", BASE_PATH)[0] == 200
+
+
+@pytest.mark.parametrize("char", ["中", "😀", "ä"])
+def test_the_longest_comment_is_accepted_in_any_script(shared, char):
+    before = len(ratings(shared))
+    assert post_rating(shared, char * 2000) == 303
+    assert ratings(shared)[before:][0]["comment"] == char * 2000
+
+
+@pytest.mark.parametrize("host", ["evil.example:{port}", "evil.example", "127.0.0.1.nip.io:{port}", "127.0.0.1:1",
+                                  "localhost.evil.example:{port}", "[::1", "127.0.0.1:x"])
+def test_requests_for_another_host_are_refused(shared, host):
+    headers = {"Host": host.format(port=shared.port)}
+    status, _, body = request(shared, "GET", BASE_PATH, headers=headers)
+    assert status == 403
+    assert b"host" in body
+    assert post_rating(shared, "rebound", headers) == 403
+    assert "rebound" not in {entry["comment"] for entry in ratings(shared)}
+
+
+@pytest.mark.parametrize("host", ["localhost:{port}", "127.0.0.1:{port}", "[::1]:{port}", "LOCALHOST:{port}"])
+def test_the_preview_answers_at_its_own_addresses(shared, host):
+    assert request(shared, "GET", BASE_PATH, headers={"Host": host.format(port=shared.port)})[0] == 200
+
+
+@pytest.mark.parametrize("headers", [{"Origin": "https://evil.example"}, {"Origin": "null"},
+                                     {"Origin": "http://127.0.0.1:1"}, {"Sec-Fetch-Site": "cross-site"}])
+def test_a_cross_origin_post_is_refused(shared, headers):
+    assert post_rating(shared, "cross-origin", headers) == 403
+    assert "cross-origin" not in {entry["comment"] for entry in ratings(shared)}
+
+
+@pytest.mark.parametrize("headers", [{}, {"Origin": "http://127.0.0.1:{port}", "Sec-Fetch-Site": "same-origin"}])
+def test_a_post_from_the_site_or_without_origin_is_stored(shared, headers):
+    headers = {name: value.format(port=shared.port) for name, value in headers.items()}
+    assert post_rating(shared, f"same origin {len(headers)}", headers) == 303
+    assert f"same origin {len(headers)}" in {entry["comment"] for entry in ratings(shared)}
+
+
+@contextmanager
+def rebuild_held(preview: Preview) -> Iterator[None]:
+    """A rebuild that waits, reading techdigest.toml (a named pipe), until the block is done."""
+    config = preview.project / "techdigest.toml"
+    text = config.read_text(encoding="utf-8")
+    held = preview.project / "held.fifo"  # not a watched name
+    os.mkfifo(held)
+    replace(config, lambda temp: os.link(held, temp))
+
+    def reading() -> int | None:
+        try:
+            return os.open(held, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:  # no reader yet: the rebuild has not reached the config
+            return None
+
+    writer = wait_until(reading, "the rebuild to read techdigest.toml")
+    try:
+        yield
+    finally:
+        replace(config, lambda temp: temp.write_text(text, encoding="utf-8"))
+        os.write(writer, text.encode("utf-8"))
+        os.close(writer)
+
+
+def test_pages_are_served_while_a_rebuild_runs(preview):
+    builds = preview.builds()
+    with rebuild_held(preview):
+        status, _, body = request(preview, "GET", BASE_PATH + "de/")
+        assert status == 200
+        assert html.fromstring(body).xpath("//h1")
+        assert preview.builds() == builds  # the rebuild is still waiting
+    wait_until(lambda: preview.builds() > builds or None, "the rebuild to finish")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_during_a_rebuild_lets_it_finish_then_removes_the_preview_folder(preview, signum):
+    (output,) = re.findall(r"^built .* into (\S+) in ", preview.log.read_text(), re.MULTILINE)
+    builds = preview.builds()
+    with rebuild_held(preview):
+        preview.process.send_signal(signum)
+    assert preview.process.wait(timeout=60) == 0
+    log = preview.log.read_text()
+    assert preview.builds() == builds + 1
+    assert "stopped" in log.splitlines()
+    assert "Traceback" not in log
+    assert not Path(output).exists()
+
+
+def test_an_unexpected_error_is_one_line_and_a_banner_and_the_last_good_site_stays(preview):
+    config = preview.project / "techdigest.toml"
+    text = config.read_text(encoding="utf-8")
+    builds = preview.builds()
+    (preview.project / "folder").mkdir()
+    # reading it is an IsADirectoryError, no input error the build knows
+    replace(config, lambda temp: temp.symlink_to(preview.project / "folder"))
+    shown = wait_until(lambda: banner(preview, BASE_PATH + "de/"), "the error banner")
+    assert "techdigest.toml" in shown
+    errors = [line for line in preview.log.read_text().splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "techdigest.toml" in errors[0]
+    assert "Traceback" not in preview.log.read_text()
+    assert preview.process.poll() is None
+    replace(config, lambda temp: temp.write_text(text, encoding="utf-8"))
+    wait_until(lambda: preview.builds() > builds or None, "the recovery")
+    assert banner(preview, BASE_PATH + "de/") is None
