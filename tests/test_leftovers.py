@@ -4,6 +4,8 @@ two builds at once never remove each other's work, and a failing write (a full d
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import multiprocessing
 import os
 import resource
 import shutil
@@ -19,6 +21,7 @@ from test_interrupt import ARTICLE, snapshot
 from techdigest.build import build
 from techdigest.cache import CACHE_DIR
 from techdigest.config import load_config
+from techdigest.output import FolderLock
 
 COMMAND = [sys.executable, "-m", "techdigest.cli"]
 
@@ -96,11 +99,26 @@ def test_a_build_really_killed_midway_is_cleaned_up_by_the_next(project):
 
 
 def children(pid: int) -> list[int]:
-    """The processes ``pid`` started (its forked workers), while it runs."""
+    """The workers ``pid`` forked (same command line; not Pagefind), while it runs."""
     try:
-        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        own = Path(f"/proc/{pid}/cmdline").read_bytes()
+        started = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        return [child for child in started if Path(f"/proc/{child}/cmdline").read_bytes() == own]
     except OSError:
         return []
+
+
+def test_forked_workers_do_not_hold_the_lock_of_a_build(tmp_path):
+    """Orphaned by a kill -9, they would hold it forever, and every later build would wait."""
+    lock = FolderLock(tmp_path)
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply(os.getpid) != os.getpid()  # the worker runs, forked while the lock was held
+        lock.release()
+        probe = os.open(tmp_path, os.O_RDONLY)
+        try:
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError if the worker held it
+        finally:
+            os.close(probe)
 
 
 def test_two_builds_at_once_leave_one_complete_site(project, reference):

@@ -60,7 +60,7 @@ def cache_file(config: Config) -> Path:
 
 
 def private_folder(config: Config) -> Path:
-    """``.techdigest-cache/``, made if need be: the project's own files (cache, locks), ignored by git."""
+    """``.techdigest-cache/``, made if need be: the project's own files, ignored by git."""
     folder = config.root / CACHE_DIR
     folder.mkdir(exist_ok=True)
     (folder / ".gitignore").write_text("*\n")
@@ -69,7 +69,7 @@ def private_folder(config: Config) -> Path:
 
 def _lock(folder: Path) -> FolderLock:
     """The cache's lock; what a build killed while saving left is removed."""
-    return FolderLock(folder / "build.lock", folder, (".build-*",))
+    return FolderLock(folder, (".build-*",))
 
 
 def load_state(config: Config) -> BuildState:

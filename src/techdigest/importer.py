@@ -5,7 +5,7 @@ A seed counts as imported when a content file names it as its ``source``
 belongs to the editors from then on, whatever they changed in it. New files
 are written to a temporary name and linked into place, so a crash never
 leaves half a file and a file that appeared meanwhile is never replaced. An
-import holds a lock (in ``.techdigest-cache/``) from reading what is imported to writing
+import holds the lock of ``content/`` from reading what is imported to writing
 the new files: two imports at once (a second terminal, ``serve``) never both
 take one seed, and what the lock holder finds set aside was left by a dead one.
 """
@@ -18,7 +18,6 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import private_folder
 from .config import Config
 from .content import dump_article, front_matter
 from .model import ContentError, FrontMatter, Problem
@@ -39,7 +38,7 @@ class ImportReport:
 
 def import_seeds(config: Config, seeds: list[Path], today: dt.date) -> ImportReport:
     config.content_dir.mkdir(parents=True, exist_ok=True)
-    with FolderLock(private_folder(config) / "import.lock", config.content_dir, (f"{_ASIDE}*",)):
+    with FolderLock(config.content_dir, (f"{_ASIDE}*",)):
         return _import(config, seeds, today)
 
 

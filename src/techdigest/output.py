@@ -14,8 +14,8 @@ folder, no cache) a complete *staging* copy is made and swapped in; files
 whose bytes did not change are hard-linked from the old site, so they keep
 their mtime either way and a deploy uploads only what changed.
 
-A build holds a lock (``.site.lock`` next to ``site/``) from :func:`prepare`
-to :func:`commit`, so what it finds next to the site of its own making (``.site-new-*``,
+A build holds the lock of the output's parent folder from :func:`prepare` to
+:func:`commit`, so what it finds next to the site of its own making (``.site-new-*``,
 ``.site-old-*``: a build killed with ``kill -9``) belongs to a dead build and is
 removed. Nothing is ever set aside inside the site itself: whatever moment a
 build dies, ``site/`` holds no folder that a deploy would publish by mistake.
@@ -26,6 +26,7 @@ from __future__ import annotations
 import fcntl
 import glob
 import hashlib
+import multiprocessing.util
 import os
 import shutil
 import signal
@@ -65,19 +66,20 @@ class Record:
 
 
 class FolderLock:
-    """An exclusive lock, held in the file ``lock``, for everyone who sets files aside in ``folder``.
+    """An exclusive lock on a folder, for everyone who sets files aside in it.
 
     Whoever holds it knows that the ``leftovers`` (patterns of what writers
-    set aside there) were left by a dead writer, and removes them. A POSIX
-    record lock (``lockf``): it goes with the process however it dies, and
-    unlike ``flock`` the build's forked workers do not share it (workers
-    orphaned by a ``kill -9`` would otherwise hold it forever).
+    set aside there) were left by a dead writer, and removes them. ``flock``
+    on the folder itself: no lock file is left behind, and the lock goes with
+    the process however it dies. The build's forked workers close their copy
+    at once: orphaned by a ``kill -9``, they would otherwise hold it forever.
     """
 
-    def __init__(self, lock: Path, folder: Path, leftovers: Iterable[str] = ()) -> None:
-        self._fd: int | None = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    def __init__(self, folder: Path, leftovers: Iterable[str] = ()) -> None:
+        self._fd: int | None = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        multiprocessing.util.register_after_fork(self, FolderLock.release)
         try:
-            fcntl.lockf(self._fd, fcntl.LOCK_EX)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
             for pattern in leftovers:
                 for path in folder.glob(pattern):
                     _remove(path)
@@ -226,7 +228,7 @@ def prepare(outputs: list[Output], base: str, target: Path, last: Record | None,
     the site stays as ``last`` recorded it.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    lock = FolderLock(target.parent / f".{target.name}.lock", target.parent, _leftovers(target))
+    lock = FolderLock(target.parent, _leftovers(target))
     try:
         return _prepare(outputs, base, target, last, progress, verify, partial, lock)
     except BaseException:
