@@ -13,7 +13,7 @@ import pytest
 from conftest import make_project
 
 from techdigest.cli import main
-from techdigest.seeds import MAX_INPUT_BYTES
+from techdigest.inputs import MAX_INPUT_BYTES
 from techdigest.slugs import is_slug
 
 SLUG_HINT = ("the file name is the article's URL, so a slug (a-z, 0-9 and single hyphens between them): "
@@ -54,6 +54,11 @@ def article_text(root: Path) -> str:
 def test_a_file_name_that_is_no_slug_is_refused_with_a_suggested_name(built, capsys, name, suggestion):
     (built / "content" / name).write_text(article_text(built), encoding="utf-8")
     assert refused(built, capsys) == [f"error: content/{name}: {SLUG_HINT} {suggestion}.md"]
+
+
+def test_a_file_name_with_terminal_escapes_is_shown_escaped_on_one_line(built, capsys):
+    (built / "content" / "rot\x1b[31m\nzeile.md").write_text(article_text(built), encoding="utf-8")
+    assert refused(built, capsys) == [f"error: content/rot\\x1b[31m\\nzeile.md: {SLUG_HINT} rot-31m-zeile.md"]
 
 
 def test_a_link_out_of_the_project_is_refused(built, capsys, tmp_path):

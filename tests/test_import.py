@@ -12,7 +12,8 @@ import pytest
 from techdigest.cli import main
 from techdigest.config import load_config
 from techdigest.content import load_articles
-from techdigest.importer import import_seeds, printable
+from techdigest.importer import import_seeds
+from techdigest.model import printable
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_41740d1de4a78704.txt"
 DAY = dt.date(2026, 11, 25)

@@ -15,9 +15,10 @@ from lxml import etree
 
 from techdigest.cli import main
 from techdigest.content import parse_article
+from techdigest.inputs import MAX_INPUT_BYTES, read_input
 from techdigest.markup import make_markdown
 from techdigest.model import EXCERPT_CHARS, ContentError, excerpt, shorten
-from techdigest.seeds import MAX_INPUT_BYTES, MAX_TAGS, parse_seed, read_input
+from techdigest.seeds import MAX_TAGS, parse_seed
 
 LANGS = ("de", "en")
 HEAD = """\

@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from test_interrupt import ARTICLE, snapshot
 from techdigest.build import build
 from techdigest.cache import CACHE_DIR
 from techdigest.config import load_config
-from techdigest.output import FolderLock
+from techdigest.locks import FolderLock
 
 COMMAND = [sys.executable, "-m", "techdigest.cli"]
 
@@ -119,6 +120,20 @@ def test_forked_workers_do_not_hold_the_lock_of_a_build(tmp_path):
             fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError if the worker held it
         finally:
             os.close(probe)
+
+
+def test_a_writer_that_must_wait_for_the_lock_says_so_and_then_sweeps(tmp_path, capsys):
+    holder = FolderLock(tmp_path)
+    (tmp_path / ".x-new-1").mkdir()  # set aside by the holder: not a leftover while it works
+    waiter = threading.Thread(target=lambda: FolderLock(tmp_path, (".x-new-*",)).release())
+    waiter.start()
+    deadline = time.monotonic() + 30
+    while "waiting" not in capsys.readouterr().err and time.monotonic() < deadline:
+        time.sleep(0.05)  # polling for a message, not measuring time
+    assert (tmp_path / ".x-new-1").is_dir()
+    holder.release()
+    waiter.join(timeout=30)
+    assert not waiter.is_alive() and not (tmp_path / ".x-new-1").exists()
 
 
 def test_two_builds_at_once_leave_one_complete_site(project, reference):

@@ -23,8 +23,9 @@ from pathlib import Path
 
 from .config import Config
 from .content import ParsedFiles
+from .locks import FolderLock
 from .model import Site
-from .output import FolderLock, Record
+from .output import Record
 from .search import Shards
 
 CACHE_DIR = ".techdigest-cache"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .config import load_config, with_base_url
 from .feedback import tally
-from .model import TechdigestError
+from .model import TechdigestError, printable
 
 FEEDBACK_FILE = Path("feedback.jsonl")
 
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {line}", file=sys.stderr)
         return 1
     except OSError as exc:  # a full disk, a read-only folder: what was written aside is gone again
-        print(f"error: {_os_error(exc)}", file=sys.stderr)
+        print(f"error: {printable(_os_error(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; nothing was changed", file=sys.stderr)

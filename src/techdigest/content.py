@@ -17,11 +17,12 @@ from typing import Any
 
 import yaml
 
+from .inputs import input_stat, read_input
 from .markup import VERSION as MARKDOWN_VERSION
 from .markup import Converter, make_markdown, to_html
 from .model import CONTROL_CHARACTERS, Article, ContentError, FrontMatter, Problem, excerpt, shorten
 from .parallel import Progress, fork_map
-from .seeds import MAX_TAGS, input_stat, merge_tags, read_input, too_many_tags
+from .seeds import MAX_TAGS, merge_tags, too_many_tags
 from .slugs import SLUG_RULE, is_slug, slugify
 
 FIELDS = ("title", "date", "language", "tags", "summary", "feedback", "source")

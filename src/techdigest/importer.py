@@ -20,9 +20,11 @@ from pathlib import Path
 
 from .config import Config
 from .content import dump_article, front_matter
-from .model import ContentError, FrontMatter, Problem
-from .output import FolderLock, naming
-from .seeds import FEEDBACK_PROMPTS, SeedArticle, decode_seed, parse_seed, read_input
+from .inputs import read_input
+from .locks import FolderLock
+from .model import ContentError, FrontMatter, Problem, printable
+from .output import naming
+from .seeds import FEEDBACK_PROMPTS, SeedArticle, decode_seed, parse_seed
 from .slugs import slugify, unique
 from .summarize import draft_summary, draft_title
 
@@ -79,11 +81,6 @@ def _import_seed(config: Config, seed: Path, source: str, shown: str, today: dt.
                                             "(a line break such as U+2028 in it); rename the seed")
     _write_new(target, text)
     return target
-
-
-def printable(name: str) -> str:
-    """A file name as a one-line message shows it: tabs, line breaks and control characters escaped."""
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in name)
 
 
 def seed_files(config: Config) -> list[Path]:

@@ -19,6 +19,12 @@ EXCERPT_CHARS = 60  # the most of a value (or name) an error message quotes
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
+def printable(text: str) -> str:
+    """Text as a one-line message shows it on a terminal: tabs, line breaks and control characters
+    (a file name may hold an ESC sequence) escaped, so an error is one line and never a command."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def shorten(text: str, limit: int = EXCERPT_CHARS) -> str:
     """``text`` cut to ``limit`` characters (``…`` marking the cut): a name as an error shows it."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -55,7 +61,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
+        return printable(f"{where}: {self.message}")
 
 
 class ContentError(TechdigestError):

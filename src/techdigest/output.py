@@ -23,14 +23,11 @@ build dies, ``site/`` holds no folder that a deploy would publish by mistake.
 
 from __future__ import annotations
 
-import fcntl
 import glob
 import hashlib
-import multiprocessing.util
 import os
 import shutil
 import signal
-import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -40,6 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from . import urls
+from .inputs import read_asset, resolve
+from .locks import FolderLock
 from .model import ContentError, Problem
 from .parallel import Progress, fork_map
 
@@ -65,40 +64,6 @@ class Record:
     stamps: Stamps = field(default_factory=dict)
 
 
-class FolderLock:
-    """An exclusive lock on a folder, for everyone who sets files aside in it.
-
-    Whoever holds it knows that the ``leftovers`` (patterns of what writers
-    set aside there) were left by a dead writer, and removes them. ``flock``
-    on the folder itself: no lock file is left behind, and the lock goes with
-    the process however it dies. The build's forked workers close their copy
-    at once: orphaned by a ``kill -9``, they would otherwise hold it forever.
-    """
-
-    def __init__(self, folder: Path, leftovers: Iterable[str] = ()) -> None:
-        self._fd: int | None = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        multiprocessing.util.register_after_fork(self, FolderLock.release)
-        try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
-            for pattern in leftovers:
-                for path in folder.glob(pattern):
-                    _remove(path)
-        except BaseException:
-            self.release()
-            raise
-
-    def release(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-
-    def __enter__(self) -> FolderLock:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.release()
-
-
 @contextmanager
 def naming(path: Path) -> Iterator[None]:
     """An OSError in the block names ``path``: a failing ``write`` (a full disk) does not say which file."""
@@ -108,13 +73,6 @@ def naming(path: Path) -> Iterator[None]:
         if exc.filename is not None:
             raise
         raise OSError(exc.errno, exc.strerror, str(path)) from None
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
 
 
 _ASIDE = ("new", "old", "search")  # what a build sets aside next to its output folder
@@ -182,39 +140,18 @@ def _collect(path: Path, shown: str, name: str, project: Path, above: tuple[Path
              found: dict[str, bytes], problems: list[Problem]) -> None:
     """The asset ``name`` at ``path`` into ``found`` (a folder: each entry in it), or a problem."""
     try:
-        real = Path(os.path.realpath(path, strict=True))
-    except OSError as exc:
-        problems.append(Problem(shown, 0, f"cannot read: {_why(path, exc)}"))
+        real = resolve(path, shown, project)
+        if real in above:
+            raise ContentError.single(shown, 0, "a loop of symbolic links (a link to a folder it is in)")
+        if not real.is_dir():
+            found[name] = read_asset(real, shown)
+            return
+    except ContentError as exc:
+        problems.extend(exc.problems)
         return
-    if not real.is_relative_to(project):
-        problems.append(Problem(shown, 0, f"a link to {real}, outside the project: "
-                                          "only links that stay inside the project are followed"))
-    elif real in above:
-        problems.append(Problem(shown, 0, "a loop of symbolic links (a link to a folder it is in)"))
-    elif real.is_dir():
-        for entry in sorted(os.listdir(real)):
-            _collect(path / entry, f"{shown}/{entry}", f"{name}/{entry}".lstrip("/"), project, (*above, real),
-                     found, problems)
-    else:
-        try:
-            found[name] = _read_regular(real)
-        except OSError as exc:
-            problems.append(Problem(shown, 0, f"cannot read: {exc.strerror}"))
-        except ValueError as exc:
-            problems.append(Problem(shown, 0, str(exc)))
-
-
-def _why(path: Path, exc: OSError) -> str:
-    return "a link that leads nowhere" if isinstance(exc, FileNotFoundError) and path.is_symlink() else exc.strerror
-
-
-def _read_regular(path: Path) -> bytes:
-    """The bytes of a regular file; a FIFO or device is refused before it is read (it may never end)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise ValueError("not a regular file (a FIFO, socket or device); only files are copied")
-        return handle.read()
+    for entry in sorted(os.listdir(real)):
+        _collect(path / entry, f"{shown}/{entry}", f"{name}/{entry}".lstrip("/"), project, (*above, real),
+                 found, problems)
 
 
 def prepare(outputs: list[Output], base: str, target: Path, last: Record | None,

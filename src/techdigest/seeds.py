@@ -6,24 +6,17 @@ then the site's reader-feedback question. Both trailing lines are metadata and
 never reach the body. A seed may lack either of them. Seeds are raw scraped
 text, so control characters are dropped from them here; a content file is
 written by a person, so there they are an error (:mod:`content`).
-
-:func:`read_input` is the one way a seed or content file is read: a regular
-file of at most ``MAX_INPUT_BYTES``, inside the project. Parsing is pure.
+Parsing is pure; reading the file is :mod:`inputs`' job.
 """
 
 from __future__ import annotations
 
-import errno
-import os
 import re
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from .model import CONTROL_CHARACTERS, ContentError
 
-MAX_INPUT_BYTES = 1 << 20  # 1 MiB per seed or content file: some 150,000 words, so memory stays bounded
 MAX_TAGS = 30  # per article: each tag is two pages and two feeds, each showing the article with all its tags
 # The reader-feedback question the scraped sites append, in each language we know it in.
 FEEDBACK_PROMPTS = {
@@ -47,47 +40,6 @@ class SeedArticle:
     tags: tuple[str, ...]
     feedback: str
     language: str
-
-
-def input_stat(path: Path, shown: str, root: Path) -> os.stat_result:
-    """The stat of the file behind ``path``, if it is one we read; else ``shown: why``.
-
-    A link is followed only when it ends inside the project ``root``: a link
-    to ``/etc/passwd.md`` must not publish it. Checked before reading, so a
-    huge file, a folder or a FIFO costs nothing and never blocks.
-    """
-    try:
-        real = Path(os.path.realpath(path, strict=True))
-        info = os.stat(real)
-    except OSError as exc:
-        problem = "a link that leads nowhere" if exc.errno == errno.ENOENT and os.path.islink(path) else exc.strerror
-        raise ContentError.single(shown, 0, f"cannot read: {problem}") from None
-    if not real.is_relative_to(root.resolve()):
-        raise ContentError.single(shown, 0, f"a link to {real}, outside the project: "
-                                            "only links that stay inside the project are followed")
-    if not stat.S_ISREG(info.st_mode):
-        raise ContentError.single(shown, 0, "not a regular file")
-    _check_size(info.st_size, shown)
-    return info
-
-
-def read_input(path: Path, shown: str, root: Path) -> bytes:
-    """The bytes of a seed or content file (see :func:`input_stat`), at most ``MAX_INPUT_BYTES``:
-    one byte more is read, so a file that grew since its stat is refused too."""
-    input_stat(path, shown, root)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_INPUT_BYTES + 1)
-    except OSError as exc:
-        raise ContentError.single(shown, 0, f"cannot read: {exc.strerror}") from None
-    _check_size(len(data), shown)
-    return data
-
-
-def _check_size(size: int, shown: str) -> None:
-    if size > MAX_INPUT_BYTES:
-        raise ContentError.single(shown, 0, f"too large: a seed or content file may have at most "
-                                            f"{MAX_INPUT_BYTES:,} bytes (1 MiB)")
 
 
 def decode_seed(data: bytes, path: str) -> str:

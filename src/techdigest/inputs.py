@@ -1,0 +1,85 @@
+"""The one way techdigest reads a file of the project: seeds, content files, static assets.
+
+One rule for every kind, so a file can never be published from where the
+project does not reach:
+
+- A symbolic link is followed only while it ends inside the project folder:
+  a link to ``/etc/passwd`` or ``/proc/self/environ`` would publish that file.
+  A link out, a broken link or a loop is refused, naming the file.
+- Only regular files are read, checked before reading: a FIFO would block the
+  build, a device would never end.
+- Seeds and content files hold at most ``MAX_INPUT_BYTES``, so the memory a
+  build takes stays bounded whatever is dropped into ``seeds/``.
+
+Every refusal is a :class:`ContentError` naming the file as the editor knows it.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+from .model import ContentError
+
+MAX_INPUT_BYTES = 1 << 20  # 1 MiB per seed or content file: some 150,000 words
+
+
+def resolve(path: Path, shown: str, root: Path) -> Path:
+    """The real file behind ``path``, if it lies inside the project ``root``; else ``shown: why``."""
+    try:
+        real = Path(os.path.realpath(path, strict=True))
+    except OSError as exc:
+        problem = "a link that leads nowhere" if exc.errno == errno.ENOENT and os.path.islink(path) else exc.strerror
+        raise ContentError.single(shown, 0, f"cannot read: {problem}") from None
+    if not real.is_relative_to(root.resolve()):
+        raise ContentError.single(shown, 0, f"a link to {real}, outside the project: "
+                                            "only links that stay inside the project are followed")
+    return real
+
+
+def input_stat(path: Path, shown: str, root: Path) -> os.stat_result:
+    """The stat of a seed or content file that :func:`read_input` will read; costs nothing for a huge one."""
+    real = resolve(path, shown, root)
+    try:
+        info = os.stat(real)
+    except OSError as exc:
+        raise ContentError.single(shown, 0, f"cannot read: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ContentError.single(shown, 0, "not a regular file")
+    _check_size(info.st_size, shown)
+    return info
+
+
+def read_input(path: Path, shown: str, root: Path) -> bytes:
+    """The bytes of a seed or content file, at most ``MAX_INPUT_BYTES``: one byte more is read,
+    so a file that grew since its stat is refused too."""
+    input_stat(path, shown, root)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise ContentError.single(shown, 0, f"cannot read: {exc.strerror}") from None
+    _check_size(len(data), shown)
+    return data
+
+
+def read_asset(real: Path, shown: str) -> bytes:
+    """The bytes of a static asset already :func:`resolve`-d: any size, but a regular file
+    (opened without blocking, so a FIFO is refused before anything waits on it)."""
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise ContentError.single(shown, 0, "not a regular file (a FIFO, socket or device); "
+                                                    "only files are copied")
+            return handle.read()
+    except OSError as exc:
+        raise ContentError.single(shown, 0, f"cannot read: {exc.strerror}") from None
+
+
+def _check_size(size: int, shown: str) -> None:
+    if size > MAX_INPUT_BYTES:
+        raise ContentError.single(shown, 0, f"too large: a seed or content file may have at most "
+                                            f"{MAX_INPUT_BYTES:,} bytes (1 MiB)")

@@ -1,0 +1,64 @@
+"""Exclusive locks on folders, for every writer that sets files aside in one.
+
+A build (next to ``site/``), an import (in ``content/``) and the cache (in
+``.techdigest-cache/``) each write new files under a temporary name first. A
+``kill -9`` can leave such a file behind; only a writer that holds the folder's
+lock knows that whatever is set aside there belongs to a dead writer, and may
+remove it. Two builds or two imports at once wait for each other instead of
+taking the same seed twice or sweeping each other's work.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import multiprocessing.util
+import os
+import shutil
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+
+class FolderLock:
+    """An exclusive lock on a folder, for everyone who sets files aside in it.
+
+    Whoever holds it knows that the ``leftovers`` (patterns of what writers
+    set aside there) were left by a dead writer, and removes them. ``flock``
+    on the folder itself: no lock file is left behind, and the lock goes with
+    the process however it dies. The build's forked workers close their copy
+    at once: orphaned by a ``kill -9``, they would otherwise hold it forever.
+    """
+
+    def __init__(self, folder: Path, leftovers: Iterable[str] = ()) -> None:
+        self._fd: int | None = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        multiprocessing.util.register_after_fork(self, FolderLock.release)
+        try:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # say why nothing happens, then wait
+                print(f"waiting for another techdigest process working in {folder} …", file=sys.stderr, flush=True)
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+            for pattern in leftovers:
+                for path in folder.glob(pattern):
+                    _remove(path)
+        except BaseException:
+            self.release()
+            raise
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> FolderLock:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.release()
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
