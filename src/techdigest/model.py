@@ -48,7 +48,7 @@ class TechdigestError(Exception):
     """Base of every error the CLI turns into ``path:line: message`` lines."""
 
     def lines(self) -> list[str]:
-        return [str(self)]
+        return [printable(str(self))]
 
 
 @dataclass(frozen=True)
