@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html
 
-from techdigest.content import dump_article, literal_markdown, make_markdown, parse_article
+from techdigest.content import dump_article, literal_markdown, parse_article
+from techdigest.markup import make_markdown
 from techdigest.model import ContentError, FrontMatter
 
 LANGS = ("de", "en")

@@ -11,7 +11,7 @@ import pytest
 
 from techdigest.cli import main
 from techdigest.config import load_config
-from techdigest.content import load_articles
+from techdigest.corpus import articles_of, read_all
 from techdigest.importer import import_seeds
 from techdigest.model import printable
 
@@ -38,7 +38,7 @@ def test_import_writes_a_content_file_that_builds(fresh, capsys):
     (created,) = (fresh / "content").glob("*.md")
     assert created.name == "openai-setzt-fuer-seine-fortschrittlichen-ki-modelle-wie.md"
     config = load_config(fresh)
-    (article,), _ = load_articles(config.content_dir, "content", config.languages, False, {})
+    (article,) = articles_of(read_all(config))
     assert article.title["de"].startswith("OpenAI setzt für seine fortschrittlichen KI-Modelle")
     assert len(article.title["de"]) <= 80
     assert "en" not in article.title and "en" not in article.summary
@@ -116,7 +116,7 @@ def test_a_seed_is_never_imported_twice_whatever_its_name(fresh, capsys, name):
     if created:
         assert first == second == 0 and "already imported" in out
         config = load_config(fresh)
-        (article,), _ = load_articles(config.content_dir, "content", config.languages, False, {})
+        (article,) = articles_of(read_all(config))
         assert article.source == f"seeds/{name}"
     else:  # one line each time, the name escaped
         assert first == second == 1 and name.isprintable() is False
@@ -155,7 +155,7 @@ def test_concurrent_imports_take_each_seed_once(fresh):
         _, err = process.communicate(timeout=120)
         assert process.returncode == 0, err
     config = load_config(fresh)
-    articles, _ = load_articles(config.content_dir, "content", config.languages, False, {})
+    articles = articles_of(read_all(config))
     sources = sorted(article.source for article in articles)
     assert sources == sorted(config.relative(seed) for seed in seeds.iterdir())
     assert not list((fresh / "content").glob(".import-*"))

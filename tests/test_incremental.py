@@ -23,14 +23,18 @@ from pathlib import Path
 import pytest
 from conftest import make_project
 
-from techdigest import build as build_module
+from techdigest import changes as changes_module
 from techdigest import output as output_module
 from techdigest import parallel
 from techdigest.build import build
 from techdigest.cache import CACHE_DIR
+from techdigest.changes import classify
 from techdigest.cli import main
 from techdigest.config import load_config
 from techdigest.library import index
+from techdigest.options import BuildOptions
+
+PREVIEW = BuildOptions.for_preview()
 
 
 def files(site: Path) -> dict[str, bytes]:
@@ -110,10 +114,10 @@ def test_every_build_leaves_a_search_bundle_per_year_also_previews_without_a_rec
     config = load_config(project)
     build(config)
     shutil.rmtree(project / CACHE_DIR)
-    preview = build(config, previous=None, preview=True)  # a copy of the site is staged: it needs them all
+    preview = build(config, previous=None, options=PREVIEW)  # a copy of the site is staged: it needs them all
     assert sorted(p.name for p in (project / "site" / "pagefind").iterdir()) == ["2025", "2026"]
     replace_in(project / "content" / "chip-export.md", "date: 2025-11-20", "date: 2024-11-20")
-    build(config, previous=preview.state, preview=True)  # a new year gets its bundle even in a preview
+    build(config, previous=preview.state, options=PREVIEW)  # a new year gets its bundle even in a preview
     assert sorted(p.name for p in (project / "site" / "pagefind").iterdir()) == ["2024", "2026"]
 
 
@@ -227,22 +231,22 @@ PREVIEW_EDITS = {  # serve's saves: (file, old text, new text); the last two mov
 @pytest.mark.parametrize("edit", PREVIEW_EDITS)
 def test_a_preview_rebuild_told_which_articles_changed_equals_a_full_build(edit, project, tmp_path, monkeypatch):
     config = load_config(project)
-    first = build(config, output=tmp_path / "preview", preview=True)
+    first = build(config, output=tmp_path / "preview", options=PREVIEW)
     name, old, new = PREVIEW_EDITS[edit]
     replace_in(project / "content" / name, old, new)
     indexed = []
-    monkeypatch.setattr(build_module, "index", lambda articles: indexed.append(1) or index(articles))
-    told = build(config, output=tmp_path / "preview", previous=first.state, preview=True,
-                 changed={project / "content" / name})
+    monkeypatch.setattr(changes_module, "index", lambda articles: indexed.append(1) or index(articles))
+    told = build(config, output=tmp_path / "preview", previous=first.state, options=PREVIEW,
+                 changes=classify(config, {project / "content" / name}, first.state.parsed))
     # the site is indexed (and every page planned) again only when an article moved in its lists
     assert indexed == ([1] if edit in ("date", "tags") else [])
-    full = build(config, output=tmp_path / "full", preview=True)
+    full = build(config, output=tmp_path / "full", options=PREVIEW)
     assert (told.pages, told.articles) == (full.pages, full.articles)
     if edit == "body":  # only the article's two pages were planned and rendered, not the listings
         assert told.rendered == 2
     without_search = {n: data for n, data in files(told.output).items() if not n.startswith("pagefind/")}
     assert without_search == {n: data for n, data in files(full.output).items() if not n.startswith("pagefind/")}
-    again = build(config, output=tmp_path / "preview", previous=told.state, preview=True)
+    again = build(config, output=tmp_path / "preview", previous=told.state, options=PREVIEW)
     assert (again.rendered, again.written) == (0, 0), "the record of a told rebuild covers the whole site"
 
 
@@ -265,7 +269,7 @@ def test_a_signal_during_a_commit_waits_for_it_also_with_other_threads(project, 
         return move_in(*args)
     monkeypatch.setattr(output_module, "_move_in", interrupted_move_in)
     try:
-        build(config, previous=None, preview=True)  # serve: the signal takes effect after the commit
+        build(config, previous=None, options=PREVIEW)  # serve: the signal takes effect after the commit
     finally:
         signal.signal(signal.SIGTERM, previous)
         busy.set()

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from lxml import html
 
 from techdigest import urls
-from techdigest.content import dump_article, make_markdown, parse_article
+from techdigest.content import dump_article, parse_article
 from techdigest.importer import draft_front_matter
+from techdigest.markup import make_markdown
 from techdigest.model import ContentError
 from techdigest.seeds import parse_seed
 from techdigest.slugs import slugify

@@ -4,7 +4,8 @@ A build starts from what the last one remembers (:mod:`cache`: kept in memory
 by ``serve``, on disk for ``techdigest build``): unchanged content files are
 not parsed again, only the pages, feeds and files whose key changed are made
 again, and only those whose bytes changed are written. Without it the result
-is the same, byte for byte, only slower.
+is the same, byte for byte, only slower. What to read and what to make, given
+what changed, is decided in one place: :mod:`changes`.
 """
 
 from __future__ import annotations
@@ -19,17 +20,13 @@ from pathlib import Path
 
 from . import urls
 from .cache import BuildState, code_version, load_state, save_state
+from .changes import Changes, Work, read, select
 from .config import Config
-from .content import ParsedFiles, load_articles
-from .feeds import atom_feeds
-from .library import index, reindex
-from .model import Article
-from .output import commit, discard, prepare, static_outputs
-from .pages import plan, publishing_files
+from .options import BuildOptions
+from .output import Batch, Prepared, commit, discard, prepare
 from .parallel import Progress
-from .render import environments, inputs_digest, page_outputs
-from .search import update_search
-from .sitemap import sitemap
+from .render import environments, inputs_digest
+from .search import Indexed, update_search
 
 Stage = Callable[[str], Progress]  # what is being done -> its progress callback
 
@@ -64,85 +61,57 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _changed_articles(config: Config, changed: set[Path] | None, last: BuildState) -> set[str] | None:
-    """The content files (as shown) behind ``changed``, if that is all that changed: existing articles."""
-    if changed is None or last.site is None:
-        return None
-    content = config.content_dir.resolve()
-    changed = {path for path in changed if not path.is_dir()}  # a folder's own event: its files have theirs
-    shown = {f"content/{path.name}" for path in changed}
-    if any(path.suffix != ".md" or path.parent.resolve() != content or not path.is_file() for path in changed) \
-            or not shown <= last.parsed.keys():
-        return None
-    return shown
-
-
-def load(config: Config, previous: ParsedFiles | None = None, progress: Progress | None = None,
-         only: set[str] | None = None) -> tuple[list[Article], ParsedFiles]:
-    """Every article; all content problems raised together."""
-    return load_articles(config.content_dir, "content", config.languages, config.unsafe_html, previous or {},
-                         progress, only)
-
-
 def build(
     config: Config,
+    *,
     output: Path | None = None,
     previous: BuildState | None = None,
-    preview: bool = False,
+    options: BuildOptions | None = None,
+    changes: Changes | None = None,
     stage: Stage | None = None,
-    changed: set[Path] | None = None,
 ) -> BuildReport:
     """``previous``: the last build's state (``serve`` passes it); else it is read from the cache.
 
-    ``preview`` (for ``serve``): keep the search index of the first build
-    instead of running Pagefind over every article on each save, and keep no
-    cache on disk; ``changed``: the files ``serve`` saw change since
-    ``previous``. When they are only existing articles whose date and tags
-    stayed, only the pages and feeds showing them are planned. ``stage``
-    reports progress on a terminal.
+    ``options``: how to run (:class:`BuildOptions`, for the CLI by default);
+    ``changes``: what ``serve`` saw change since ``previous`` (None: unknown,
+    anything may have); ``stage`` reports progress on a terminal.
     """
     with _collector_paused():
-        return _build(config, output, previous, preview, stage, changed)
+        return _build(config, output or config.output_dir, previous, options or BuildOptions.for_cli(),
+                      changes, stage)
 
 
-def _build(config: Config, output: Path | None, previous: BuildState | None, preview: bool,
-           stage: Stage | None, changed: set[Path] | None) -> BuildReport:
+def _build(config: Config, output: Path, previous: BuildState | None, options: BuildOptions,
+           changes: Changes | None, stage: Stage | None) -> BuildReport:
     started = time.perf_counter()
-    target = (output or config.output_dir).resolve()
+    target = output.resolve()
     last = previous if previous is not None else load_state(config)
-    only = _changed_articles(config, changed, last) if preview and last.output == target and target.is_dir() else None
-    articles, parsed = load(config, last.parsed, stage("reading articles") if stage else None, only)
-    fresh = [parsed[name][2] for name in only or () if parsed[name][2] is not last.parsed[name][2]]
-    site = reindex(last.site, fresh) if only is not None and last.site else None
-    slugs = {item.slug for item in fresh} if site else None
-    site = site or index(articles)
-    pages = plan(site, config, slugs)
+    reading = read(config, last, changes, target, stage("reading articles") if stage else None)
     digest = inputs_digest(config)
-    outputs = [*page_outputs(pages, config, digest), *atom_feeds(site, config, slugs)]
-    if slugs is None:  # with only some articles' text changed, none of these did
-        outputs += [*sitemap(pages, config), *publishing_files(config),
-                    *static_outputs(config.templates_dir / "static", config.root)]
-    prepared = prepare(outputs, f"{code_version()}|{digest}", target,
-                       last.record if last.output == target else None,
-                       stage("rendering") if stage else None, verify=not preview, partial=slugs is not None)
+    work = select(config, last, reading, digest)
+    prepared = prepare(Batch(work.outputs, f"{code_version()}|{digest}", work.kept), target,
+                       last.record if last.output == target else None, verify=options.verify_output,
+                       progress=stage("rendering") if stage else None)
     try:
-        if slugs is None:
-            searchable = [o.name for o in outputs if o.searchable]
-            search, bundle_written = update_search(prepared, searchable, last.search, preview,
-                                                   lambda: stage("indexing for search")(0, 0) if stage else None)
-        else:  # a preview keeps its bundles, and no article moved to another year
-            search, bundle_written = last.search, 0
-        total = len(pages) if slugs is None else last.pages
-        state = BuildState(parsed, prepared.record, search, target, site, total)
+        indexed = _search(prepared, work, last, options, stage)
+        state = BuildState(reading.parsed, prepared.record, indexed.keys, target, work.plan)
         # the cache describes the new site: it is saved with the commit, or not at all
-        remember = partial(save_state, config, state) if not preview and state != last else None
-        commit(prepared, [urls.search_bundle(year) for year in last.search if year not in search], remember,
-               stop_after=preview)
+        remember = partial(save_state, config, state) if options.save_cache and state != last else None
+        commit(prepared, [urls.search_bundle(year) for year in last.search if year not in indexed.keys], remember,
+               stop_after=options.redeliver_signals)
     except BaseException:
         discard(prepared)
         raise
-    if preview:  # the pages of the next save are rendered in this process: compile the templates now
+    if options.warm_templates:  # the pages of the next save are rendered in this process: compile them now
         environments(config.templates_dir, config.locales_dir, config.languages, digest)
-    rendered = len({page.output for page in pages} & set(prepared.made))
-    return BuildReport(len(articles), total, rendered, len(prepared.written) + bundle_written,
+    rendered = len({page.output for page in work.pages} & set(prepared.made))
+    return BuildReport(len(reading.parsed), len(work.plan.pages), rendered, len(prepared.written) + indexed.written,
                        target, time.perf_counter() - started, state)
+
+
+def _search(prepared: Prepared, work: Work, last: BuildState, options: BuildOptions, stage: Stage | None) -> Indexed:
+    """The search bundles of the new site; a narrow build keeps them (no article moved to another year)."""
+    if not work.whole:
+        return Indexed(last.search, 0)
+    announce = (lambda: stage("indexing for search")(0, 0)) if stage else (lambda: None)
+    return update_search(prepared, work.outputs, last.search, options.refresh_search, announce)

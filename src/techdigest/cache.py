@@ -21,12 +21,12 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from .changes import Plan
 from .config import Config
-from .content import ParsedFiles
+from .corpus import ParsedFiles
 from .locks import FolderLock
-from .model import Site
 from .output import Record
-from .search import Shards
+from .search import BundleKeys
 
 CACHE_DIR = ".techdigest-cache"
 _LIBRARIES = ("markdown", "jinja2", "babel", "feedgen", "pagefind", "pyyaml")
@@ -36,10 +36,9 @@ _LIBRARIES = ("markdown", "jinja2", "babel", "feedgen", "pagefind", "pyyaml")
 class BuildState:
     parsed: ParsedFiles = field(default_factory=dict)
     record: Record = field(default_factory=Record)
-    search: Shards = field(default_factory=dict)  # per year: key of the article pages its bundle was made from
+    search: BundleKeys = field(default_factory=dict)  # per search bundle (year): key of the pages it indexes
     output: Path | None = None
-    site: Site | None = field(default=None, compare=False)  # kept in memory only, for serve's next save
-    pages: int = 0
+    plan: Plan | None = field(default=None, compare=False)  # kept in memory only, for serve's next save
 
 
 @cache
@@ -110,7 +109,7 @@ def _write(path: Path, state: BuildState) -> None:
         return
     try:
         with os.fdopen(handle, "wb") as out:
-            pickle.dump((code_version(), dataclasses.replace(state, site=None)), out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((code_version(), dataclasses.replace(state, plan=None)), out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except OSError:
         Path(temporary).unlink(missing_ok=True)

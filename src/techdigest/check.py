@@ -8,15 +8,13 @@ shows it as an explicit "not yet translated" fallback.
 from __future__ import annotations
 
 from .config import Config
-from .model import Article, Problem
-
-_TRANSLATED = ("title", "summary", "feedback")
+from .model import TRANSLATED, Article, Problem
 
 
 def missing_translations(articles: list[Article], config: Config) -> list[Problem]:
     problems = []
     for item in sorted(articles, key=lambda a: a.path):
-        for field_name in _TRANSLATED:
+        for field_name in TRANSLATED:
             values: dict[str, str] = getattr(item, field_name)
             if field_name == "feedback" and not values:
                 continue

@@ -109,11 +109,11 @@ def _terminal_progress() -> Iterator[Callable[[str], Callable[[int, int], None]]
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .build import load
     from .check import missing_translations
+    from .corpus import articles_of, read_all
 
     config = load_config(args.root)
-    articles, _ = load(config)
+    articles = articles_of(read_all(config))
     problems = missing_translations(articles, config)
     for problem in problems:
         print(f"warning: {problem}")
@@ -169,8 +169,7 @@ def _deploy(args: argparse.Namespace) -> int:
     with _terminal_progress() as stage:
         report = build(config, stage=stage)
     print(report.summary())
-    publish(report.output, args.root, remote=args.remote, branch=args.branch, push=not args.no_push,
-            cname=config.cname)
+    publish(report.output, args.root, remote=args.remote, branch=args.branch, push=not args.no_push)
     where = f"{args.remote}/{args.branch}" if not args.no_push else f"local branch {args.branch}"
     print(f"published {report.output} to {where}")
     return 0

@@ -9,30 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .inputs import input_stat, read_input
-from .markup import VERSION as MARKDOWN_VERSION
-from .markup import Converter, make_markdown, to_html
-from .model import CONTROL_CHARACTERS, Article, ContentError, FrontMatter, Problem, excerpt, shorten
-from .parallel import Progress, fork_map
+from .markup import Converter, to_html
+from .model import CONTROL_CHARACTERS, TRANSLATED, Article, ContentError, FrontMatter, Problem, excerpt, shorten
 from .seeds import MAX_TAGS, merge_tags, too_many_tags
-from .slugs import SLUG_RULE, is_slug, slugify
 
 FIELDS = ("title", "date", "language", "tags", "summary", "feedback", "source")
 _REQUIRED = ("title", "date", "language")
-_PER_LANGUAGE = ("title", "summary", "feedback")
 _FENCE = "---"
 Report = Callable[[str], None]
-Stamp = tuple[int, int, int, int]  # size, mtime, inode, ctime: a file with the same stamp was not touched
-# content file as shown to editors -> (its stamp, digest of its bytes and settings, the article read from it)
-ParsedFiles = dict[str, tuple[Stamp, str, Article]]
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
@@ -76,7 +66,7 @@ def parse_article(
     if "language" in meta and language not in languages:
         problem("language", f"unknown language {excerpt(language)} (site languages: {', '.join(languages)})")
     texts = {
-        key: _per_language(meta.get(key), language, languages, lambda m, k=key: problem(k, m)) for key in _PER_LANGUAGE
+        key: _per_language(meta.get(key), language, languages, lambda m, k=key: problem(k, m)) for key in TRANSLATED
     }
     date = _date(meta.get("date"), lambda m: problem("date", m)) if "date" in meta else None
     tags = _tags(meta.get("tags", []), lambda m: problem("tags", m))
@@ -110,93 +100,6 @@ def parse_article(
         digest=digest,
         entry_digest=hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest(),
     )
-
-
-def load_articles(
-    content_dir: Path,
-    shown_as: str,
-    languages: tuple[str, ...],
-    unsafe_html: bool,
-    previous: ParsedFiles,
-    progress: Progress | None = None,
-    only: set[str] | None = None,
-) -> tuple[list[Article], ParsedFiles]:
-    """Every ``*.md`` in ``content_dir`` (Emacs' ``.#x.md`` locks aside); all problems of all files in one error.
-
-    A file whose bytes (and the settings that shape its HTML) are unchanged
-    since ``previous`` is not parsed again: Markdown is the costly part. The
-    others are parsed on all cores. ``only`` (``serve``, told by the file
-    system which files changed): the other files of ``previous`` are taken
-    as they are, without even a look at the folder.
-    """
-    # a digest starts with that of the settings that shape the HTML, so a settings change parses anew
-    settings = hashlib.blake2b(f"{languages}|{unsafe_html}|{MARKDOWN_VERSION}".encode(), digest_size=8)
-    prefix = settings.hexdigest()
-    parsed: ParsedFiles = {}
-    todo: list[tuple[str, Stamp, bytes, str]] = []
-    problems: list[Problem] = []
-    root = content_dir.parent  # the project: links leading out of it are not followed
-    if only is None:
-        with os.scandir(content_dir) as entries:
-            files = sorted((e.name, e.path) for e in entries if e.name.endswith(".md") and not e.name.startswith(".#"))
-    else:  # the others keep their place (the order of file names)
-        parsed = dict(previous)
-        files = [(shown.removeprefix(f"{shown_as}/"), str(content_dir / shown.removeprefix(f"{shown_as}/")))
-                 for shown in sorted(only)]
-    for name, path in files:
-        shown = f"{shown_as}/{name}"
-        try:
-            stamp = _stamp(shown, Path(path), root)
-            last = previous.get(shown)
-            if last and last[0] == stamp and last[1].startswith(prefix):
-                parsed[shown] = last
-                continue
-            data = read_input(Path(path), shown, root)
-        except ContentError as exc:
-            problems.extend(exc.problems)
-            continue
-        digest = prefix + hashlib.blake2b(data, digest_size=16).hexdigest()
-        if last and last[1] == digest:
-            parsed[shown] = (stamp, digest, last[2])
-        else:
-            parsed[shown] = (stamp, digest, None)  # type: ignore[assignment]  # filled in below, in file order
-            todo.append((shown, stamp, data, digest))
-    converters: list[Converter] = []  # one per process, made on first use
-
-    def parse(job: tuple[str, Stamp, bytes, str]) -> Article | list[Problem]:
-        shown, _, data, digest = job
-        if not converters:
-            converters.append(make_markdown(unsafe_html))
-        try:
-            return parse_article(shown, data.decode("utf-8"), languages, converters[0], digest)
-        except UnicodeDecodeError:
-            return [Problem(shown, 0, "not UTF-8 text")]
-        except ContentError as exc:
-            return exc.problems
-
-    for (shown, stamp, _, digest), result in zip(todo, fork_map(parse, todo, progress), strict=True):
-        if isinstance(result, list):
-            problems.extend(result)
-        else:
-            parsed[shown] = (stamp, digest, result)
-    if problems:
-        raise ContentError(problems)
-    return [article for _, _, article in parsed.values()], parsed
-
-
-def _stamp(shown: str, path: Path, root: Path) -> Stamp:
-    """The stamp of a content file whose name is a slug and which :func:`input_stat` lets us read.
-
-    The name is the article's URL: ``..md`` or ``a?b.md`` would write over
-    another page or make a broken link, so the file is renamed, not guessed at.
-    """
-    stem = path.name.removesuffix(".md")
-    if not is_slug(stem):
-        suggestion = slugify(stem, fallback="article", symbols=False)
-        raise ContentError.single(shown, 0, f"the file name is the article's URL, so a slug ({SLUG_RULE}): "
-                                            f"rename it, e.g. to {suggestion}.md")
-    info = input_stat(path, shown, root)
-    return info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns
 
 
 def dump_article(front: FrontMatter, paragraphs: tuple[str, ...]) -> str:

@@ -79,10 +79,28 @@ class ContentError(TechdigestError):
         return [str(p) for p in self.problems]
 
 
+# the texts an article has per language (the others are the same in every language)
+TRANSLATED = ("title", "summary", "feedback")
+
+
+def tag_identity(name: str) -> str:
+    """What makes two tag names the same tag: case and spacing do not count."""
+    return " ".join(name.split()).casefold()
+
+
 @dataclass(frozen=True)
 class Tag:
     name: str
     slug: str
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text and the language it is in; ``fallback`` when it stands in for a translation."""
+
+    value: str
+    lang: str
+    fallback: bool
 
 
 @dataclass(frozen=True)
@@ -112,21 +130,15 @@ class Article(FrontMatter):
     # of what listings show (title, summary, date, tags): a body edit leaves the listings alone
     entry_digest: str = ""
 
-    def text(self, field_name: str, lang: str) -> tuple[str, str]:
-        """The field in ``lang``, else the original language's text: (text, its language).
+    def text(self, field_name: str, lang: str) -> Text:
+        """The field in ``lang``, else the original language's text, with the language it is in.
 
         The caller learns the language actually shown, so a fallback is marked
         with its own ``lang`` instead of passing silently as a translation.
         """
         values: dict[str, str] = getattr(self, field_name)
-        if values.get(lang):
-            return values[lang], lang
-        if values.get(self.language):
-            return values[self.language], self.language
-        for code in sorted(values):
-            if values[code]:
-                return values[code], code
-        return "", lang
+        found = next((code for code in (lang, self.language, *sorted(values)) if values.get(code)), None)
+        return Text(values[found], found, found != lang) if found else Text("", lang, False)
 
 
 @dataclass(frozen=True)

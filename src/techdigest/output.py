@@ -27,20 +27,16 @@ import glob
 import hashlib
 import os
 import shutil
-import signal
 import tempfile
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import urls
-from .inputs import read_asset, resolve
 from .locks import FolderLock
-from .model import ContentError, Problem
 from .parallel import Progress, fork_map
+from .signals import signals_deferred
 
 Keys = dict[str, str]  # output file -> key of what it was made from
 Stamps = dict[str, tuple[int, int]]  # output file -> (size, mtime_ns) as the build left it
@@ -53,7 +49,7 @@ class Output:
     name: str
     inputs: Any  # anything with a deterministic repr
     make: Callable[[], bytes]
-    searchable: bool = False
+    search_bundle: str | None = None  # the search bundle indexing this page, if one does
 
 
 @dataclass(frozen=True)
@@ -62,6 +58,26 @@ class Record:
 
     keys: Keys = field(default_factory=dict)
     stamps: Stamps = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What a build asks the writer for: ``outputs``, each keyed by ``base`` (what every file depends
+    on: code, templates, settings) and its inputs; the files ``kept`` stay as the previous build
+    recorded them unless they are among the outputs, every other file of the previous site is gone."""
+
+    outputs: list[Output]
+    base: str
+    kept: Record = field(default_factory=Record)
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """One output made: whether its bytes had to be written, and the stamp of its file."""
+
+    name: str
+    written: bool
+    stamp: tuple[int, int]
 
 
 @contextmanager
@@ -75,7 +91,8 @@ def naming(path: Path) -> Iterator[None]:
         raise OSError(exc.errno, exc.strerror, str(path)) from None
 
 
-_ASIDE = ("new", "old", "search")  # what a build sets aside next to its output folder
+# what a build sets aside next to its output folder ("search": what older versions set aside)
+_ASIDE = ("new", "old", "work", "search")
 
 
 def aside_prefix(target: Path, purpose: str) -> str:
@@ -86,12 +103,17 @@ def aside_prefix(target: Path, purpose: str) -> str:
 def _leftovers(target: Path) -> tuple[str, ...]:
     """What a dead build of ``target`` may have left in its parent (and, from older versions, in it)."""
     name = glob.escape(target.name)
-    return (*(f".{name}-{purpose}-*" for purpose in _ASIDE), f"{name}/{urls.SEARCH_BUNDLE}.*-old-*")
+    return (*(f".{name}-{purpose}-*" for purpose in _ASIDE), f"{name}/*/.*-old-*")
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """A build's files, ready to commit: in ``folder`` (an overlay of the changes, or a staging copy)."""
+    """A build's files, ready to commit: in ``folder`` (an overlay of the changes, or a staging copy).
+
+    Beside files, a build may stage whole folders (:meth:`stage`), which the
+    commit swaps in as a whole, and read the new site before it is committed
+    (:meth:`path`, :meth:`view`).
+    """
 
     target: Path
     folder: Path
@@ -101,12 +123,40 @@ class Prepared:
     written: tuple[str, ...]
     gone: tuple[str, ...]
     lock: FolderLock = field(repr=False, compare=False)  # of target.parent, until commit or discard
+    staged: list[str] = field(default_factory=list, compare=False)  # folders to swap in, by name
 
     def path(self, name: str) -> Path:
         """Where the file ``name`` of the new site is now."""
         if not self.in_place or name in self.written:
             return self.folder / name
         return self.target / name
+
+    def key(self, name: str) -> str:
+        """The key of the file ``name`` of the new site."""
+        return self.record.keys[name]
+
+    def stage(self, name: str) -> Path:
+        """An empty folder that the commit makes the site's folder ``name`` (``a/b/``), in one rename."""
+        self.staged.append(name.rstrip("/"))
+        return self.folder / name
+
+    def carries(self, name: str) -> bool:
+        """Whether the site's folder ``name`` is there and stays, unless staged anew."""
+        return self.in_place and (self.target / name).is_dir()
+
+    @contextmanager
+    def view(self, names: Iterable[str]) -> Iterator[Path]:
+        """A folder in which the files ``names`` of the new site are found at their names, for a tool
+        that reads a folder: the staging copy itself, or links to the new and the unchanged files."""
+        if not self.in_place:
+            yield self.folder
+            return
+        with tempfile.TemporaryDirectory(prefix=aside_prefix(self.target, "work"), dir=self.folder.parent,
+                                         ignore_cleanup_errors=True) as work:
+            for name in names:
+                (Path(work) / name).parent.mkdir(parents=True, exist_ok=True)
+                os.link(self.path(name), Path(work) / name)
+            yield Path(work)
 
 
 def key(base: str, inputs: Any) -> str:
@@ -118,100 +168,60 @@ def fixed(name: str, data: bytes) -> Output:
     return Output(name, hashlib.blake2b(data, digest_size=16).hexdigest(), lambda: data)
 
 
-def static_outputs(static_dir: Path, root: Path) -> list[Output]:
-    """The template's assets, copied as they are; each a regular file inside the project ``root``.
+def prepare(batch: Batch, target: Path, previous: Record | None, *, verify: bool = True,
+            progress: Progress | None = None) -> Prepared:
+    """Make what changed since ``previous`` into a folder beside ``target``; the site is not touched.
 
-    Links are followed only as long as they stay inside the project: a link to
-    ``/etc/passwd`` or ``/proc/self/environ`` would publish that file. A link
-    out, a broken link, a loop, a FIFO or device, a file that cannot be read:
-    each is an error naming it, all of them at once.
-    """
-    found: dict[str, bytes] = {}
-    problems: list[Problem] = []
-    if static_dir.is_dir() or static_dir.is_symlink():
-        shown = static_dir.relative_to(root).as_posix()
-        _collect(static_dir, shown, "", root.resolve(), (), found, problems)
-    if problems:
-        raise ContentError(problems)
-    return [fixed(urls.static(name), data) for name, data in sorted(found.items())]
-
-
-def _collect(path: Path, shown: str, name: str, project: Path, above: tuple[Path, ...],
-             found: dict[str, bytes], problems: list[Problem]) -> None:
-    """The asset ``name`` at ``path`` into ``found`` (a folder: each entry in it), or a problem."""
-    try:
-        real = resolve(path, shown, project)
-        if real in above:
-            raise ContentError.single(shown, 0, "a loop of symbolic links (a link to a folder it is in)")
-        if not real.is_dir():
-            found[name] = read_asset(real, shown)
-            return
-    except ContentError as exc:
-        problems.extend(exc.problems)
-        return
-    for entry in sorted(os.listdir(real)):
-        _collect(path / entry, f"{shown}/{entry}", f"{name}/{entry}".lstrip("/"), project, (*above, real),
-                 found, problems)
-
-
-def prepare(outputs: list[Output], base: str, target: Path, last: Record | None,
-            progress: Progress | None = None, verify: bool = True, partial: bool = False) -> Prepared:
-    """Make what changed since ``last`` into a folder beside ``target``; the site is not touched.
-
-    With ``verify``, ``last`` is trusted only for files that still have the
+    With ``verify``, ``previous`` is trusted only for files that still have the
     size and mtime it recorded: a file edited or deleted by hand is made again.
     (``serve`` writes to a private folder that nobody else touches.)
-    ``partial``: ``outputs`` are only those that may have changed; the rest of
-    the site stays as ``last`` recorded it.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     lock = FolderLock(target.parent, _leftovers(target))
     try:
-        return _prepare(outputs, base, target, last, progress, verify, partial, lock)
+        in_place = previous is not None and target.is_dir()
+        keys = {output.name: key(batch.base, output.inputs) for output in batch.outputs}
+        current = _current(keys, target, previous, verify) if previous is not None and in_place else set()
+        folder = Path(tempfile.mkdtemp(prefix=aside_prefix(target, "new"), dir=target.parent))
     except BaseException:
+        lock.release()
+        raise
+    try:
+        todo = [output for output in batch.outputs if output.name not in current]
+        old = target if target.is_dir() else None
+        results = fork_map(lambda output: _place(output, folder, old, in_place), todo, progress)
+        previous = previous or Record()
+        stamps = {name: previous.stamps[name] for name in current} | {done.name: done.stamp for done in results}
+        kept = batch.kept
+        gone = tuple(sorted(n for n in previous.stamps if n not in keys and n not in kept.stamps)) if in_place else ()
+        folder.chmod(0o755)
+        return Prepared(target, folder, in_place, Record(kept.keys | keys, kept.stamps | stamps),
+                        tuple(o.name for o in todo), tuple(done.name for done in results if done.written), gone, lock)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
         lock.release()
         raise
 
 
-def _prepare(outputs: list[Output], base: str, target: Path, last: Record | None, progress: Progress | None,
-             verify: bool, partial: bool, lock: FolderLock) -> Prepared:
-    in_place = last is not None and target.is_dir()
-    keys = {output.name: key(base, output.inputs) for output in outputs}
-    last = last or Record()
-    on_disk = _stamps(target, last.stamps) if in_place and verify else last.stamps
-    current = {name for name, made in keys.items() if in_place and name in last.stamps
-               and on_disk.get(name) == last.stamps[name] and made == last.keys.get(name)}
-    todo = [output for output in outputs if output.name not in current]
-    folder = Path(tempfile.mkdtemp(prefix=aside_prefix(target, "new"), dir=target.parent))
-    try:
-        old = target if target.is_dir() else None
-        results = fork_map(lambda output: _place(output, folder, old, in_place), todo, progress)
-        stamps = {name: last.stamps[name] for name in current}
-        stamps |= {name: stamp for name, _, stamp in results}
-        written = tuple(name for name, wrote, _ in results if wrote)
-        gone = tuple(sorted(set(last.stamps) - set(keys))) if in_place and not partial else ()
-        folder.chmod(0o755)
-        made = tuple(output.name for output in todo)
-        record = Record(last.keys | keys, last.stamps | stamps) if partial else Record(keys, stamps)
-        return Prepared(target, folder, in_place, record, made, written, gone, lock)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
+def _current(keys: Keys, target: Path, previous: Record, verify: bool) -> set[str]:
+    """The outputs that ``target`` holds as ``previous`` recorded them, made with the same key."""
+    recorded = [name for name, made in keys.items() if made == previous.keys.get(name) and name in previous.stamps]
+    on_disk = _stamps(target, recorded) if verify else previous.stamps
+    return {name for name in recorded if on_disk.get(name) == previous.stamps[name]}
 
 
 def commit(prepared: Prepared, drop: Iterable[str] = (), remember: Callable[[], None] | None = None,
            stop_after: bool = False) -> None:
     """Make the prepared files the site: a swap, or moving the changes in (signals wait meanwhile).
 
-    ``drop``: folders of the site that are gone (a search bundle of a year
-    without articles now); ``remember``: what must happen with the commit or
+    ``drop``: folders of the site that are gone; ``remember``: what must happen with the commit or
     not at all (saving the build's cache, which describes the new site).
     Ctrl-C and SIGTERM wait until all of it is done: from the first step on,
     stopping would only leave a mixture behind. A signal that arrived
     meanwhile is then dropped, as the build it asked to stop has finished;
     with ``stop_after`` (``serve``, which runs on after a build) it takes effect.
     """
-    with _signals_deferred(stop_after):
+    with signals_deferred(redeliver=stop_after):
         try:
             _move_in(prepared, drop)
             if remember:
@@ -221,16 +231,15 @@ def commit(prepared: Prepared, drop: Iterable[str] = (), remember: Callable[[], 
 
 
 def _move_in(prepared: Prepared, drop: Iterable[str]) -> None:
-    """The swap of a staged copy; or the changes, the new search bundles and the removals, in place."""
+    """The swap of a staged copy; or the changes, the staged folders and the removals, in place."""
     if not prepared.in_place:
         attic = Path(tempfile.mkdtemp(prefix=aside_prefix(prepared.target, "old"), dir=prepared.target.parent))
         _swap(prepared.folder, prepared.target, attic)
         shutil.rmtree(attic, ignore_errors=True)
         return
-    bundles = prepared.folder / urls.SEARCH_BUNDLE
-    for bundle in sorted(bundles.iterdir()) if bundles.is_dir() else ():
-        (prepared.target / urls.SEARCH_BUNDLE).mkdir(exist_ok=True)
-        _swap(bundle, prepared.target / urls.SEARCH_BUNDLE / bundle.name, prepared.folder)
+    for name in sorted(prepared.staged):
+        (prepared.target / name).parent.mkdir(parents=True, exist_ok=True)
+        _swap(prepared.folder / name, prepared.target / name, prepared.folder)
     for folder in drop:
         _retire(prepared.target / folder, prepared.folder)
     folders: set[Path] = set()
@@ -294,8 +303,8 @@ def _holds(path: Path, data: bytes) -> bool:
         return False
 
 
-def _place(output: Output, folder: Path, old: Path | None, in_place: bool) -> tuple[str, bool, tuple[int, int]]:
-    """Make one output; write it only if its bytes changed. Returns (name, written, stamp)."""
+def _place(output: Output, folder: Path, old: Path | None, in_place: bool) -> _Placed:
+    """Make one output; write it only if its bytes changed."""
     data = output.make()
     target = _inside(folder, output.name)
     previous = old / output.name if old else None
@@ -304,13 +313,13 @@ def _place(output: Output, folder: Path, old: Path | None, in_place: bool) -> tu
             if not in_place:
                 os.link(previous, target)
             info = previous.stat()
-            return output.name, False, (info.st_size, info.st_mtime_ns)
+            return _Placed(output.name, False, (info.st_size, info.st_mtime_ns))
     except OSError:  # links not supported here: write it
         pass
     with naming(target):
         target.write_bytes(data)
     info = target.stat()
-    return output.name, True, (info.st_size, info.st_mtime_ns)
+    return _Placed(output.name, True, (info.st_size, info.st_mtime_ns))
 
 
 def _inside(root: Path, name: str) -> Path:
@@ -343,27 +352,3 @@ def _retire(path: Path, attic: Path) -> None:
     one rename, so the site never shows half of it, whatever moment the build dies."""
     if path.exists():
         os.rename(path, Path(tempfile.mkdtemp(dir=attic)) / path.name)
-
-
-@contextmanager
-def _signals_deferred(redeliver: bool) -> Iterator[None]:
-    """Ctrl-C and SIGTERM wait until the block is done; then, with ``redeliver``, they take effect.
-
-    Python's handlers are swapped for ones that only take note (blocking the
-    signals would not do: in a process with other threads, such as ``serve``,
-    the kernel hands them to a thread that does not block them). Handlers can
-    only be set in the main thread; elsewhere signals never reach the code anyway.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received: list[int] = []
-    previous = {signum: signal.signal(signum, lambda signum, _: received.append(signum))
-                for signum in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        if received and redeliver:
-            signal.raise_signal(received[0])

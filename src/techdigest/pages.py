@@ -16,39 +16,9 @@ from typing import Any
 
 from . import urls
 from .config import Config
-from .i18n import language_name, load_translations, og_locale
-from .library import tags_of
+from .i18n import language_name, og_locale
 from .model import Article, Site, Tag, TechdigestError
-from .output import Output, fixed
-from .views import Link, article_view, entry_view
-
-
-@dataclass(frozen=True)
-class Alternate:
-    lang: str
-    name: str
-    href: str
-    absolute: str
-    current: bool
-
-
-@dataclass(frozen=True)
-class Pager:
-    """Where a listing page stands: links to the newer and older page ("" at either end)."""
-
-    number: int
-    total: int
-    newer: str
-    older: str
-
-
-@dataclass(frozen=True)
-class NotFoundText:
-    lang: str
-    heading: str
-    text: str
-    link_text: str
-    href: str
+from .views import Alternate, Link, Pager, article_view, entry_view, not_found_texts
 
 
 @dataclass(frozen=True)
@@ -68,176 +38,230 @@ class Page:
     context: Callable[[], dict[str, Any]]
     versions: dict[str, str] = field(default_factory=dict)
     lastmod: dt.date | None = None
-    searchable: bool = False
+    search_bundle: str | None = None  # the search bundle indexing it (an article page's year)
 
     @cached_property
     def output(self) -> str:
         return urls.output_file(self.url)
 
 
-def plan(site: Site, config: Config, only: set[str] | None = None) -> list[Page]:
-    """Every page of the site; with ``only`` (slugs of articles whose text changed, nothing else
-    did: ``serve``), just the pages showing those articles."""
-    newest = site.articles[0].date if site.articles else None
-    pages = [] if only is not None else [
-        _page(config, "", "root.html", config.default_language, urls.home, newest, (), lambda here: {
-            "taglines": config.tagline,
-            "language_homes": {code: urls.home(code) for code in config.languages},
-        }),
-        _page(config, urls.NOT_FOUND, "404.html", config.default_language, None, None, (), lambda here: {
-            "messages": _not_found_texts(config),
-        }),
-    ]
+@dataclass(frozen=True)
+class Listing:
+    """Page ``number`` of a list of articles, newest first: the home page's (``tag`` None) or a tag's."""
+
+    lang: str
+    tag: str | None
+    number: int
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    lang: str
+    position: int  # in the site's articles, newest first
+
+
+@dataclass(frozen=True)
+class Single:
+    """A page that lists no article, named by its template (one per site, or per language)."""
+
+    template: str
+    lang: str
+
+
+PageId = Listing | ArticlePage | Single  # which page of the site: what :func:`plan` plans a page from
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """What makes a page besides the context every page shares (see :func:`_page`)."""
+
+    url: str
+    template: str
+    lang: str
+    url_in: Callable[[str], str] | None  # the page's URL in another language; None: not for search engines
+    lastmod: dt.date | None
+    inputs: tuple[Any, ...]
+    extra: Callable[[str], dict[str, Any]]  # the template's own context, given the page's URL
+    search_bundle: str | None = None
+
+
+def page_ids(site: Site, config: Config) -> list[PageId]:
+    """Every page of the site, in the site's order (the sitemap's)."""
+    ids: list[PageId] = [Single("root.html", config.default_language), Single("404.html", config.default_language)]
     for lang in config.languages:
-        pages += _language_pages(site, config, lang, newest, only)
+        ids += [Listing(lang, None, number) for number in range(1, _page_count(site.articles, config) + 1)]
+        ids += [ArticlePage(lang, position) for position in range(len(site.articles))]
+        for slug, articles in site.tag_articles.items():
+            ids += [Listing(lang, slug, number) for number in range(1, _page_count(articles, config) + 1)]
+        ids += [Single(template, lang) for template in ("tags.html", "search.html", "thanks.html")]
+    return ids
+
+
+def shown_on(site: Site, config: Config, page: PageId) -> Sequence[Article]:
+    """The articles a page shows (its body, or entries of its list)."""
+    if isinstance(page, ArticlePage):
+        return site.articles[page.position:page.position + 1]
+    if isinstance(page, Listing):
+        start = (page.number - 1) * config.per_page
+        return _listed(site, page)[start:start + config.per_page]
+    return ()
+
+
+def plan(site: Site, config: Config, ids: Sequence[PageId]) -> list[Page]:
+    """The pages ``ids`` of the site, with their contexts; raises on two pages written to one file."""
+    planner = _Planner(site, config)
+    pages = [_page(config, planner.draft(page)) for page in ids]
     _refuse_duplicates(pages)
     return pages
 
 
-def _language_pages(site: Site, config: Config, lang: str, newest: dt.date | None,
-                    only: set[str] | None) -> list[Page]:
-    def feeds(here: str, *tags: Tag) -> list[Link]:
+def _page_count(articles: Sequence[Article], config: Config) -> int:
+    return max(1, -(-len(articles) // config.per_page))
+
+
+def _listed(site: Site, page: Listing) -> Sequence[Article]:
+    return site.articles if page.tag is None else site.tag_articles[page.tag]
+
+
+class _Planner:
+    """Drafts pages of one site; what several pages share is computed once."""
+
+    def __init__(self, site: Site, config: Config) -> None:
+        self.site = site
+        self.config = config
+        self.newest = site.articles[0].date if site.articles else None
+
+    def draft(self, page: PageId) -> _Draft:
+        if isinstance(page, ArticlePage):
+            return self._article(page.lang, self.site.articles[page.position])
+        if isinstance(page, Listing):
+            return self._listing(page)
+        return self._single(page)
+
+    def feeds(self, lang: str, here: str, *tags: Tag) -> list[Link]:
+        config = self.config
         own = [Link(f"{config.title[lang]}: {t.name}", urls.relative(here, urls.tag_feed(lang, t.slug))) for t in tags]
         return [*own, Link(config.title[lang], urls.relative(here, urls.feed(lang)))]
 
-    pages = _listing(config, site, lang, urls.home, "home.html", site.articles, (), lambda here: {"feeds": feeds(here)},
-                     only)
-    for item in site.articles if only is None else [a for a in site.articles if a.slug in only]:
-        def article(here: str, item: Article = item) -> dict[str, Any]:
-            view = article_view(site, item, lang, here, config)
-            return {"article": view, "description": view.summary.value, "og_type": "article", "feeds": feeds(here)}
-        pages.append(_page(config, urls.article(lang, item), "article.html", lang, partial(_article_url, item=item),
-                           item.date, (item.digest, site.tag_keys[item.slug]), article, searchable=True))
-    for slug, tag in site.tags.items() if only is None else tags_of(site, only):
-        def extra(here: str, tag: Tag = tag) -> dict[str, Any]:
-            return {"tag": tag, "count": len(site.tag_articles[tag.slug]), "feeds": feeds(here, tag)}
-        pages += _listing(config, site, lang, partial(_tag_url, slug=slug), "tag.html", site.tag_articles[slug],
-                          (tag.slug, tag.name, len(site.tag_articles[slug])), extra, only)
-    if only is not None:  # the tag index, search and thank-you pages show no article
-        return pages
-    tag_list = [(tag, len(site.tag_articles[slug])) for slug, tag in sorted(site.tags.items(),
-                                                                             key=lambda kv: kv[1].name.casefold())]
-    tag_key = tuple((tag.slug, tag.name, count) for tag, count in tag_list)
-    pages.append(_page(config, urls.tags(lang), "tags.html", lang, urls.tags, newest, tag_key, lambda here: {
-        "tags": [Link(tag.name, urls.relative(here, urls.tag(lang, tag.slug)), count) for tag, count in tag_list],
-    }))
-    # one search bundle per year of articles, newest first: the first one brings the UI, the others are merged
-    years = sorted({str(item.date.year) for item in site.articles}, reverse=True)
-    pages.append(_page(config, urls.search(lang), "search.html", lang, urls.search, newest, tuple(years), lambda here: {
-        "search_base": urls.site_path(config.base_url, ""),
-        "search_bundles": [urls.site_path(config.base_url, urls.search_bundle(year)) for year in years],
-    }))
-    pages.append(_page(config, urls.feedback_thanks(lang), "thanks.html", lang, None, None, (), lambda here: {}))
-    return pages
+    def _article(self, lang: str, item: Article) -> _Draft:
+        def extra(here: str) -> dict[str, Any]:
+            view = article_view(self.site, item, lang, here, self.config)
+            return {"article": view, "description": view.summary.value, "og_type": "article",
+                    "feeds": self.feeds(lang, here)}
 
+        return _Draft(urls.article(lang, item), "article.html", lang, partial(_article_url, item=item), item.date,
+                      (item.digest, self.site.tag_keys[item.slug]), extra, search_bundle=str(item.date.year))
 
-def _listing(
-    config: Config,
-    site: Site,
-    lang: str,
-    first_page: Callable[[str], str],
-    template: str,
-    articles: Sequence[Article],
-    inputs: tuple[Any, ...],
-    extra: Callable[[str], dict[str, Any]],
-    only: set[str] | None,
-) -> list[Page]:
-    """A list of articles, newest first, cut into pages of ``config.per_page``.
-
-    Each page gets its slice of the one sorted list, so the cost stays linear
-    in the number of articles however many pages and tags there are. With
-    ``only``, just the pages listing one of those articles.
-    """
-    size = config.per_page
-    chunks = [articles[start:start + size] for start in range(0, len(articles), size)] or [()]
-    pages = []
-    wanted = None if only is None else {i // size + 1 for i, item in enumerate(articles) if item.slug in only}
-    for number, chunk in enumerate(chunks, 1):
-        if wanted is not None and number not in wanted:
-            continue
+    def _listing(self, page: Listing) -> _Draft:
+        """One page of a list: each page gets its slice of the one sorted list, so the cost stays
+        linear in the number of articles however many pages and tags there are."""
+        site, lang, number = self.site, page.lang, page.number
+        articles = _listed(site, page)
+        total = _page_count(articles, self.config)
+        chunk = shown_on(site, self.config, page)
+        first_page = urls.home if page.tag is None else partial(_tag_url, slug=page.tag)
+        tag = None if page.tag is None else site.tags[page.tag]
 
         def url_in(code: str, number: int = number) -> str:
             return urls.paginated(first_page(code), number)
 
-        def context(here: str, number: int = number, chunk: Sequence[Article] = chunk) -> dict[str, Any]:
+        def extra(here: str) -> dict[str, Any]:
+            own = {"feeds": self.feeds(lang, here)} if tag is None else \
+                {"tag": tag, "count": len(articles), "feeds": self.feeds(lang, here, tag)}
             pager = Pager(
                 number=number,
-                total=len(chunks),
+                total=total,
                 newer=urls.relative(here, url_in(lang, number - 1)) if number > 1 else "",
-                older=urls.relative(here, url_in(lang, number + 1)) if number < len(chunks) else "",
+                older=urls.relative(here, url_in(lang, number + 1)) if number < total else "",
             )
-            return {**extra(here), "entries": [entry_view(site, item, lang, here) for item in chunk], "pager": pager}
+            return {**own, "entries": [entry_view(site, item, lang, here) for item in chunk], "pager": pager}
 
+        inputs = () if tag is None else (tag.slug, tag.name, len(articles))
         shown = [(item.entry_digest, site.tag_keys[item.slug]) for item in chunk]
-        pages.append(_page(config, url_in(lang), template, lang, url_in, chunk[0].date if chunk else None,
-                           (*inputs, number, len(chunks), shown), context))
-    return pages
+        return _Draft(url_in(lang), "home.html" if tag is None else "tag.html", lang, url_in,
+                      chunk[0].date if chunk else None, (*inputs, number, total, shown), extra)
+
+    def _single(self, page: Single) -> _Draft:
+        config, lang, newest = self.config, page.lang, self.newest
+        if page.template == "root.html":
+            return _Draft("", "root.html", lang, urls.home, newest, (), lambda here: {
+                "taglines": config.tagline,
+                "language_homes": {code: urls.home(code) for code in config.languages},
+            })
+        if page.template == "404.html":
+            return _Draft(urls.NOT_FOUND, "404.html", lang, None, None, (), lambda here: {
+                "messages": not_found_texts(config),
+            })
+        if page.template == "tags.html":
+            return self._tag_index(lang)
+        if page.template == "search.html":
+            return self._search(lang)
+        return _Draft(urls.feedback_thanks(lang), "thanks.html", lang, None, None, (), lambda here: {})
+
+    def _tag_index(self, lang: str) -> _Draft:
+        site = self.site
+        tag_list = [(tag, len(site.tag_articles[slug]))
+                    for slug, tag in sorted(site.tags.items(), key=lambda kv: kv[1].name.casefold())]
+        tag_key = tuple((tag.slug, tag.name, count) for tag, count in tag_list)
+        return _Draft(urls.tags(lang), "tags.html", lang, urls.tags, self.newest, tag_key, lambda here: {
+            "tags": [Link(tag.name, urls.relative(here, urls.tag(lang, tag.slug)), count) for tag, count in tag_list],
+        })
+
+    def _search(self, lang: str) -> _Draft:
+        """The search page loads one bundle per year of articles, newest first: the first one brings
+        the UI, the others are merged into it."""
+        base_url = self.config.base_url
+        years = sorted({str(item.date.year) for item in self.site.articles}, reverse=True)
+        return _Draft(urls.search(lang), "search.html", lang, urls.search, self.newest, tuple(years), lambda here: {
+            "search_base": urls.site_path(base_url, ""),
+            "search_bundles": [urls.site_path(base_url, urls.search_bundle(year)) for year in years],
+        })
 
 
-def publishing_files(config: Config) -> list[Output]:
-    """Files GitHub Pages reads: no Jekyll processing, and the custom domain if there is one."""
-    files = [fixed(".nojekyll", b"")]
-    if config.cname:
-        files.append(fixed("CNAME", config.cname.encode() + b"\n"))
-    return files
-
-
-def _page(
-    config: Config,
-    url: str,
-    template: str,
-    lang: str,
-    url_in: Callable[[str], str] | None,
-    lastmod: dt.date | None,
-    inputs: tuple[Any, ...],
-    extra: Callable[[str], dict[str, Any]],
-    searchable: bool = False,
-) -> Page:
+def _page(config: Config, draft: _Draft) -> Page:
     """A page with the context every template shares: navigation, switcher, metadata.
 
-    ``url_in`` gives the page's URL in another language; pages without it (404,
-    thank-you) are kept out of search engines. The 404 page is served at any
-    depth, so its links are absolute paths under the base URL's path.
+    Pages without ``url_in`` (404, thank-you) are kept out of search engines.
     """
-    versions = {code: url_in(code) for code in config.languages} if url_in else {}
+    versions = {code: draft.url_in(code) for code in config.languages} if draft.url_in else {}
+    return Page(url=draft.url, template=draft.template, lang=draft.lang,
+                inputs=(draft.url, draft.template, versions, *draft.inputs),
+                context=partial(_context, config, draft, versions), versions=versions, lastmod=draft.lastmod,
+                search_bundle=draft.search_bundle)
 
-    def context() -> dict[str, Any]:
-        if url == urls.NOT_FOUND:
-            def link(target: str) -> str:
-                return urls.site_path(config.base_url, target)
-        else:
-            def link(target: str) -> str:
-                return urls.relative(url, target)
-        switch_to = url_in or urls.home
-        alternates = [
-            Alternate(code, language_name(code), link(switch_to(code)),
-                      urls.absolute(config.base_url, switch_to(code)), code == lang and url not in ("", urls.NOT_FOUND))
-            for code in config.languages
-        ]
-        return {
-            "lang": lang,
-            "site_title": config.title[lang],
-            "tagline": config.tagline.get(lang, ""),
-            "description": config.tagline.get(lang, ""),
-            "og_type": "website",
-            "og_locale": og_locale(lang),
-            "og_locale_alternates": [og_locale(code) for code in versions if code != lang],
-            "indexed": bool(versions),
-            "canonical": urls.absolute(config.base_url, url),
-            # the root chooser is the x-default of itself; elsewhere the default language's page is
-            "x_default": urls.absolute(config.base_url, switch_to(config.default_language) if url else ""),
-            "alternates": alternates,
-            "chooser": url in ("", urls.NOT_FOUND),
-            "home_href": link(urls.home(lang)),
-            "tags_href": link(urls.tags(lang)),
-            "search_href": link(urls.search(lang)),
-            "static_href": link(urls.static("")),
-            "feeds": [],
-            **extra(url),
-        }
 
-    return Page(url=url, template=template, lang=lang, inputs=(url, template, versions, *inputs), context=context,
-                versions=versions, lastmod=lastmod, searchable=searchable)
+def _context(config: Config, draft: _Draft, versions: dict[str, str]) -> dict[str, Any]:
+    """The 404 page is served at any depth, so its links are absolute paths under the base URL's
+    path; every other page links relative to itself."""
+    url, lang = draft.url, draft.lang
+    link = partial(urls.site_path, config.base_url) if url == urls.NOT_FOUND else partial(urls.relative, url)
+    switch_to = draft.url_in or urls.home
+    alternates = [
+        Alternate(code, language_name(code), link(switch_to(code)),
+                  urls.absolute(config.base_url, switch_to(code)), code == lang and url not in ("", urls.NOT_FOUND))
+        for code in config.languages
+    ]
+    return {
+        "lang": lang,
+        "site_title": config.title[lang],
+        "tagline": config.tagline.get(lang, ""),
+        "description": config.tagline.get(lang, ""),
+        "og_type": "website",
+        "og_locale": og_locale(lang),
+        "og_locale_alternates": [og_locale(code) for code in versions if code != lang],
+        "indexed": bool(versions),
+        "canonical": urls.absolute(config.base_url, url),
+        # the root chooser is the x-default of itself; elsewhere the default language's page is
+        "x_default": urls.absolute(config.base_url, switch_to(config.default_language) if url else ""),
+        "alternates": alternates,
+        "chooser": url in ("", urls.NOT_FOUND),
+        "home_href": link(urls.home(lang)),
+        "tags_href": link(urls.tags(lang)),
+        "search_href": link(urls.search(lang)),
+        "static_href": link(urls.static("")),
+        "feeds": [],
+        **draft.extra(url),
+    }
 
 
 def _tag_url(lang: str, slug: str) -> str:
@@ -246,21 +270,6 @@ def _tag_url(lang: str, slug: str) -> str:
 
 def _article_url(lang: str, item: Article) -> str:
     return urls.article(lang, item)
-
-
-def _not_found_texts(config: Config) -> list[NotFoundText]:
-    """One block per language on the 404 page, each in its own language (not the page's)."""
-    blocks = []
-    for code in config.languages:
-        catalog = load_translations(config.locales_dir, code)
-        blocks.append(NotFoundText(
-            lang=code,
-            heading=catalog.gettext("Page not found"),
-            text=catalog.gettext("There is no page at this address (any more)."),
-            link_text=catalog.gettext("Go to the home page"),
-            href=urls.site_path(config.base_url, urls.home(code)),
-        ))
-    return blocks
 
 
 def _refuse_duplicates(pages: list[Page]) -> None:

@@ -12,87 +12,78 @@ year of articles (``pagefind/2026/``), merged again in the reader's browser
 (Pagefind's ``mergeIndex``): an edit re-indexes only its year, the years
 nobody touched keep their bundles, and each Pagefind run holds one year.
 Within a re-indexed year, files whose bytes stayed the same are linked from
-the old bundle, so they keep their mtime.
+the old bundle, so they keep their mtime. Which bundle indexes a page is the
+page's own business (:attr:`Output.search_bundle`); the writer stages each
+bundle and swaps it in with the site.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from . import urls
 from .model import TechdigestError
-from .output import Prepared, aside_prefix, keep_unchanged, naming
+from .output import Output, Prepared, keep_unchanged, naming
 from .parallel import cores
 
-Shards = dict[str, str]  # year -> key of its article pages
+BundleKeys = dict[str, str]  # search bundle (a year) -> key of the pages it indexes
 
 
-def shard_keys(prepared: Prepared, searchable: list[str]) -> Shards:
-    digests: dict[str, Any] = {}
-    for name in sorted(searchable):
-        year = urls.article_year(name)
-        digests.setdefault(year, hashlib.blake2b(digest_size=16)).update(
-            f"{name}|{prepared.record.keys[name]}\n".encode())
-    return {year: digest.hexdigest() for year, digest in sorted(digests.items())}
+@dataclass(frozen=True)
+class Indexed:
+    """The bundles the new site has, by key, and how many of their files are new or changed."""
+
+    keys: BundleKeys
+    written: int
 
 
-def update_search(prepared: Prepared, searchable: list[str], last: Shards, preview: bool,
-                  announce: Callable[[], None]) -> tuple[Shards, int]:
-    """Make the bundles the prepared site needs; returns the keys of the bundles it will have,
-    and how many bundle files are new or changed.
+def bundle_keys(prepared: Prepared, pages: dict[str, list[str]]) -> BundleKeys:
+    """Each bundle's key: of the names and keys of the pages it indexes."""
+    keys = {}
+    for bundle, names in sorted(pages.items()):
+        digest = hashlib.blake2b(digest_size=16)
+        for name in sorted(names):
+            digest.update(f"{name}|{prepared.key(name)}\n".encode())
+        keys[bundle] = digest.hexdigest()
+    return keys
 
-    A staged copy of the site needs every bundle; in place, a year whose key
-    changed is indexed again. ``serve`` (``preview``) keeps the bundles of its
-    first build and only makes the one of a new year.
+
+def update_search(prepared: Prepared, outputs: list[Output], previous: BundleKeys, refresh: bool,
+                  announce: Callable[[], None]) -> Indexed:
+    """Make the bundles the prepared site needs, of the outputs that carry one.
+
+    A bundle the new site does not carry over is made; with ``refresh``, also
+    one whose key changed. (``serve`` keeps the bundles of its first build:
+    indexing a year again on each save would cost seconds.)
     """
-    shards = shard_keys(prepared, searchable)
-    exists = {year: (prepared.target / urls.search_bundle(year)).is_dir() for year in shards}
-    if not prepared.in_place:
-        redo = list(shards)
-    elif preview:
-        redo = [year for year in shards if not exists[year]]
-    else:
-        redo = [year for year in shards if not exists[year] or shards[year] != last.get(year)]
+    pages: dict[str, list[str]] = {}
+    for output in outputs:
+        if output.search_bundle is not None:
+            pages.setdefault(output.search_bundle, []).append(output.name)
+    keys = bundle_keys(prepared, pages)
+    redo = [bundle for bundle in keys if not prepared.carries(urls.search_bundle(bundle))
+            or (refresh and keys[bundle] != previous.get(bundle))]
     if redo:
         announce()
-    written = index_search(prepared, searchable, redo)
-    return {year: shards[year] if year in redo else last.get(year, "") for year in shards}, written
-
-
-def index_search(prepared: Prepared, searchable: list[str], years: list[str]) -> int:
-    """Write the bundles of ``years`` into ``prepared.folder``, where the commit takes them from.
-
-    Returns how many of their files are new or changed.
-    """
-    by_year: dict[str, list[str]] = {year: [] for year in years}
-    for name in searchable:
-        by_year.get(urls.article_year(name), []).append(name)
     with ThreadPoolExecutor(cores()) as pool:  # Pagefind processes side by side, a year each
-        return sum(pool.map(lambda year: _index_year(prepared, year, by_year[year]), years))
+        written = sum(pool.map(lambda bundle: _index(prepared, bundle, pages[bundle]), redo))
+    return Indexed({bundle: keys[bundle] if bundle in redo else previous.get(bundle, "") for bundle in keys}, written)
 
 
-def _index_year(prepared: Prepared, year: str, names: list[str]) -> int:
-    bundle = prepared.folder / urls.search_bundle(year)
-    if not prepared.in_place:  # a whole staged site: Pagefind reads it where it is
-        _pagefind(prepared.folder, year, bundle)
-    else:  # an overlay of changes: show Pagefind the new site's pages of that year, as links
-        with tempfile.TemporaryDirectory(prefix=aside_prefix(prepared.target, "search"), dir=prepared.folder.parent,
-                                         ignore_cleanup_errors=True) as work:
-            for name in names:
-                (Path(work) / name).parent.mkdir(parents=True, exist_ok=True)
-                os.link(prepared.path(name), Path(work) / name)
-            _pagefind(Path(work), year, bundle)
-    return keep_unchanged(bundle, prepared.target / urls.search_bundle(year))
+def _index(prepared: Prepared, bundle: str, names: list[str]) -> int:
+    """Write the bundle into the prepared site; how many of its files are new or changed."""
+    folder = prepared.stage(urls.search_bundle(bundle))
+    with prepared.view(names) as site:
+        _pagefind(site, bundle, folder)
+    return keep_unchanged(folder, prepared.target / urls.search_bundle(bundle))
 
 
 def _pagefind(site: Path, year: str, bundle: Path) -> None:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import CONTROL_CHARACTERS, ContentError
+from .model import CONTROL_CHARACTERS, ContentError, tag_identity
 
 MAX_TAGS = 30  # per article: each tag is two pages and two feeds, each showing the article with all its tags
 # The reader-feedback question the scraped sites append, in each language we know it in.
@@ -107,8 +107,8 @@ def merge_tags(names: Iterable[object]) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for raw in names:
         tag = " ".join(str(raw).split())
-        if tag and tag.casefold() not in seen:
-            seen[tag.casefold()] = tag
+        if tag:
+            seen.setdefault(tag_identity(tag), tag)
     return tuple(seen.values())
 
 

@@ -44,10 +44,12 @@ from tornado.routing import AnyMatches, Matcher, Rule
 from . import urls
 from .build import build
 from .cache import BuildState
+from .changes import classify
 from .config import Config, load_config, with_base_url
 from .feedback import MAX_BODY, Rejected, append, check_request, parse_submission
 from .importer import import_seeds, seed_files
 from .model import TechdigestError
+from .options import BuildOptions
 from .watch import Watcher
 
 WATCHED = ["content", "templates", "locales", "seeds", "techdigest.toml"]
@@ -80,14 +82,15 @@ class Preview:
                 for problem in import_seeds(config, seed_files(config), dt.date.today()).problems:
                     print(f"error: {problem}", file=sys.stderr)
             # after a failed build, files changed then are not in this burst: look at all of them
-            report = build(config, output=self.output, previous=self.state, preview=True,
-                           changed=None if had_errors else changed)
+            changes = None if had_errors else classify(config, changed, self.state.parsed)
+            report = build(config, output=self.output, previous=self.state, options=BuildOptions.for_preview(),
+                           changes=changes)
         except TechdigestError as exc:
             return self._failed(exc.lines())
         except Exception as exc:  # noqa: BLE001 - a bug is shown like bad input; the last good site stays
             return self._failed([_one_line(exc)])
         self.state, self.config = report.state, config
-        self.articles = frozenset(article.slug for _, _, article in report.state.parsed.values())
+        self.articles = frozenset(entry.article.slug for entry in report.state.parsed.values())
         self.errors = []
         print(report.summary(), flush=True)
         return report.written > 0 or had_errors

@@ -25,11 +25,6 @@ def article(lang: str, item: Article) -> str:
     return f"{lang}/{item.date.year}/{item.slug}/"
 
 
-def article_year(output: str) -> str:
-    """The year of an article page's output file (``de/2026/slug/index.html``)."""
-    return output.split("/", 2)[1]
-
-
 def article_glob(year: str) -> str:
     """The article pages of that year in every language, and nothing else, for Pagefind."""
     return f"*/{year}/*/index.html"

@@ -15,18 +15,10 @@ from typing import Any
 
 from . import urls
 from .config import Config
-from .model import Article, Site
+from .i18n import load_translations
+from .model import Article, Site, Text
 
 WORDS_PER_MINUTE = 200
-
-
-@dataclass(frozen=True)
-class Text:
-    """A text and the language it is in; ``fallback`` when it stands in for a translation."""
-
-    value: str
-    lang: str
-    fallback: bool
 
 
 @dataclass(frozen=True)
@@ -71,17 +63,17 @@ def entry_view(site: Site, item: Article, lang: str, here: str) -> EntryView:
     return EntryView(
         href=urls.relative(here, urls.article(lang, item)),
         slug=item.slug,
-        title=_text(item, "title", lang),
+        title=item.text("title", lang),
         date=item.date,
         tags=tuple(Link(t.name, urls.relative(here, urls.tag(lang, t.slug))) for t in site.article_tags[item.slug]),
-        summary=_text(item, "summary", lang),
+        summary=item.text("summary", lang),
     )
 
 
 def article_view(site: Site, item: Article, lang: str, here: str, config: Config) -> ArticleView:
     entry = entry_view(site, item, lang, here)
     canonical = urls.absolute(config.base_url, urls.article(lang, item))
-    others = [_text(item, "summary", code) for code in sorted(item.summary) if code not in (lang, entry.summary.lang)]
+    others = [item.text("summary", code) for code in sorted(item.summary) if code not in (lang, entry.summary.lang)]
     return ArticleView(
         **vars(entry),
         summaries=tuple(s for s in (entry.summary, *others) if s.value),
@@ -110,7 +102,7 @@ def _feedback(item: Article, lang: str, config: Config) -> FeedbackView | None:
     """How this page's reader can rate the article; None when no rating could be delivered."""
     if not item.feedback or not (config.feedback_endpoint or config.feedback_github_repo):
         return None
-    prompt = _text(item, "feedback", lang)
+    prompt = item.text("feedback", lang)
     if config.feedback_endpoint:
         return FeedbackView(prompt, config.feedback_endpoint, ())
     page = urls.absolute(config.base_url, urls.article(lang, item))
@@ -120,8 +112,44 @@ def _feedback(item: Article, lang: str, config: Config) -> FeedbackView | None:
     return FeedbackView(prompt, "", tuple(Link(str(rating), href) for rating, href in enumerate(issues, 1)))
 
 
-def _text(item: Article, field_name: str, lang: str) -> Text:
-    value, shown = item.text(field_name, lang)
-    return Text(value, shown, shown != lang)
+@dataclass(frozen=True)
+class Alternate:
+    lang: str
+    name: str
+    href: str
+    absolute: str
+    current: bool
 
 
+@dataclass(frozen=True)
+class Pager:
+    """Where a listing page stands: links to the newer and older page ("" at either end)."""
+
+    number: int
+    total: int
+    newer: str
+    older: str
+
+
+@dataclass(frozen=True)
+class NotFoundText:
+    lang: str
+    heading: str
+    text: str
+    link_text: str
+    href: str
+
+
+def not_found_texts(config: Config) -> list[NotFoundText]:
+    """One block per language on the 404 page, each in its own language (not the page's)."""
+    blocks = []
+    for code in config.languages:
+        catalog = load_translations(config.locales_dir, code)
+        blocks.append(NotFoundText(
+            lang=code,
+            heading=catalog.gettext("Page not found"),
+            text=catalog.gettext("There is no page at this address (any more)."),
+            link_text=catalog.gettext("Go to the home page"),
+            href=urls.site_path(config.base_url, urls.home(code)),
+        ))
+    return blocks

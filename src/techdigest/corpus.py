@@ -1,0 +1,134 @@
+"""The content folder read into articles, re-using what the previous build parsed.
+
+A file whose stamp (size, mtime, inode, ctime) is unchanged is not even read;
+one whose bytes (and the settings that shape its HTML) are unchanged is not
+parsed again: Markdown is the costly part. The others are parsed on all cores.
+Every problem of every file is reported at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config
+from .content import parse_article
+from .inputs import input_stat, read_input
+from .markup import VERSION as MARKDOWN_VERSION
+from .markup import Converter, make_markdown
+from .model import Article, ContentError, Problem
+from .parallel import Progress, fork_map
+from .slugs import SLUG_RULE, is_slug, slugify
+
+Stamp = tuple[int, int, int, int]  # size, mtime, inode, ctime: a file with the same stamp was not touched
+LABEL_FOLDER = "content"  # content files are labelled as editors know them: content/x.md
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One content file as a build read it: its stamp, the digest of its bytes and settings, its article."""
+
+    stamp: Stamp
+    digest: str
+    article: Article
+
+
+ParsedFiles = dict[str, Parsed]  # by label (content/x.md), in the order of file names
+
+
+@dataclass(frozen=True)
+class _Job:
+    label: str
+    stamp: Stamp
+    data: bytes
+    digest: str
+
+
+def read_all(config: Config, previous: ParsedFiles | None = None, progress: Progress | None = None) -> ParsedFiles:
+    """Every ``*.md`` in the content folder (Emacs' ``.#x.md`` locks aside)."""
+    with os.scandir(config.content_dir) as entries:
+        names = sorted(e.name for e in entries if e.name.endswith(".md") and not e.name.startswith(".#"))
+    return _read(config, names, previous or {}, progress)
+
+
+def read_again(config: Config, previous: ParsedFiles, labels: Iterable[str]) -> ParsedFiles:
+    """``previous`` with the files ``labels`` read again (``serve``, told by the file system that only
+    they changed): the others are taken as they are, without a look at the folder, in their place."""
+    names = [label.removeprefix(f"{LABEL_FOLDER}/") for label in sorted(labels)]
+    return previous | _read(config, names, previous, None)
+
+
+def articles_of(parsed: ParsedFiles) -> list[Article]:
+    return [entry.article for entry in parsed.values()]
+
+
+def _read(config: Config, names: list[str], previous: ParsedFiles, progress: Progress | None) -> ParsedFiles:
+    # a digest starts with that of the settings that shape the HTML, so a settings change parses anew
+    prefix = hashlib.blake2b(f"{config.languages}|{config.unsafe_html}|{MARKDOWN_VERSION}".encode(),
+                             digest_size=8).hexdigest()
+    reused: dict[str, Parsed | _Job] = {}
+    problems: list[Problem] = []
+    for name in names:
+        label = f"{LABEL_FOLDER}/{name}"
+        try:
+            reused[label] = _reuse(config, label, previous.get(label), prefix)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    made = _parse(config, [job for job in reused.values() if isinstance(job, _Job)], progress, problems)
+    if problems:
+        raise ContentError(problems)
+    return {label: made[label] if isinstance(entry, _Job) else entry for label, entry in reused.items()}
+
+
+def _reuse(config: Config, label: str, last: Parsed | None, prefix: str) -> Parsed | _Job:
+    """The file as ``last`` read it, if it is unchanged; else what parsing it takes."""
+    path = config.content_dir / label.removeprefix(f"{LABEL_FOLDER}/")
+    stamp = _stamp(label, path, config.root)
+    if last and last.stamp == stamp and last.digest.startswith(prefix):
+        return last
+    data = read_input(path, label, config.root)
+    digest = prefix + hashlib.blake2b(data, digest_size=16).hexdigest()
+    if last and last.digest == digest:
+        return Parsed(stamp, digest, last.article)
+    return _Job(label, stamp, data, digest)
+
+
+def _parse(config: Config, todo: list[_Job], progress: Progress | None, problems: list[Problem]) -> ParsedFiles:
+    """The articles of ``todo``, on all cores; the problems of those that fail go to ``problems``."""
+    converters: list[Converter] = []  # one per process, made on first use
+
+    def parse(job: _Job) -> Article | list[Problem]:
+        if not converters:
+            converters.append(make_markdown(config.unsafe_html))
+        try:
+            return parse_article(job.label, job.data.decode("utf-8"), config.languages, converters[0], job.digest)
+        except UnicodeDecodeError:
+            return [Problem(job.label, 0, "not UTF-8 text")]
+        except ContentError as exc:
+            return exc.problems
+
+    made: ParsedFiles = {}
+    for job, result in zip(todo, fork_map(parse, todo, progress), strict=True):
+        if isinstance(result, list):
+            problems.extend(result)
+        else:
+            made[job.label] = Parsed(job.stamp, job.digest, result)
+    return made
+
+
+def _stamp(label: str, path: Path, root: Path) -> Stamp:
+    """The stamp of a content file whose name is a slug and which :func:`input_stat` lets us read.
+
+    The name is the article's URL: ``..md`` or ``a?b.md`` would write over
+    another page or make a broken link, so the file is renamed, not guessed at.
+    """
+    stem = path.name.removesuffix(".md")
+    if not is_slug(stem):
+        suggestion = slugify(stem, fallback="article", symbols=False)
+        raise ContentError.single(label, 0, f"the file name is the article's URL, so a slug ({SLUG_RULE}): "
+                                            f"rename it, e.g. to {suggestion}.md")
+    info = input_stat(path, label, root)
+    return info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns
