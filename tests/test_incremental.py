@@ -24,8 +24,8 @@ import pytest
 from conftest import make_project
 
 from techdigest import changes as changes_module
-from techdigest import output as output_module
 from techdigest import parallel
+from techdigest import writer as writer_module
 from techdigest.build import build
 from techdigest.cache import CACHE_DIR
 from techdigest.changes import classify
@@ -260,14 +260,14 @@ def test_a_signal_during_a_commit_waits_for_it_also_with_other_threads(project, 
     other.start()
     seen: list[str] = []
     previous = signal.signal(signal.SIGTERM, lambda *_: seen.append("handled after the commit"))
-    move_in = output_module._move_in
+    move_in = writer_module._move_in
 
     def interrupted_move_in(*args):
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(0.05)  # time enough for a handler to run, were it not deferred
         seen.append("moved in")
         return move_in(*args)
-    monkeypatch.setattr(output_module, "_move_in", interrupted_move_in)
+    monkeypatch.setattr(writer_module, "_move_in", interrupted_move_in)
     try:
         build(config, previous=None, options=PREVIEW)  # serve: the signal takes effect after the commit
     finally:

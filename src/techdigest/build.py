@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -23,12 +23,10 @@ from .cache import BuildState, code_version, load_state, save_state
 from .changes import Changes, Work, read, select
 from .config import Config
 from .options import BuildOptions
-from .output import Batch, Prepared, commit, discard, prepare
-from .parallel import Progress
+from .output import Batch
 from .render import environments, inputs_digest
 from .search import Indexed, update_search
-
-Stage = Callable[[str], Progress]  # what is being done -> its progress callback
+from .writer import Prepared, commit, discard, prepare
 
 
 @dataclass(frozen=True)
@@ -68,32 +66,30 @@ def build(
     previous: BuildState | None = None,
     options: BuildOptions | None = None,
     changes: Changes | None = None,
-    stage: Stage | None = None,
 ) -> BuildReport:
     """``previous``: the last build's state (``serve`` passes it); else it is read from the cache.
 
     ``options``: how to run (:class:`BuildOptions`, for the CLI by default);
     ``changes``: what ``serve`` saw change since ``previous`` (None: unknown,
-    anything may have); ``stage`` reports progress on a terminal.
+    anything may have).
     """
     with _collector_paused():
-        return _build(config, output or config.output_dir, previous, options or BuildOptions.for_cli(),
-                      changes, stage)
+        return _build(config, output or config.output_dir, previous, options or BuildOptions.for_cli(), changes)
 
 
 def _build(config: Config, output: Path, previous: BuildState | None, options: BuildOptions,
-           changes: Changes | None, stage: Stage | None) -> BuildReport:
+           changes: Changes | None) -> BuildReport:
     started = time.perf_counter()
     target = output.resolve()
     last = previous if previous is not None else load_state(config)
-    reading = read(config, last, changes, target, stage("reading articles") if stage else None)
+    reading = read(config, last, changes, target, options.progress("reading articles"))
     digest = inputs_digest(config)
     work = select(config, last, reading, digest)
     prepared = prepare(Batch(work.outputs, f"{code_version()}|{digest}", work.kept), target,
                        last.record if last.output == target else None, verify=options.verify_output,
-                       progress=stage("rendering") if stage else None)
+                       progress=options.progress("rendering"))
     try:
-        indexed = _search(prepared, work, last, options, stage)
+        indexed = _search(prepared, work, last, options)
         state = BuildState(reading.parsed, prepared.record, indexed.keys, target, work.plan)
         # the cache describes the new site: it is saved with the commit, or not at all
         remember = partial(save_state, config, state) if options.save_cache and state != last else None
@@ -109,9 +105,12 @@ def _build(config: Config, output: Path, previous: BuildState | None, options: B
                        target, time.perf_counter() - started, state)
 
 
-def _search(prepared: Prepared, work: Work, last: BuildState, options: BuildOptions, stage: Stage | None) -> Indexed:
+def _search(prepared: Prepared, work: Work, last: BuildState, options: BuildOptions) -> Indexed:
     """The search bundles of the new site; a narrow build keeps them (no article moved to another year)."""
     if not work.whole:
         return Indexed(last.search, 0)
-    announce = (lambda: stage("indexing for search")(0, 0)) if stage else (lambda: None)
+    def announce() -> None:
+        if progress := options.progress("indexing for search"):
+            progress(0, 0)
+
     return update_search(prepared, work.outputs, last.search, options.refresh_search, announce)

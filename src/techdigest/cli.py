@@ -73,12 +73,13 @@ def _import(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from .build import build
+    from .options import BuildOptions
 
     config = load_config(args.root)
     if args.base_url:
         config = with_base_url(config, args.base_url)
     with _terminal_progress() as stage:
-        report = build(config, output=args.output, stage=stage)
+        report = build(config, output=args.output, options=BuildOptions.for_cli(stage))
     print(report.summary())
     return 0
 
@@ -164,10 +165,11 @@ def _feedback(args: argparse.Namespace) -> int:
 def _deploy(args: argparse.Namespace) -> int:
     from .build import build
     from .deploy import publish
+    from .options import BuildOptions
 
     config = load_config(args.root)
     with _terminal_progress() as stage:
-        report = build(config, stage=stage)
+        report = build(config, options=BuildOptions.for_cli(stage))
     print(report.summary())
     publish(report.output, args.root, remote=args.remote, branch=args.branch, push=not args.no_push)
     where = f"{args.remote}/{args.branch}" if not args.no_push else f"local branch {args.branch}"

@@ -51,6 +51,24 @@ def parse_article(
     """``path`` is as the editor knows it (``content/x.md``); its stem is the slug."""
     _refuse_control_characters(path, text)
     meta, lines, body = _split(path, text)
+    front = _front_matter(path, meta, lines, languages)
+    body_html = to_html(converter, body, path, first_line=len(text.splitlines()) - body.count("\n"))
+    slug = path.rsplit("/", 1)[-1].removesuffix(".md")
+    listed = (slug, front.date, front.language, front.tags, sorted(front.title.items()), sorted(front.summary.items()))
+    return Article(
+        **vars(front),
+        slug=slug,
+        path=path,
+        body_html=body_html,
+        word_count=len(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", body_html))),
+        lines=lines,
+        digest=digest,
+        entry_digest=hashlib.blake2b(repr(listed).encode(), digest_size=16).hexdigest(),
+    )
+
+
+def _front_matter(path: str, meta: dict[str, Any], lines: dict[str, int], languages: tuple[str, ...]) -> FrontMatter:
+    """The front matter checked, each problem at its key's line; all of them raised together."""
     problems: list[Problem] = []
 
     def problem(key: str, message: str) -> None:
@@ -58,10 +76,7 @@ def parse_article(
 
     for key in sorted(set(meta) - set(FIELDS)):
         problem(key, f"unknown key (allowed: {', '.join(FIELDS)})")
-    for key in _REQUIRED:
-        if key not in meta:
-            problems.append(Problem(path, 1, f"{key}: missing"))
-
+    problems += [Problem(path, 1, f"{key}: missing") for key in _REQUIRED if key not in meta]
     language = meta.get("language")
     if "language" in meta and language not in languages:
         problem("language", f"unknown language {excerpt(language)} (site languages: {', '.join(languages)})")
@@ -80,26 +95,8 @@ def parse_article(
         problem("title", f"needs a title in the original language ({language})")
     if problems:
         raise ContentError(problems)
-
-    body_html = to_html(converter, body, path, first_line=len(text.splitlines()) - body.count("\n"))
-    slug = path.rsplit("/", 1)[-1].removesuffix(".md")
-    shown = (slug, date, language, tags, sorted(texts["title"].items()), sorted(texts["summary"].items()))
-    return Article(
-        slug=slug,
-        path=path,
-        title=texts["title"],
-        date=date,
-        language=language,
-        tags=tags,
-        summary=texts["summary"],
-        feedback=texts["feedback"],
-        source=source,
-        body_html=body_html,
-        word_count=len(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", body_html))),
-        lines=lines,
-        digest=digest,
-        entry_digest=hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest(),
-    )
+    return FrontMatter(title=texts["title"], date=date, language=language, tags=tags,  # type: ignore[arg-type]
+                       summary=texts["summary"], feedback=texts["feedback"], source=source)
 
 
 def dump_article(front: FrontMatter, paragraphs: tuple[str, ...]) -> str:

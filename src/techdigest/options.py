@@ -7,7 +7,12 @@ and how to stop. Named, so that no boolean means six things.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from .parallel import Progress
+
+Stage = Callable[[str], Progress]  # what is being done -> its progress callback
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -24,10 +29,15 @@ class BuildOptions:
     redeliver_signals: bool = False
     # compile the templates after the build, for the next one in this process (serve's next save)
     warm_templates: bool = False
+    # reports what the build is doing, with its progress (on a terminal)
+    stage: Stage | None = None
 
     @classmethod
-    def for_cli(cls) -> BuildOptions:
-        return cls()
+    def for_cli(cls, stage: Stage | None = None) -> BuildOptions:
+        return cls(stage=stage)
+
+    def progress(self, what: str) -> Progress | None:
+        return self.stage(what) if self.stage else None
 
     @classmethod
     def for_preview(cls) -> BuildOptions:

@@ -31,8 +31,9 @@ from pathlib import Path
 
 from . import urls
 from .model import TechdigestError
-from .output import Output, Prepared, keep_unchanged, naming
+from .output import Output, naming
 from .parallel import cores
+from .writer import Prepared, keep_unchanged
 
 BundleKeys = dict[str, str]  # search bundle (a year) -> key of the pages it indexes
 
