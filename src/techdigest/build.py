@@ -1,6 +1,6 @@
 """``build``: the whole pipeline, read top to bottom (config → load → index → plan → render → write).
 
-A build starts from what the last one remembers (:mod:`cache`: kept in memory
+A build starts from what the previous one remembers (:mod:`cache`: kept in memory
 by ``serve``, on disk for ``techdigest build``): unchanged content files are
 not parsed again, only the pages, feeds and files whose key changed are made
 again, and only those whose bytes changed are written. Without it the result
@@ -67,7 +67,7 @@ def build(
     options: BuildOptions | None = None,
     changes: Changes | None = None,
 ) -> BuildReport:
-    """``previous``: the last build's state (``serve`` passes it); else it is read from the cache.
+    """``previous``: the previous build's state (``serve`` passes it); else it is read from the cache.
 
     ``options``: how to run (:class:`BuildOptions`, for the CLI by default);
     ``changes``: what ``serve`` saw change since ``previous`` (None: unknown,
@@ -81,19 +81,19 @@ def _build(config: Config, output: Path, previous: BuildState | None, options: B
            changes: Changes | None) -> BuildReport:
     started = time.perf_counter()
     target = output.resolve()
-    last = previous if previous is not None else load_state(config)
-    reading = read(config, last, changes, target, options.progress("reading articles"))
+    previous = load_state(config) if previous is None else previous
+    reading = read(config, previous, changes, target, options.progress("reading articles"))
     digest = inputs_digest(config)
-    work = select(config, last, reading, digest)
+    work = select(config, previous, reading, digest)
     prepared = prepare(Batch(work.outputs, f"{code_version()}|{digest}", work.kept), target,
-                       last.record if last.output == target else None, verify=options.verify_output,
+                       previous.record if previous.output == target else None, verify=options.verify_output,
                        progress=options.progress("rendering"))
     try:
-        indexed = _search(prepared, work, last, options)
+        indexed = _search(prepared, work, previous, options)
         state = BuildState(reading.parsed, prepared.record, indexed.keys, target, work.plan)
         # the cache describes the new site: it is saved with the commit, or not at all
-        remember = partial(save_state, config, state) if options.save_cache and state != last else None
-        commit(prepared, [urls.search_bundle(year) for year in last.search if year not in indexed.keys], remember,
+        remember = partial(save_state, config, state) if options.save_cache and state != previous else None
+        commit(prepared, [urls.search_bundle(year) for year in previous.search if year not in indexed.keys], remember,
                stop_after=options.redeliver_signals)
     except BaseException:
         discard(prepared)
@@ -105,12 +105,12 @@ def _build(config: Config, output: Path, previous: BuildState | None, options: B
                        target, time.perf_counter() - started, state)
 
 
-def _search(prepared: Prepared, work: Work, last: BuildState, options: BuildOptions) -> Indexed:
+def _search(prepared: Prepared, work: Work, previous: BuildState, options: BuildOptions) -> Indexed:
     """The search bundles of the new site; a narrow build keeps them (no article moved to another year)."""
     if not work.whole:
-        return Indexed(last.search, 0)
+        return Indexed(previous.search, 0)
     def announce() -> None:
         if progress := options.progress("indexing for search"):
             progress(0, 0)
 
-    return update_search(prepared, work.outputs, last.search, options.refresh_search, announce)
+    return update_search(prepared, work.outputs, previous.search, options.refresh_search, announce)

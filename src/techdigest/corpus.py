@@ -83,16 +83,16 @@ def _read(config: Config, names: list[str], previous: ParsedFiles, progress: Pro
     return {label: made[label] if isinstance(entry, _Job) else entry for label, entry in reused.items()}
 
 
-def _reuse(config: Config, label: str, last: Parsed | None, prefix: str) -> Parsed | _Job:
-    """The file as ``last`` read it, if it is unchanged; else what parsing it takes."""
+def _reuse(config: Config, label: str, previous: Parsed | None, prefix: str) -> Parsed | _Job:
+    """The file as ``previous`` read it, if it is unchanged; else what parsing it takes."""
     path = config.content_dir / label.removeprefix(f"{LABEL_FOLDER}/")
     stamp = _stamp(label, path, config.root)
-    if last and last.stamp == stamp and last.digest.startswith(prefix):
-        return last
+    if previous and previous.stamp == stamp and previous.digest.startswith(prefix):
+        return previous
     data = read_input(path, label, config.root)
     digest = prefix + hashlib.blake2b(data, digest_size=16).hexdigest()
-    if last and last.digest == digest:
-        return Parsed(stamp, digest, last.article)
+    if previous and previous.digest == digest:
+        return Parsed(stamp, digest, previous.article)
     return _Job(label, stamp, data, digest)
 
 

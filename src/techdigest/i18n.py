@@ -30,14 +30,14 @@ def catalog_path(locales_dir: Path, lang: str) -> Path:
 
 def load_translations(locales_dir: Path, lang: str) -> Translations:
     path = catalog_path(locales_dir, lang)
-    shown = f"{locales_dir.name}/{lang}/LC_MESSAGES/{DOMAIN}.po"
+    label = f"{locales_dir.name}/{lang}/LC_MESSAGES/{DOMAIN}.po"
     try:
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=lang, abort_invalid=True)
     except FileNotFoundError:
-        raise ContentError.single(shown, 0, f"no catalog for language {lang!r}") from None
+        raise ContentError.single(label, 0, f"no catalog for language {lang!r}") from None
     except (PoFileError, UnknownLocaleError, UnicodeDecodeError) as exc:
-        raise ContentError.single(shown, getattr(exc, "lineno", 0), f"invalid catalog: {exc}") from None
+        raise ContentError.single(label, getattr(exc, "lineno", 0), f"invalid catalog: {exc}") from None
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)

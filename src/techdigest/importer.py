@@ -54,30 +54,30 @@ def _import(config: Config, seeds: list[Path], today: dt.date) -> ImportReport:
     taken = {p.stem for p in config.content_dir.glob("*.md")}
     for seed in sorted(seeds):
         source = config.relative(seed)
-        shown = printable(source)
+        label = printable(source)
         if source in imported:
-            report.kept.append(f"{shown}: already imported as {imported[source]}, left unchanged")
+            report.kept.append(f"{label}: already imported as {imported[source]}, left unchanged")
             continue
         try:
-            target = _import_seed(config, seed, source, shown, today, taken)
+            target = _import_seed(config, seed, source, label, today, taken)
         except ContentError as exc:
             report.problems.extend(exc.problems)
             continue
         taken.add(target.stem)
         imported[source] = config.relative(target)
-        report.created.append(f"{shown} -> {config.relative(target)}")
+        report.created.append(f"{label} -> {config.relative(target)}")
     return report
 
 
-def _import_seed(config: Config, seed: Path, source: str, shown: str, today: dt.date, taken: set[str]) -> Path:
+def _import_seed(config: Config, seed: Path, source: str, label: str, today: dt.date, taken: set[str]) -> Path:
     """One seed into a new content file, which must name it as its ``source`` when read back."""
-    parsed = parse_seed(decode_seed(read_input(seed, shown, config.root), shown), shown, config.default_language)
+    parsed = parse_seed(decode_seed(read_input(seed, label, config.root), label), label, config.default_language)
     front = draft_front_matter(parsed, source, today, config.languages)
     slug = unique(slugify(front.title[parsed.language], fallback="article", symbols=False), taken)
     target = config.content_dir / f"{slug}.md"
     text = dump_article(front, parsed.paragraphs)
     if front_matter(config.relative(target), text).get("source") != source:  # else: imported again next time
-        raise ContentError.single(shown, 0, "this file name does not read back from YAML as written "
+        raise ContentError.single(label, 0, "this file name does not read back from YAML as written "
                                             "(a line break such as U+2028 in it); rename the seed")
     _write_new(target, text)
     return target
@@ -116,15 +116,15 @@ def _imported_sources(content_dir: Path, root: Path) -> dict[str, str]:
     found: dict[str, str] = {}
     problems: list[Problem] = []
     for path in sorted(p for p in content_dir.glob("*.md") if not p.name.startswith(".#")):
-        shown = f"{content_dir.name}/{path.name}"
+        label = f"{content_dir.name}/{path.name}"
         try:
-            text = read_input(path, shown, root).decode("utf-8", errors="replace")
-            source = front_matter(shown, text).get("source")
+            text = read_input(path, label, root).decode("utf-8", errors="replace")
+            source = front_matter(label, text).get("source")
         except ContentError as exc:
             problems.extend(exc.problems)
             continue
         if isinstance(source, str):
-            found.setdefault(source, shown)
+            found.setdefault(source, label)
     if problems:
         raise ContentError(problems)
     return found

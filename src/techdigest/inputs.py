@@ -26,60 +26,60 @@ from .model import ContentError
 MAX_INPUT_BYTES = 1 << 20  # 1 MiB per seed or content file: some 150,000 words
 
 
-def resolve(path: Path, shown: str, root: Path) -> Path:
-    """The real file behind ``path``, if it lies inside the project ``root``; else ``shown: why``."""
+def resolve(path: Path, label: str, root: Path) -> Path:
+    """The real file behind ``path``, if it lies inside the project ``root``; else ``label: why``."""
     try:
         real = Path(os.path.realpath(path, strict=True))
     except OSError as exc:
         problem = "a link that leads nowhere" if exc.errno == errno.ENOENT and os.path.islink(path) else exc.strerror
-        raise ContentError.single(shown, 0, f"cannot read: {problem}") from None
+        raise ContentError.single(label, 0, f"cannot read: {problem}") from None
     if not real.is_relative_to(root.resolve()):
-        raise ContentError.single(shown, 0, f"a link to {real}, outside the project: "
+        raise ContentError.single(label, 0, f"a link to {real}, outside the project: "
                                             "only links that stay inside the project are followed")
     return real
 
 
-def input_stat(path: Path, shown: str, root: Path) -> os.stat_result:
+def input_stat(path: Path, label: str, root: Path) -> os.stat_result:
     """The stat of a seed or content file that :func:`read_input` will read; costs nothing for a huge one."""
-    real = resolve(path, shown, root)
+    real = resolve(path, label, root)
     try:
         info = os.stat(real)
     except OSError as exc:
-        raise ContentError.single(shown, 0, f"cannot read: {exc.strerror}") from None
+        raise ContentError.single(label, 0, f"cannot read: {exc.strerror}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise ContentError.single(shown, 0, "not a regular file")
-    _check_size(info.st_size, shown)
+        raise ContentError.single(label, 0, "not a regular file")
+    _check_size(info.st_size, label)
     return info
 
 
-def read_input(path: Path, shown: str, root: Path) -> bytes:
+def read_input(path: Path, label: str, root: Path) -> bytes:
     """The bytes of a seed or content file, at most ``MAX_INPUT_BYTES``: one byte more is read,
     so a file that grew since its stat is refused too."""
-    input_stat(path, shown, root)
+    input_stat(path, label, root)
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
-        raise ContentError.single(shown, 0, f"cannot read: {exc.strerror}") from None
-    _check_size(len(data), shown)
+        raise ContentError.single(label, 0, f"cannot read: {exc.strerror}") from None
+    _check_size(len(data), label)
     return data
 
 
-def read_asset(real: Path, shown: str) -> bytes:
+def read_asset(real: Path, label: str) -> bytes:
     """The bytes of a static asset already :func:`resolve`-d: any size, but a regular file
     (opened without blocking, so a FIFO is refused before anything waits on it)."""
     try:
         fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK)
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise ContentError.single(shown, 0, "not a regular file (a FIFO, socket or device); "
+                raise ContentError.single(label, 0, "not a regular file (a FIFO, socket or device); "
                                                     "only files are copied")
             return handle.read()
     except OSError as exc:
-        raise ContentError.single(shown, 0, f"cannot read: {exc.strerror}") from None
+        raise ContentError.single(label, 0, f"cannot read: {exc.strerror}") from None
 
 
-def _check_size(size: int, shown: str) -> None:
+def _check_size(size: int, label: str) -> None:
     if size > MAX_INPUT_BYTES:
-        raise ContentError.single(shown, 0, f"too large: a seed or content file may have at most "
+        raise ContentError.single(label, 0, f"too large: a seed or content file may have at most "
                                             f"{MAX_INPUT_BYTES:,} bytes (1 MiB)")

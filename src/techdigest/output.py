@@ -21,7 +21,7 @@ Stamps = dict[str, tuple[int, int]]  # output file -> (size, mtime_ns) as the bu
 
 @dataclass(frozen=True)
 class Output:
-    """One file of the site; ``make`` is called only when ``inputs`` changed since the last build."""
+    """One file of the site; ``make`` is called only when ``inputs`` changed since the previous build."""
 
     name: str
     inputs: Any  # anything with a deterministic repr
@@ -31,7 +31,7 @@ class Output:
 
 @dataclass(frozen=True)
 class Record:
-    """What the last build left in the output folder, as the cache remembers it."""
+    """What the previous build left in the output folder, as the cache remembers it."""
 
     keys: Keys = field(default_factory=dict)
     stamps: Stamps = field(default_factory=dict)
