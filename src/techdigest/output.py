@@ -37,9 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from . import urls
-from .inputs import read_asset, resolve
+from .inputs import read_tree
 from .locks import FolderLock
-from .model import ContentError, Problem
 from .parallel import Progress, fork_map
 
 Keys = dict[str, str]  # output file -> key of what it was made from
@@ -119,39 +118,8 @@ def fixed(name: str, data: bytes) -> Output:
 
 
 def static_outputs(static_dir: Path, root: Path) -> list[Output]:
-    """The template's assets, copied as they are; each a regular file inside the project ``root``.
-
-    Links are followed only as long as they stay inside the project: a link to
-    ``/etc/passwd`` or ``/proc/self/environ`` would publish that file. A link
-    out, a broken link, a loop, a FIFO or device, a file that cannot be read:
-    each is an error naming it, all of them at once.
-    """
-    found: dict[str, bytes] = {}
-    problems: list[Problem] = []
-    if static_dir.is_dir() or static_dir.is_symlink():
-        shown = static_dir.relative_to(root).as_posix()
-        _collect(static_dir, shown, "", root.resolve(), (), found, problems)
-    if problems:
-        raise ContentError(problems)
-    return [fixed(urls.static(name), data) for name, data in sorted(found.items())]
-
-
-def _collect(path: Path, shown: str, name: str, project: Path, above: tuple[Path, ...],
-             found: dict[str, bytes], problems: list[Problem]) -> None:
-    """The asset ``name`` at ``path`` into ``found`` (a folder: each entry in it), or a problem."""
-    try:
-        real = resolve(path, shown, project)
-        if real in above:
-            raise ContentError.single(shown, 0, "a loop of symbolic links (a link to a folder it is in)")
-        if not real.is_dir():
-            found[name] = read_asset(real, shown)
-            return
-    except ContentError as exc:
-        problems.extend(exc.problems)
-        return
-    for entry in sorted(os.listdir(real)):
-        _collect(path / entry, f"{shown}/{entry}", f"{name}/{entry}".lstrip("/"), project, (*above, real),
-                 found, problems)
+    """The template's assets, copied as they are (read by the project's one rule, :mod:`inputs`)."""
+    return [fixed(urls.static(name), data) for name, data in sorted(read_tree(static_dir, root).items())]
 
 
 def prepare(outputs: list[Output], base: str, target: Path, last: Record | None,
