@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,18 @@ def test_control_characters_and_huge_values_are_refused_with_short_quotes():
     assert "techdigest.toml: 'title.de' holds control character U+001B" in lines
     assert "techdigest.toml: 'tagline.de' holds control character U+0007" in lines
     assert max(map(len, lines)) < 150  # not 10,000 characters
+
+
+@pytest.mark.parametrize("write", [
+    lambda path: path.write_text("x = " + "9" * 5000 + "\n", encoding="utf-8"),
+    lambda path: path.symlink_to("/dev/zero"),
+    lambda path: os.mkfifo(path),
+    lambda path: path.symlink_to(path.parent.parent / "elsewhere.toml"),
+])
+def test_a_config_that_is_not_what_it_seems_is_one_line(tmp_path, capsys, write):
+    (tmp_path / "elsewhere.toml").write_text('base_url = "https://example.org/"\n', encoding="utf-8")
+    (tmp_path / "project").mkdir()
+    write(tmp_path / "project" / "techdigest.toml")
+    assert main(["-C", str(tmp_path / "project"), "build"]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("error: techdigest.toml: ") and len(line) < 200

@@ -104,6 +104,7 @@ def test_an_existing_file_with_the_target_name_is_never_replaced(fresh):
     "line\u2028separator.txt", "paragraph\u2029separator.txt", "next\x85line.txt", " leading and trailing .txt ",
     "it's \"quoted\".txt", "hash #1: colon.txt", "- dash.txt", "{brace}.txt", "ümlaut.txt",
     "long " + "word " * 30 + "name.txt",  # folded over two lines by YAML
+    os.fsdecode(b"\xff\xfe.txt"),  # not UTF-8: a surrogate escape in the name
 ])
 def test_a_seed_is_never_imported_twice_whatever_its_name(fresh, capsys, name):
     """Imported once and read back as written; or, if its name cannot be, refused every time."""
@@ -121,7 +122,8 @@ def test_a_seed_is_never_imported_twice_whatever_its_name(fresh, capsys, name):
     else:  # one line each time, the name escaped
         assert first == second == 1 and name.isprintable() is False
         assert err.splitlines() == [f"error: seeds/{printable(name)}: this file name does not read back from "
-                                    "YAML as written (a line break such as U+2028 in it); rename the seed"] * 2
+                                    "YAML as written (a line break such as U+2028, or bytes that are not UTF-8, "
+                                    "in it); rename the seed"] * 2
 
 
 def test_front_matter_that_cannot_be_read_stops_the_import(fresh, capsys):

@@ -70,9 +70,14 @@ def test_errors_quote_a_short_excerpt_of_a_huge_value(key, value, message):
     assert len(line) < 200
 
 
-def test_a_number_too_long_for_python_is_a_yaml_error_at_its_line():
-    assert problems(HEAD.replace("2026-11-25", "9" * 100_000)) == [
-        "content/x.md:3: invalid YAML: a number of 100,000 characters is too long"]
+@pytest.mark.parametrize("number", ["9" * 100_000, "0x" + "f" * 6000, "0b" + "1" * 20_000, "1:" * 3000 + "1",
+                                    "-" + "9" * 5000])
+def test_a_number_too_long_for_python_is_a_yaml_error_at_its_line(number):
+    for text in (HEAD.replace("2026-11-25", number), HEAD.replace("    date:", f"    ? {number}\n    : 1\n    date:"),
+                 HEAD.replace("    date:", f"    tags: [{number}]\n    date:")):
+        (line, *_) = problems(text)
+        assert line == (f"content/x.md:3: invalid YAML: a number of {len(number):,} characters is too long "
+                        "(quote it to make it a text)")
 
 
 def test_a_huge_key_is_shortened_in_its_message():
@@ -113,7 +118,8 @@ def test_a_seed_with_more_tags_than_the_limit_is_refused_at_its_tags_line():
 
 
 @pytest.mark.parametrize(("char", "code"), [("\x1b", "U+001B"), ("\x07", "U+0007"), ("\x7f", "U+007F"),
-                                            ("\x85", "U+0085"), ("\ufffe", "U+FFFE"), ("\x00", "U+0000")])
+                                            ("\x85", "U+0085"), ("\ufffe", "U+FFFE"), ("\x00", "U+0000"),
+                                            ("\u202e", "U+202E"), ("\u2066", "U+2066")])
 def test_a_control_character_in_a_content_file_is_refused_at_its_line(char, code):
     assert problems(HEAD.replace("Text.", f"Text {char}[31m rot.")) == [
         f"content/x.md:7: control character {code} is not allowed; delete it"]

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,33 @@ def test_a_failing_import_write_is_one_line_and_leaves_no_file(project):
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"error: {project}/content/.import-") and line.endswith(": File too large")
     assert sorted(p.name for p in (project / "content").iterdir()) == before
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 3 MiB file system of its own (tmpfs: root in a container allowed to mount), removed afterwards."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)],
+                                           capture_output=True, check=False).returncode != 0:
+        pytest.skip("mounting a tmpfs needs root with the right to mount")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
+
+
+def test_a_full_disk_while_pagefind_writes_is_one_line_and_publishes_nothing(project, small_disk):
+    site_project = small_disk / "project"
+    shutil.copytree(project, site_project)
+    assert run(site_project, "build").returncode == 0
+    before = snapshot(site_project / "site")
+    shutil.rmtree(site_project / CACHE_DIR)  # the next build makes a whole staged copy and every search bundle
+    free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+    (small_disk / "filler").write_bytes(b"\0" * (free - 700 * 1024))  # room for the pages, not for the index
+    result = run(site_project, "build")
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: ") and "search: the disk is full" in line
+    assert snapshot(site_project / "site") == before
+    assert leftovers(site_project) == []

@@ -199,6 +199,30 @@ def test_unclosed_brackets_are_an_error_not_minutes(body):
 
 
 @pytest.mark.parametrize("body", [
+    "a\n===\n" * 20_000,
+    "a\n---\n" * 20_000,
+    "---\n" * 20_000,
+    "* * *\n" * 20_000,
+    "- ---\n" * 20_000,
+    "> ---\n" * 20_000,
+])
+def test_headings_and_rules_without_blank_lines_are_an_error_not_minutes(body):
+    with pytest.raises(ContentError) as error:
+        _parse("Erster Absatz.\n\nZweiter Absatz.\n\n" + body)
+    message = str(error.value)
+    assert message.startswith("content/x.md:")
+    assert ": too many headings or rules without blank lines between them to read as Markdown (near " in message
+    assert message.endswith("put blank lines between them") and "\n" not in message
+
+
+def test_a_live_blog_of_headings_without_blank_lines_converts():
+    entry = "Ein Satz über die Lage, mit einigen Wörtern darin. " * 3
+    body = "".join(f"12:{i % 60:02d} Uhr\n--------\n{entry}\n### Stand {i}\n{entry}\n" for i in range(300))
+    doc = html.fragment_fromstring(_parse(body), create_parent="div")
+    assert len(doc.xpath("//h3")) == 300 and len(doc.xpath("//hr")) == 299  # as Python-Markdown reads them
+
+
+@pytest.mark.parametrize("body", [
     "[a](https://example.com/) " * 20_000,
     "*a _b " * 10_000 + "c_ d* " * 10_000,
     "`a " * 20_000,

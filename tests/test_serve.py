@@ -21,11 +21,12 @@ BASE_PATH = "/techdigest/"
 class Preview:
     """``techdigest serve --port 0`` in a subprocess, at the address it announces."""
 
-    def __init__(self, project: Path, log: Path, base_path: str = BASE_PATH) -> None:
+    def __init__(self, project: Path, log: Path, base_path: str = BASE_PATH,
+                 program: tuple[str, ...] = ("-m", "techdigest.cli")) -> None:
         self.project = project
         self.log = log
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "techdigest.cli", "-C", str(project), "serve", "--port", "0",
+            [sys.executable, *program, "-C", str(project), "serve", "--port", "0",
              "--base-path", base_path, "--feedback-file", str(project / "ratings.jsonl")],
             stdout=log.open("w"), stderr=subprocess.STDOUT,
         )

@@ -6,6 +6,7 @@ Every test talks raw HTTP (``http.client``: paths and headers exactly as written
 
 from __future__ import annotations
 
+import fcntl
 import http.client
 import json
 import os
@@ -224,26 +225,21 @@ def test_a_post_from_the_site_or_without_origin_is_stored(shared, headers):
 
 @contextmanager
 def rebuild_held(preview: Preview) -> Iterator[None]:
-    """A rebuild that waits, reading techdigest.toml (a named pipe), until the block is done."""
-    config = preview.project / "techdigest.toml"
-    text = config.read_text(encoding="utf-8")
-    held = preview.project / "held.fifo"  # not a watched name
-    os.mkfifo(held)
-    replace(config, lambda temp: os.link(held, temp))
-
-    def reading() -> int | None:
-        try:
-            return os.open(held, os.O_WRONLY | os.O_NONBLOCK)
-        except OSError:  # no reader yet: the rebuild has not reached the config
-            return None
-
-    writer = wait_until(reading, "the rebuild to read techdigest.toml")
+    """A rebuild that waits until the block is done: for the lock of the folder the preview is in, held
+    here as another build would hold it (the rebuild says it waits: that is when the block starts)."""
+    (output,) = set(re.findall(r"^built .* into (\S+) in ", preview.log.read_text(), re.MULTILINE))
+    lock = os.open(Path(output).parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        waits = preview.log.read_text().count("waiting for another techdigest process")
+        article = next((preview.project / "content").glob("*.md"))
+        replace(article, lambda temp: temp.write_text(article.read_text(encoding="utf-8") + "\nNoch ein Satz.\n",
+                                                      encoding="utf-8"))
+        wait_until(lambda: preview.log.read_text().count("waiting for another techdigest process") > waits or None,
+                   "the rebuild to wait for the lock")
         yield
     finally:
-        replace(config, lambda temp: temp.write_text(text, encoding="utf-8"))
-        os.write(writer, text.encode("utf-8"))
-        os.close(writer)
+        os.close(lock)
 
 
 def test_pages_are_served_while_a_rebuild_runs(preview):
@@ -270,19 +266,59 @@ def test_a_stop_during_a_rebuild_lets_it_finish_then_removes_the_preview_folder(
     assert not Path(output).exists()
 
 
-def test_an_unexpected_error_is_one_line_and_a_banner_and_the_last_good_site_stays(preview):
-    config = preview.project / "techdigest.toml"
-    text = config.read_text(encoding="utf-8")
-    builds = preview.builds()
-    (preview.project / "folder").mkdir()
-    # reading it is an IsADirectoryError, no input error the build knows
-    replace(config, lambda temp: temp.symlink_to(preview.project / "folder"))
-    shown = wait_until(lambda: banner(preview, BASE_PATH + "de/"), "the error banner")
-    assert "techdigest.toml" in shown
-    errors = [line for line in preview.log.read_text().splitlines() if line.startswith("error: ")]
-    assert len(errors) == 1 and "techdigest.toml" in errors[0]
-    assert "Traceback" not in preview.log.read_text()
-    assert preview.process.poll() is None
-    replace(config, lambda temp: temp.write_text(text, encoding="utf-8"))
-    wait_until(lambda: preview.builds() > builds or None, "the recovery")
-    assert banner(preview, BASE_PATH + "de/") is None
+# ``techdigest serve`` with a fault injected into its builds: a bug, as no input can cause one, while the
+# file ``fail-builds`` exists in the project (a file no build reads)
+FAULTY_SERVE = """
+import sys
+import techdigest.serve
+from techdigest.cli import main
+
+real_build = techdigest.serve.build
+
+def build(config, *args, **options):
+    if (config.root / "fail-builds").exists():
+        raise RuntimeError("injected fault\\nsecond line \\x1b[31m")
+    return real_build(config, *args, **options)
+
+techdigest.serve.build = build
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_an_unexpected_error_is_one_line_and_a_banner_and_the_last_good_site_stays(project, tmp_path):
+    preview = Preview(project, tmp_path / "serve.log", program=("-c", FAULTY_SERVE))
+    try:
+        builds = preview.builds()
+        (project / "fail-builds").touch()
+        article = next((project / "content").glob("*.md"))
+        replace(article, lambda temp: temp.write_text(article.read_text(encoding="utf-8") + "\nMehr.\n",
+                                                      encoding="utf-8"))
+        shown = wait_until(lambda: banner(preview, BASE_PATH + "de/"), "the error banner")
+        assert "RuntimeError: injected fault" in shown and "second line" not in shown
+        errors = [line for line in preview.log.read_text().splitlines() if line.startswith("error: ")]
+        assert errors == ["error: RuntimeError: injected fault"]
+        assert "Traceback" not in preview.log.read_text() and preview.process.poll() is None
+        status, _, body = request(preview, "GET", BASE_PATH + "de/")
+        assert status == 200 and html.fromstring(body).xpath("//h1")  # the last good site
+        (project / "fail-builds").unlink()
+        replace(article, lambda temp: temp.write_text(article.read_text(encoding="utf-8") + "\nNoch mehr.\n",
+                                                      encoding="utf-8"))
+        wait_until(lambda: preview.builds() > builds or None, "the recovery")
+        assert banner(preview, BASE_PATH + "de/") is None
+    finally:
+        preview.stop()
+
+
+def test_the_folder_of_a_preview_killed_with_kill_9_is_removed_by_the_next(project, tmp_path):
+    first = Preview(project, tmp_path / "first.log")
+    (output,) = set(re.findall(r"^built .* into (\S+) in ", first.log.read_text(), re.MULTILINE))
+    first.process.kill()
+    first.process.wait(timeout=10)
+    assert Path(output).is_dir()  # nobody cleaned up after it
+    second = Preview(project, tmp_path / "second.log")
+    try:
+        (alive,) = set(re.findall(r"^built .* into (\S+) in ", second.log.read_text(), re.MULTILINE))
+        assert not Path(output).exists() and Path(alive).is_dir()
+    finally:
+        second.stop()
+    assert not Path(alive).exists()

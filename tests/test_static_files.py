@@ -1,5 +1,6 @@
-"""``templates/static/`` is copied into the site: only regular files inside the project, never what a link
-points to outside it (``/etc/passwd``), and never a FIFO or device; each refusal is one line naming the file."""
+"""``templates/`` and ``locales/`` are read, ``templates/static/`` is copied into the site: only regular files
+inside the project, never what a link points to outside it (``/etc/passwd``), never a FIFO or device; each
+refusal is one line naming the file."""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def test_link_loops_are_refused(built, capsys):
 def test_a_fifo_is_refused_without_blocking(built, capsys):
     os.mkfifo(built / "templates" / "static" / "pipe")
     assert build_fails(built, capsys) == [
-        "error: templates/static/pipe: not a regular file (a FIFO, socket or device); only files are copied",
+        "error: templates/static/pipe: not a regular file (a FIFO, socket or device); only files are read",
     ]
 
 
@@ -90,3 +91,21 @@ def test_links_that_stay_inside_the_project_are_followed(built):
     static_out = next(p.parent for p in site.rglob("style.css"))
     assert (static_out / "img" / "logo.svg").read_text() == "<svg/>"
     assert (static_out / "copy.css").read_bytes() == (static / "style.css").read_bytes()
+
+
+@pytest.mark.parametrize(("name", "make", "reason"), [
+    ("templates/thanks.html", lambda p: p.symlink_to("/etc/passwd"), "a link to /etc/passwd, outside the project"),
+    ("templates/thanks.html", os.mkfifo, "not a regular file (a FIFO, socket or device)"),
+    ("locales/de/LC_MESSAGES/messages.po", lambda p: p.symlink_to("/dev/zero"), "a link to /dev/zero, outside"),
+    ("locales/de/LC_MESSAGES/messages.po", os.mkfifo, "not a regular file (a FIFO, socket or device)"),
+    ("locales/en", lambda p: p.symlink_to("/tmp"), "a link to /tmp, outside the project"),
+])
+def test_templates_and_catalogs_follow_the_same_rule(built, capsys, name, make, reason):
+    path = built / name
+    if path.is_dir():
+        os.rename(path, built / "moved-away")
+    else:
+        path.unlink()
+    make(path)
+    (line, *_) = build_fails(built, capsys)
+    assert line.startswith(f"error: {name}") and reason in line

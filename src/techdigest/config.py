@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .model import CONTROL_CHARACTERS, ContentError, Problem, excerpt
+from .inputs import read_input
+from .model import CONTROL_CHARACTERS, EXCERPT_CHARS, ContentError, Problem, excerpt, shorten
 
 CONFIG_NAME = "techdigest.toml"
 
@@ -84,15 +85,17 @@ class Config:
 
 def load_config(root: Path) -> Config:
     path = root / CONFIG_NAME
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         raise ContentError.single(CONFIG_NAME, 0, "not found; run techdigest in the project folder")
+    try:
+        raw = tomllib.loads(read_input(path, CONFIG_NAME, root).decode("utf-8"))
     except UnicodeDecodeError:
-        raise ContentError.single(CONFIG_NAME, 0, "not UTF-8 text")
+        raise ContentError.single(CONFIG_NAME, 0, "not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 0
-        raise ContentError.single(CONFIG_NAME, line, f"invalid TOML: {exc}")
+        raise ContentError.single(CONFIG_NAME, line, f"invalid TOML: {exc}") from None
+    except ValueError as exc:  # a number Python will not read (over 4,300 digits)
+        raise ContentError.single(CONFIG_NAME, 0, f"invalid TOML: {shorten(str(exc), 2 * EXCERPT_CHARS)}") from None
     return parse_config(root, raw)
 
 

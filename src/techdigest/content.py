@@ -16,12 +16,23 @@ from typing import Any
 import yaml
 
 from .markup import Converter, to_html
-from .model import CONTROL_CHARACTERS, TRANSLATED, Article, ContentError, FrontMatter, Problem, excerpt, shorten
+from .model import (
+    CONTROL_CHARACTERS,
+    EXCERPT_CHARS,
+    TRANSLATED,
+    Article,
+    ContentError,
+    FrontMatter,
+    Problem,
+    excerpt,
+    shorten,
+)
 from .seeds import MAX_TAGS, merge_tags, too_many_tags
 
 FIELDS = ("title", "date", "language", "tags", "summary", "feedback", "source")
 _REQUIRED = ("title", "date", "language")
 _FENCE = "---"
+_MAX_NUMBER_CHARS = 100
 Report = Callable[[str], None]
 
 
@@ -30,12 +41,17 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parse
 
 
 def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
-    """An int, or a YAML error at its line: Python refuses to read one of more than 4,300 digits."""
-    try:
-        return yaml.SafeLoader.construct_yaml_int(loader, node)
-    except ValueError:
+    """An int of a sane length, or a YAML error at its line.
+
+    Python refuses to read or print a decimal of more than 4,300 digits, and
+    YAML's hex, binary and sexagesimal ints (``0xff…``, ``1:2:3…``) make such
+    numbers from short text: no field of ours wants a number that long.
+    """
+    if len(node.value) > _MAX_NUMBER_CHARS:
         raise yaml.constructor.ConstructorError(
-            None, None, f"a number of {len(node.value):,} characters is too long", node.start_mark) from None
+            None, None, f"a number of {len(node.value):,} characters is too long (quote it to make it a text)",
+            node.start_mark)
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
@@ -152,7 +168,7 @@ def _split(path: str, text: str) -> tuple[dict[str, Any], dict[str, int], str]:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = min(mark.line + 2, end) if mark else 1  # a mark past the YAML is its last line
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ContentError.single(path, line, f"invalid YAML: {shorten(reason)}") from None
+        raise ContentError.single(path, line, f"invalid YAML: {shorten(reason, 2 * EXCERPT_CHARS)}") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

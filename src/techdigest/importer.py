@@ -76,11 +76,20 @@ def _import_seed(config: Config, seed: Path, source: str, label: str, today: dt.
     slug = unique(slugify(front.title[parsed.language], fallback="article", symbols=False), taken)
     target = config.content_dir / f"{slug}.md"
     text = dump_article(front, parsed.paragraphs)
-    if front_matter(config.relative(target), text).get("source") != source:  # else: imported again next time
+    if _source_read_back(config.relative(target), text) != source:  # else: imported again next time
         raise ContentError.single(label, 0, "this file name does not read back from YAML as written "
-                                            "(a line break such as U+2028 in it); rename the seed")
+                                            "(a line break such as U+2028, or bytes that are not UTF-8, "
+                                            "in it); rename the seed")
     _write_new(target, text)
     return target
+
+
+def _source_read_back(path: str, text: str) -> object:
+    """The ``source`` that the build will read from ``text``; None if it cannot read it at all."""
+    try:
+        return front_matter(path, text).get("source")
+    except ContentError:
+        return None
 
 
 def seed_files(config: Config) -> list[Path]:

@@ -1,4 +1,4 @@
-"""The one way techdigest reads a file of the project: seeds, content files, static assets.
+"""The one way techdigest reads a file of the project: config, seeds, content, templates, catalogs, assets.
 
 One rule for every kind, so a file can never be published from where the
 project does not reach:
@@ -21,7 +21,7 @@ import os
 import stat
 from pathlib import Path
 
-from .model import ContentError
+from .model import ContentError, Problem
 
 MAX_INPUT_BYTES = 1 << 20  # 1 MiB per seed or content file: some 150,000 words
 
@@ -65,15 +65,53 @@ def read_input(path: Path, label: str, root: Path) -> bytes:
     return data
 
 
-def read_asset(real: Path, label: str) -> bytes:
-    """The bytes of a static asset already :func:`resolve`-d: any size, but a regular file
-    (opened without blocking, so a FIFO is refused before anything waits on it)."""
+def read_tree(folder: Path, root: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Every file below ``folder`` (templates, catalogs, static assets) by its path inside it.
+
+    Links are followed while they stay inside the project, folders included,
+    and a link to a folder it is in is a loop; all problems are raised at once.
+    ``skip``: names of ``folder``'s own entries to leave out.
+    """
+    found: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    if folder.is_dir() or folder.is_symlink():
+        real = resolve(folder, _label(folder, root), root)
+        for entry in sorted(set(os.listdir(real)) - set(skip)):
+            _collect(folder / entry, f"{_label(folder, root)}/{entry}", entry, root, (real,), found, problems)
+    if problems:
+        raise ContentError(problems)
+    return found
+
+
+def _label(folder: Path, root: Path) -> str:
+    return folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
+
+
+def _collect(path: Path, label: str, name: str, root: Path, above: tuple[Path, ...],
+             found: dict[str, bytes], problems: list[Problem]) -> None:
+    """The file ``name`` at ``path`` into ``found`` (a folder: each entry in it), or a problem."""
+    try:
+        real = resolve(path, label, root)
+        if real in above:
+            raise ContentError.single(label, 0, "a loop of symbolic links (a link to a folder it is in)")
+        if not real.is_dir():
+            found[name] = _read_regular(real, label)
+            return
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return
+    for entry in sorted(os.listdir(real)):
+        _collect(path / entry, f"{label}/{entry}", f"{name}/{entry}", root, (*above, real), found, problems)
+
+
+def _read_regular(real: Path, label: str) -> bytes:
+    """A regular file's bytes, opened without blocking, so a FIFO is refused before anything waits on it."""
     try:
         fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK)
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 raise ContentError.single(label, 0, "not a regular file (a FIFO, socket or device); "
-                                                    "only files are copied")
+                                                    "only files are read")
             return handle.read()
     except OSError as exc:
         raise ContentError.single(label, 0, f"cannot read: {exc.strerror}") from None

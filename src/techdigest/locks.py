@@ -57,6 +57,25 @@ class FolderLock:
         self.release()
 
 
+def remove_abandoned(parent: Path, pattern: str, held: str) -> None:
+    """Removes the folders in ``parent`` matching ``pattern`` whose ``held`` subfolder nobody holds
+    a :class:`FolderLock` on: their owner is dead (``serve`` killed with ``kill -9`` leaves its whole
+    preview behind). A folder without ``held`` is not one of ours, or not ready: it stays."""
+    for folder in parent.glob(pattern):
+        try:
+            fd = os.open(folder / held, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # alive
+        else:
+            _remove(folder)
+        finally:
+            os.close(fd)
+
+
 def _remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)

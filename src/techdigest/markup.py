@@ -11,13 +11,16 @@ Python-Markdown decides it:
   ``https``, ``mailto`` and relative URLs stay; a link with any other scheme
   becomes its plain text, an image becomes its alt text.
 - **Costly nesting.** Python-Markdown recurses once per level of lists and
-  block quotes (a few hundred levels are a ``RecursionError``), and its link
-  scanners read from every ``[`` (and every ``](``) to the end of the paragraph
-  (20,000 brackets are minutes). A line nested deeper than ``MAX_NESTING``
-  levels is refused with its line; link text and link targets are read at most
-  ``MAX_LINK_SPAN`` characters far, and the characters all link scanners read
-  in one document are bounded by a budget linear in its length, so every
-  document converts in linear time or is refused with a one-line error.
+  block quotes (a few hundred levels are a ``RecursionError``); its link
+  scanners read from every ``[`` (and every ``](``) to the end of the
+  paragraph (20,000 brackets are minutes); its setext-heading and rule
+  processors read the rest of a block again for each heading or rule
+  without a blank line before the next (10,000 are minutes). A line nested
+  deeper than ``MAX_NESTING`` levels is refused with its line; link text and
+  link targets are read at most ``MAX_LINK_SPAN`` characters far; what the
+  link scanners and the splitting processors read in one document is bounded
+  by budgets linear in its length, so every document converts in linear
+  time or is refused with a one-line error.
 
 ``markdown.unsafe_html = true`` means the content is trusted like a template:
 raw HTML passes as written (scripts included); the URLs of Markdown's own
@@ -33,6 +36,7 @@ from dataclasses import dataclass, field
 
 import markdown
 from markdown import inlinepatterns, util
+from markdown.blockprocessors import BlockProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -44,13 +48,17 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "cite", "poster", "background", "data", "longdesc")
 MAX_NESTING = 32  # levels of lists and block quotes; real articles use a handful
 MAX_LINK_SPAN = 2000  # characters of link text, or of a link's target and title
-_SCAN_BASE = 1_000_000  # characters the link scanners may read per document, plus
-_SCAN_PER_CHAR = 20  # this many per character of the document
+# What the link scanners and the splitting block processors may read per document: a base, plus so
+# many per character of it (converting then takes at most about a second per 100 KB).
+_LINK_SCANS = (1_000_000, 20)
+_BLOCK_READS = (5_000_000, 100)
 # Python-Markdown's link processors, with the priorities it registers them at
 _LINK_PROCESSORS = {
     "reference": 170, "link": 160, "image_link": 150, "image_reference": 140,
     "short_reference": 130, "short_image_ref": 125,
 }
+# Python-Markdown's block processors that split a block and put the rest back, with their priorities
+_SPLITTING_PROCESSORS = {"setextheader": 60, "hr": 50}
 _CONTAINER = re.compile(r"( *)(?:> ?|[*+-] |\d+\. )")
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _C0_OR_SPACE = "".join(map(chr, range(0x21)))
@@ -67,18 +75,47 @@ class MarkupError(Exception):
 
 @dataclass
 class _ScanBudget:
-    """What the link scanners may still read in the document being converted, and its lines (for errors)."""
+    """What the costly scanners may still read in the document being converted, and its lines (for errors).
 
+    Python-Markdown's link scanners and two of its block processors read text
+    again and again in some inputs (unclosed brackets; headings and rules
+    without blank lines between them): both are charged, each to its own
+    budget, so the work on one document stays linear in its length.
+    """
+
+    base: int
+    per_char: int
     left: int = 0
     lines: list[str] = field(default_factory=list)
 
-    def charge(self, chars: int, data: str, index: int) -> None:
+    def start(self, lines: list[str]) -> None:
+        """A new document: its lines, and its budget."""
+        self.lines = lines
+        self.left = self.base + self.per_char * sum(len(line) + 1 for line in lines)
+
+    def charge(self, chars: int, near: str, problem: str, advice: str) -> None:
+        """``near``: the text being read, to name the line; ``problem`` and ``advice`` say what to change."""
         self.left -= chars
         if self.left < 0:
-            excerpt = re.split(r"[\n\x02\x03]", data[max(index - 1, 0):index + 20])[0]
+            excerpt = re.split(r"[\n\x02\x03]", near)[0][:21]
             line = next((n for n, text in enumerate(self.lines, 1) if excerpt and excerpt in text), 1)
-            raise MarkupError(line, "too many unclosed '[' or '(' to read as Markdown links "
-                                    f"(near {excerpt!r}); write them as '\\[' and '\\('")
+            raise MarkupError(line, f"{problem} (near {excerpt!r}); {advice}")
+
+
+class _ChargedSplits(BlockProcessor):
+    """A heading or rule processor whose every run is charged with the length of the block it splits.
+
+    Python-Markdown's setext-heading and rule processors split one line off a
+    block and put the rest back, split into lines again on the next run: a few
+    thousand of them without blank lines between are quadratic (minutes).
+    """
+
+    budget: _ScanBudget
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> bool | None:
+        self.budget.charge(len(blocks[0]), blocks[0], "too many headings or rules without blank lines between "
+                           "them to read as Markdown", "put blank lines between them")
+        return super().run(parent, blocks)
 
 
 def make_markdown(unsafe_html: bool) -> Converter:
@@ -91,8 +128,12 @@ def make_markdown(unsafe_html: bool) -> Converter:
     if not unsafe_html:
         converter.preprocessors.deregister("html_block")
         converter.inlinePatterns.deregister("html")
-    budget = _ScanBudget()
-    converter.preprocessors.register(_Limits(budget), "techdigest_limits", 40)
+    budget, blocks = _ScanBudget(*_LINK_SCANS), _ScanBudget(*_BLOCK_READS)
+    converter.preprocessors.register(_Limits((budget, blocks)), "techdigest_limits", 40)
+    for name, priority in _SPLITTING_PROCESSORS.items():
+        original = converter.parser.blockprocessors[name]
+        charged = type(type(original).__name__, (_ChargedSplits, type(original)), {"budget": blocks})
+        converter.parser.blockprocessors.register(charged(converter.parser), name, priority)
     for name, priority in _LINK_PROCESSORS.items():
         original = converter.inlinePatterns[name]
         bounded = type(type(original).__name__, (_BoundedScans, type(original)), {})
@@ -127,19 +168,19 @@ def is_safe_url(url: str) -> bool:
 
 
 class _Limits(Preprocessor):
-    """Refuses lines nested too deeply before the recursive block parser sees them; sets the scan budget."""
+    """Refuses lines nested too deeply before the recursive block parser sees them; sets the scan budgets."""
 
-    def __init__(self, budget: _ScanBudget) -> None:
+    def __init__(self, budgets: tuple[_ScanBudget, ...]) -> None:
         super().__init__()
-        self.budget = budget
+        self.budgets = budgets
 
     def run(self, lines: list[str]) -> list[str]:
         for number, line in enumerate(lines, 1):
             if _nesting(line.expandtabs(4)) > MAX_NESTING:
                 raise MarkupError(number, f"lists and block quotes nested more than {MAX_NESTING} levels deep "
                                            "(each 4 spaces of indentation count as a level)")
-        self.budget.lines = lines
-        self.budget.left = _SCAN_BASE + _SCAN_PER_CHAR * sum(len(line) + 1 for line in lines)
+        for budget in self.budgets:
+            budget.start(lines)
         return lines
 
 
@@ -164,15 +205,19 @@ class _BoundedScans(inlinepatterns.LinkInlineProcessor):
     def getText(self, data: str, index: int) -> tuple[str, int, bool]:  # noqa: N802 (Python-Markdown's name)
         window = data[index:index + MAX_LINK_SPAN]
         text, end, handled = super().getText(window, 0)
-        self.budget.charge(end, data, index)
+        self._charge(end, data, index)
         return text, index + end, handled
 
     def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:  # noqa: N802
         window = data[index:index + MAX_LINK_SPAN]
         href, title, end, handled = super().getLink(window, 0)
         handled = handled and end >= 0  # Python-Markdown answers -1 for an unclosed quoted title: no link
-        self.budget.charge(end if handled else len(window) if window.startswith("(") else 0, data, index)
+        self._charge(end if handled else len(window) if window.startswith("(") else 0, data, index)
         return href, title, index + end, handled
+
+    def _charge(self, chars: int, data: str, index: int) -> None:
+        self.budget.charge(chars, data[max(index - 1, 0):index + 20], "too many unclosed '[' or '(' to read as "
+                           "Markdown links", "write them as '\\[' and '\\('")
 
 
 class _SafeUrls(Treeprocessor):

@@ -15,8 +15,10 @@ from pathlib import Path
 
 EXCERPT_CHARS = 60  # the most of a value (or name) an error message quotes
 # Characters no text of ours may hold: the C0 controls except tab, newline and CR; DEL and the C1
-# controls (HTML parse errors, never text); U+FFFE and U+FFFF (not characters in XML: feeds refuse them).
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# controls (HTML parse errors, never text); the bidirectional embeddings, overrides and isolates
+# (they make text read other than it is stored: "gpj.exe" shown as "exe.jpg"); U+FFFE and U+FFFF
+# (not characters in XML: feeds refuse them).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 
 
 def printable(text: str) -> str:

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from .config import Config
 from .i18n import format_date, language_name, load_translations
+from .inputs import read_tree
 from .model import ContentError
 from .output import Output
 from .pages import Page
@@ -78,12 +79,16 @@ def _environment(templates_dir: Path, locales_dir: Path, lang: str) -> jinja2.En
 
 def inputs_digest(config: Config) -> str:
     """What every page depends on: the settings, and all templates and catalogs (any template may
-    include or extend any other). Not where the project is: ``-C DIR`` or ``cd DIR`` build the same."""
+    include or extend any other). Not where the project is: ``-C DIR`` or ``cd DIR`` build the same.
+
+    Every template and catalog file is read here, by the project's rule for files (:mod:`inputs`),
+    before Jinja or Babel open any: a link out of the project or a FIFO is an error, not a page.
+    """
     digest = hashlib.sha256(repr(dataclasses.replace(config, root=Path())).encode())
-    for folder in (config.templates_dir, config.locales_dir):
-        # static assets are copied, not rendered: they do not change what a page renders to
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.relative_to(folder).parts[0] != "static"):
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    # static assets are copied, not rendered: they do not change what a page renders to
+    for folder, skip in ((config.templates_dir, ("static",)), (config.locales_dir, ())):
+        for name, data in sorted(read_tree(folder, config.root, skip).items()):
+            digest.update(name.encode() + b"\0" + data)
     return digest.hexdigest()
 
 

@@ -48,12 +48,15 @@ from .changes import classify
 from .config import Config, load_config, with_base_url
 from .feedback import MAX_BODY, Rejected, append, check_request, parse_submission
 from .importer import import_seeds, seed_files
-from .model import TechdigestError
+from .locks import FolderLock, remove_abandoned
+from .model import TechdigestError, printable
 from .options import BuildOptions
 from .watch import Watcher
 
 WATCHED = ["content", "templates", "locales", "seeds", "techdigest.toml"]
 FEEDBACK_PATH = "_feedback"
+PREVIEW_PREFIX = "techdigest-serve-"  # a preview's folder in the system's temporary folder
+ALIVE = "alive"  # the folder in it that its serve holds locked
 
 
 @dataclass
@@ -114,14 +117,19 @@ def serve(root: Path, host: str, port: int, base_path: str, feedback_file: Path)
     except (OSError, UnicodeError) as exc:  # the address is taken, not ours, or no address at all
         raise TechdigestError(f"cannot serve on {host}:{port}: {getattr(exc, 'strerror', None) or exc}") from None
     port = sockets[0].getsockname()[1]
-    output = Path(tempfile.mkdtemp(prefix="techdigest-serve-"))
+    remove_abandoned(Path(tempfile.gettempdir()), f"{PREVIEW_PREFIX}*", ALIVE)  # of previews killed with kill -9
+    home = Path(tempfile.mkdtemp(prefix=PREVIEW_PREFIX))
+    (home / ALIVE).mkdir()
+    lock = FolderLock(home / ALIVE)  # held while this preview lives (the site beside it is swapped, this stays)
+    output = home / "site"
     try:
         address = f"[{host}]" if ":" in host else host
         preview = Preview(root.resolve(), output, f"http://{address}:{port}{quote(base_path)}", feedback_file.resolve())
         preview.rebuild(set())  # before any other thread runs: this build may use every core
         _run(preview, sockets, _application(preview, base_path, host, port))
     finally:
-        shutil.rmtree(output, ignore_errors=True)
+        shutil.rmtree(home, ignore_errors=True)
+        lock.release()
 
 
 def _run(preview: Preview, sockets: list[socket.socket], application: web.Application) -> None:
@@ -345,7 +353,7 @@ def _banner(errors: list[str]) -> str:
 def _one_line(exc: BaseException) -> str:
     """An unexpected exception as one line: its type and the first line of its message."""
     message = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {message[0]}" if message else type(exc).__name__
+    return printable(f"{type(exc).__name__}: {message[0]}" if message else type(exc).__name__)
 
 
 def _is_ip(name: str) -> bool:
