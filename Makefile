@@ -5,14 +5,25 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: site test serve check import messages lighthouse screenshot clean
+.PHONY: site test test-fast lint format serve check import messages lighthouse screenshot clean
 
 site: $(STAMP)  ## build site/ from the committed content (BASE_URL=... to publish elsewhere)
 	$(BIN)/techdigest build $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
-test: $(STAMP) $(NODE_STAMP)  ## lint, then run every test
-	$(BIN)/ruff check src tests scripts
+LINTED := src tests scripts benchmarks
+
+test: lint $(NODE_STAMP)  ## lint, then run every test
 	$(BIN)/pytest
+
+test-fast: lint  ## lint, then every test that needs no browser
+	$(BIN)/pytest -m "not browser"
+
+lint: $(STAMP)  ## ruff's rules and format
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+format: $(STAMP)  ## rewrite the code in ruff's format
+	$(BIN)/ruff format $(LINTED)
 
 serve: $(STAMP)  ## preview on http://127.0.0.1:8000/ with live reload
 	$(BIN)/techdigest serve
@@ -43,4 +54,4 @@ $(NODE_STAMP): package.json package-lock.json  # the HTML checker and axe-core, 
 	touch $@
 
 clean:
-	rm -rf site $(VENV) node_modules .pytest_cache .hypothesis
+	rm -rf site .techdigest-cache $(VENV) node_modules .pytest_cache .hypothesis

@@ -42,11 +42,74 @@ sys.path.insert(0, str(REPO / "src"))
 from techdigest.content import dump_article  # noqa: E402
 from techdigest.model import FrontMatter  # noqa: E402
 
-WORDS = ("Rechenzentrum Chip Halbleiter Übernahme Größe Prüfung Grafikkarte Software Schnittstelle Modell "
-         "Künstliche Intelligenz Speicher Leistung Energie Kühlung Fertigung Wafer Vertrag Börse Anleger "
-         "Forschung Entwicklung Sicherheit Lücke Update Browser Betriebssystem Netzwerk Glasfaser Mobilfunk "
-         "Akku Elektroauto Ladesäule Roboter Sensor Kamera Display Prozessor Takt Kern Cache Treiber").split()
-GLUE = "der die das und mit für über bei von zu im auf ist hat wird sind werden nicht auch noch schon".split()
+WORDS = [
+    "Rechenzentrum",
+    "Chip",
+    "Halbleiter",
+    "Übernahme",
+    "Größe",
+    "Prüfung",
+    "Grafikkarte",
+    "Software",
+    "Schnittstelle",
+    "Modell",
+    "Künstliche",
+    "Intelligenz",
+    "Speicher",
+    "Leistung",
+    "Energie",
+    "Kühlung",
+    "Fertigung",
+    "Wafer",
+    "Vertrag",
+    "Börse",
+    "Anleger",
+    "Forschung",
+    "Entwicklung",
+    "Sicherheit",
+    "Lücke",
+    "Update",
+    "Browser",
+    "Betriebssystem",
+    "Netzwerk",
+    "Glasfaser",
+    "Mobilfunk",
+    "Akku",
+    "Elektroauto",
+    "Ladesäule",
+    "Roboter",
+    "Sensor",
+    "Kamera",
+    "Display",
+    "Prozessor",
+    "Takt",
+    "Kern",
+    "Cache",
+    "Treiber",
+]
+GLUE = [
+    "der",
+    "die",
+    "das",
+    "und",
+    "mit",
+    "für",
+    "über",
+    "bei",
+    "von",
+    "zu",
+    "im",
+    "auf",
+    "ist",
+    "hat",
+    "wird",
+    "sind",
+    "werden",
+    "nicht",
+    "auch",
+    "noch",
+    "schon",
+]
 TAGS = [f"Thema {n}" for n in range(1, 151)]
 
 
@@ -65,10 +128,13 @@ def generate(root: Path, count: int) -> None:
         front = FrontMatter(
             title={"de": f"Meldung {n}: {_words(rng, 6)}", "en": f"Report {n}: {_words(rng, 6)}"},
             date=start + dt.timedelta(days=n * 2000 // max(count, 1)),
-            language="de", tags=tags,
+            language="de",
+            tags=tags,
             summary={"de": _paragraph(rng, 40), "en": _paragraph(rng, 40)},
-            feedback={"de": "Wie bewerten Sie den Schreibstil des Artikels?",
-                      "en": "How would you rate the writing style of this article?"},
+            feedback={
+                "de": "Wie bewerten Sie den Schreibstil des Artikels?",
+                "en": "How would you rate the writing style of this article?",
+            },
             source=f"seeds/{n:05d}.txt",
         )
         (root / "content" / f"meldung-{n:05d}.md").write_text(dump_article(front, paragraphs), encoding="utf-8")
@@ -99,15 +165,18 @@ def run(command: list[str]) -> tuple[float, int]:
 
 
 # the build in a process that reports its own peak RSS (its forked workers hold less; Pagefind is measured apart)
-OWN_RSS = ("import resource, sys; from techdigest.cli import main; code = main(sys.argv[1:]); "
-           "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stderr); sys.exit(code)")
+OWN_RSS = (
+    "import resource, sys; from techdigest.cli import main; code = main(sys.argv[1:]); "
+    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stderr); sys.exit(code)"
+)
 
 
 def run_build(root: Path) -> tuple[float, int, int]:
     """Wall time, peak RSS of all processes (Pagefind's included) and of techdigest's main process (MiB)."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", OWN_RSS, "-C", str(root), "build"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-c", OWN_RSS, "-C", str(root), "build"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     errors = process.stderr.read().decode()
@@ -126,16 +195,33 @@ def pagefind_alone(site: Path) -> tuple[float, int]:
     years = sorted(p.name for p in (site / "pagefind").iterdir())
     with tempfile.TemporaryDirectory() as bundles, ThreadPoolExecutor(os.cpu_count()) as pool:
         started = time.perf_counter()
-        runs = list(pool.map(lambda year: run([sys.executable, "-m", "pagefind", "--site", str(site), "--glob",
-                                                article_glob(year), "--output-path", f"{bundles}/{year}", "--quiet"]),
-                             years))
+        runs = list(
+            pool.map(
+                lambda year: run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "pagefind",
+                        "--site",
+                        str(site),
+                        "--glob",
+                        article_glob(year),
+                        "--output-path",
+                        f"{bundles}/{year}",
+                        "--quiet",
+                    ]
+                ),
+                years,
+            )
+        )
         return time.perf_counter() - started, max(peak for _, peak in runs)
 
 
 def touch_one(root: Path, n: int) -> Path:
     article = root / "content" / "meldung-00000.md"
-    article.write_text(re.sub(r"\n\n(\w+)", rf"\n\nGeändert{n} \1", article.read_text(encoding="utf-8"), count=1),
-                       encoding="utf-8")
+    article.write_text(
+        re.sub(r"\n\n(\w+)", rf"\n\nGeändert{n} \1", article.read_text(encoding="utf-8"), count=1), encoding="utf-8"
+    )
     return article
 
 
@@ -145,8 +231,11 @@ def serve_latency(root: Path, runs: int) -> list[float]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     log = root / "serve.log"
-    process = subprocess.Popen([sys.executable, "-m", "techdigest.cli", "-C", str(root), "serve", "--port", str(port)],
-                               stdout=log.open("w"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "techdigest.cli", "-C", str(root), "serve", "--port", str(port)],
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     try:
         while "serving http" not in log.read_text():
             if process.poll() is not None:
@@ -252,19 +341,19 @@ disableKinds = ["section"]
 """
 HUGO_LAYOUTS = {
     "_default/baseof.html": "<!DOCTYPE html><html lang=de><head><title>{{ .Title }}</title></head>"
-                            "<body>{{ block \"main\" . }}{{ end }}</body></html>",
-    "_default/single.html": "{{ define \"main\" }}<h1>{{ .Title }}</h1><p>{{ .Date.Format \"2006-01-02\" }}</p>"
-                            "{{ range .Params.tags }}<a href=\"/tags/{{ . | urlize }}/\">{{ . }}</a> {{ end }}"
-                            "{{ .Content }}{{ end }}",
-    "_default/list.html": "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}"
-                          "<h2><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></h2><p>{{ .Summary }}</p>{{ end }}"
-                          "{{ template \"_internal/pagination.html\" . }}{{ end }}",
-    "_default/terms.html": "{{ define \"main\" }}{{ range .Data.Terms.Alphabetical }}"
-                           "<a href=\"{{ .Page.RelPermalink }}\">{{ .Page.Title }}</a> {{ .Count }} {{ end }}{{ end }}",
+    '<body>{{ block "main" . }}{{ end }}</body></html>',
+    "_default/single.html": '{{ define "main" }}<h1>{{ .Title }}</h1><p>{{ .Date.Format "2006-01-02" }}</p>'
+    '{{ range .Params.tags }}<a href="/tags/{{ . | urlize }}/">{{ . }}</a> {{ end }}'
+    "{{ .Content }}{{ end }}",
+    "_default/list.html": '{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}'
+    '<h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><p>{{ .Summary }}</p>{{ end }}'
+    '{{ template "_internal/pagination.html" . }}{{ end }}',
+    "_default/terms.html": '{{ define "main" }}{{ range .Data.Terms.Alphabetical }}'
+    '<a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }} {{ end }}{{ end }}',
     # every regular page is a post: no `where` filter, which made Hugo's pagination quadratic in our tests
-    "index.html": "{{ define \"main\" }}{{ range (.Paginate .Site.RegularPages).Pages }}"
-                  "<h2><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></h2><p>{{ .Summary }}</p>{{ end }}"
-                  "{{ template \"_internal/pagination.html\" . }}{{ end }}",
+    "index.html": '{{ define "main" }}{{ range (.Paginate .Site.RegularPages).Pages }}'
+    '<h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><p>{{ .Summary }}</p>{{ end }}'
+    '{{ template "_internal/pagination.html" . }}{{ end }}',
 }
 
 
@@ -290,9 +379,16 @@ def pelican_build(root: Path, articles: list) -> list[str]:
     for slug, title, date, tags, summary, body in articles:
         (site / "content" / f"{slug}.md").write_text(
             f"Title: {title}\nDate: {date}\nSlug: {slug}\nTags: {', '.join(tags)}\nSummary: {summary}\n\n{body}",
-            encoding="utf-8")
-    return [str(PEERS_VENV / "bin" / "pelican"), str(site / "content"), "-s", str(site / "pelicanconf.py"),
-            "-o", str(site / "output")]
+            encoding="utf-8",
+        )
+    return [
+        str(PEERS_VENV / "bin" / "pelican"),
+        str(site / "content"),
+        "-s",
+        str(site / "pelicanconf.py"),
+        "-o",
+        str(site / "output"),
+    ]
 
 
 def hugo_build(root: Path, articles: list) -> list[str] | None:
@@ -308,7 +404,8 @@ def hugo_build(root: Path, articles: list) -> list[str] | None:
         tag_list = ", ".join(f'"{t}"' for t in tags)
         (site / "content" / "posts" / f"{slug}.md").write_text(
             f'---\ntitle: "{title}"\ndate: {date}\ntags: [{tag_list}]\nsummary: "{summary}"\n---\n\n{body}',
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     return ["hugo", "--source", str(site), "--destination", str(site / "public"), "--quiet"]
 
 
@@ -330,8 +427,10 @@ def measure_peers(count: int, runs: int, ours: float) -> None:
             times.append(seconds)
             rss.append(peak)
         median = statistics.median(times)
-        print(f"  {name:<8} cold {median:>8.2f} s  peak RSS {statistics.median(rss):>5} MiB  "
-              f"techdigest takes {ours / median:.2f}× {name}'s time")
+        print(
+            f"  {name:<8} cold {median:>8.2f} s  peak RSS {statistics.median(rss):>5} MiB  "
+            f"techdigest takes {ours / median:.2f}× {name}'s time"
+        )
     shutil.rmtree(work)
 
 

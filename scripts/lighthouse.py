@@ -23,8 +23,10 @@ from pathlib import Path
 CACHE = Path.home() / ".cache" / "techdigest-lighthouse"
 PAGES = ["de/", "en/", "de/2026/openai-cerebras/", "en/2026/openai-cerebras/"]
 MINIMUM = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
-CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-quic "
-                "--no-first-run --disable-background-networking --disable-component-update --disable-sync")
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-quic "
+    "--no-first-run --disable-background-networking --disable-component-update --disable-sync"
+)
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -36,8 +38,11 @@ def lighthouse() -> Path:
     binary = CACHE / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "install", "--prefix", str(CACHE), "--no-audit", "--no-fund", "--loglevel=error",
-                        "lighthouse@12"], check=True, env={**os.environ, "CHROMEDRIVER_SKIP_DOWNLOAD": "true"})
+        subprocess.run(
+            ["npm", "install", "--prefix", str(CACHE), "--no-audit", "--no-fund", "--loglevel=error", "lighthouse@12"],
+            check=True,
+            env={**os.environ, "CHROMEDRIVER_SKIP_DOWNLOAD": "true"},
+        )
     return binary
 
 
@@ -51,16 +56,27 @@ def main(site: Path) -> int:
             with tempfile.TemporaryDirectory() as work:
                 report = Path(work) / "report.json"
                 subprocess.run(
-                    [str(binary), f"http://127.0.0.1:{server.server_port}/{path}", "--quiet", "--output=json",
-                     f"--output-path={report}", "--only-categories=" + ",".join(MINIMUM),
-                     f"--chrome-flags={CHROME_FLAGS} --user-data-dir={work}/profile"],
-                    check=True, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"})
+                    [
+                        str(binary),
+                        f"http://127.0.0.1:{server.server_port}/{path}",
+                        "--quiet",
+                        "--output=json",
+                        f"--output-path={report}",
+                        "--only-categories=" + ",".join(MINIMUM),
+                        f"--chrome-flags={CHROME_FLAGS} --user-data-dir={work}/profile",
+                    ],
+                    check=True,
+                    env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"},
+                )
                 categories = json.loads(report.read_text())["categories"]
             scores = {name: round(categories[name]["score"] * 100) for name in MINIMUM}
             low = [name for name, score in scores.items() if score < MINIMUM[name]]
             failed |= bool(low)
-            print(f"{path:<28} " + "  ".join(f"{name} {score:>3}" for name, score in scores.items())
-                  + (f"   BELOW: {', '.join(low)}" if low else ""))
+            print(
+                f"{path:<28} "
+                + "  ".join(f"{name} {score:>3}" for name, score in scores.items())
+                + (f"   BELOW: {', '.join(low)}" if low else "")
+            )
     finally:
         server.shutdown()
     return 1 if failed else 0

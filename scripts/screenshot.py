@@ -31,11 +31,13 @@ def main(site: Path, out: Path, article: str) -> None:
     )
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                                 args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+            )
             tab = browser.new_page(viewport={"width": 2 * WIDTH + 24, "height": HEIGHT + 16})
-            tab.set_content(f'<body style="margin:8px;display:flex;gap:8px;background:#8a9099">{frames}</body>',
-                            wait_until="load")
+            tab.set_content(
+                f'<body style="margin:8px;display:flex;gap:8px;background:#8a9099">{frames}</body>', wait_until="load"
+            )
             out.parent.mkdir(parents=True, exist_ok=True)
             tab.screenshot(path=str(out))
             browser.close()

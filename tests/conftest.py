@@ -49,7 +49,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
     shutil.copytree(FIXTURES / "hostile", root / "seeds")
     sentence = "Ein Satz über Chips, Rechenzentren und Verträge mit vielen Wörtern darin. "
     (root / "seeds" / "sixty-paragraphs.txt").write_text(
-        "\n".join(f"Absatz {n}: " + sentence * 5 for n in range(60)) + "\nSchlagwörter: Lang\n", encoding="utf-8")
+        "\n".join(f"Absatz {n}: " + sentence * 5 for n in range(60)) + "\nSchlagwörter: Lang\n", encoding="utf-8"
+    )
     (root / "seeds" / "huge-paragraph.txt").write_text(sentence * 2800 + "\nSchlagwörter: Lang\n", encoding="utf-8")
     code = main(["-C", str(root), "import", "--date", "2026-11-25"])
     return root, code, build(load_config(root)).output
@@ -69,7 +70,7 @@ class _SubPathHandler(SimpleHTTPRequestHandler):
     def translate_path(self, path: str) -> str:
         if not path.startswith(self.prefix):
             return str(Path(self.directory) / "\0missing")  # answered with a 404
-        return super().translate_path("/" + path[len(self.prefix):])
+        return super().translate_path("/" + path[len(self.prefix) :])
 
     def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
         pass
@@ -89,8 +90,15 @@ def site_url(tmp_path_factory: pytest.TempPathFactory):
 
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")

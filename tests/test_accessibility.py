@@ -8,9 +8,22 @@ import pytest
 from conftest import REPO
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["", "de/", "en/", "de/2026/openai-cerebras/", "en/2026/openai-cerebras/", "en/2025/chip-export/",
-         "de/tags/", "en/tags/", "de/tags/nvidia/", "en/tags/c-plus-plus/", "de/search/", "en/search/",
-         "de/feedback/thanks/", "404.html"]
+PAGES = [
+    "",
+    "de/",
+    "en/",
+    "de/2026/openai-cerebras/",
+    "en/2026/openai-cerebras/",
+    "en/2025/chip-export/",
+    "de/tags/",
+    "en/tags/",
+    "de/tags/nvidia/",
+    "en/tags/c-plus-plus/",
+    "de/search/",
+    "en/search/",
+    "de/feedback/thanks/",
+    "404.html",
+]
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -54,6 +67,7 @@ def test_keyboard_focus_is_always_visible(open_tab, site_url):
     tab.goto(site_url + "en/2026/openai-cerebras/")
     for _ in range(12):
         tab.keyboard.press("Tab")
-        style = tab.evaluate("(() => { const s = getComputedStyle(document.activeElement);"
-                             " return [s.outlineStyle, s.outlineWidth]; })()")
+        style = tab.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]; })()"
+        )
         assert style[0] != "none" and style[1] != "0px", tab.evaluate("document.activeElement.outerHTML")

@@ -52,11 +52,19 @@ def test_skip_link_is_the_first_tab_stop_and_visible_when_focused(open_tab, site
     assert tab.evaluate("document.activeElement.getBoundingClientRect().top >= 0")
 
 
-@pytest.mark.parametrize(("lang", "query", "title", "article"), [
-    ("de", "Partnerschaft", "OpenAI holt Cerebras an Bord", "de/2026/openai-cerebras/"),  # finds "Partnerschaften"
-    ("en", "compilers", "Compilers are being rewritten in Rust", "en/2026/compilers-in-rust/"),
-    ("de", "verschärft", "Neue Regeln für den Export von KI-Chips", "de/2025/chip-export/"),  # the merged 2025 index
-])
+@pytest.mark.parametrize(
+    ("lang", "query", "title", "article"),
+    [
+        ("de", "Partnerschaft", "OpenAI holt Cerebras an Bord", "de/2026/openai-cerebras/"),  # finds "Partnerschaften"
+        ("en", "compilers", "Compilers are being rewritten in Rust", "en/2026/compilers-in-rust/"),
+        (
+            "de",
+            "verschärft",
+            "Neue Regeln für den Export von KI-Chips",
+            "de/2025/chip-export/",
+        ),  # the merged 2025 index
+    ],
+)
 def test_search_finds_articles_and_leads_to_them_under_the_sub_path(open_tab, site_url, lang, query, title, article):
     tab = open_tab()
     requests = []

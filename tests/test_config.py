@@ -23,8 +23,14 @@ def test_a_valid_config_is_read_with_defaults():
 
 
 def test_every_problem_is_collected_in_one_error():
-    raw = {**VALID, "titel": {}, "languages": ["de", "EN"], "default_language": "fr", "base_url": "example.org",
-           "markdown": {"unsafe": True}}
+    raw = {
+        **VALID,
+        "titel": {},
+        "languages": ["de", "EN"],
+        "default_language": "fr",
+        "base_url": "example.org",
+        "markdown": {"unsafe": True},
+    }
     with pytest.raises(ContentError) as caught:
         parse_config(Path("."), raw)
     assert caught.value.lines() == [
@@ -58,8 +64,13 @@ def test_base_url_override_is_validated(project):
 
 
 def test_control_characters_and_huge_values_are_refused_with_short_quotes():
-    raw = {**VALID, "title": {"de": "Digest\x1b[31m", "en": "Digest"}, "tagline": {"de": "a\x07", "en": "b"},
-           "x" * 10_000: 1, "default_language": "y" * 10_000}
+    raw = {
+        **VALID,
+        "title": {"de": "Digest\x1b[31m", "en": "Digest"},
+        "tagline": {"de": "a\x07", "en": "b"},
+        "x" * 10_000: 1,
+        "default_language": "y" * 10_000,
+    }
     with pytest.raises(ContentError) as caught:
         parse_config(Path("."), raw)
     lines = caught.value.lines()
@@ -68,12 +79,15 @@ def test_control_characters_and_huge_values_are_refused_with_short_quotes():
     assert max(map(len, lines)) < 150  # not 10,000 characters
 
 
-@pytest.mark.parametrize("write", [
-    lambda path: path.write_text("x = " + "9" * 5000 + "\n", encoding="utf-8"),
-    lambda path: path.symlink_to("/dev/zero"),
-    lambda path: os.mkfifo(path),
-    lambda path: path.symlink_to(path.parent.parent / "elsewhere.toml"),
-])
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda path: path.write_text("x = " + "9" * 5000 + "\n", encoding="utf-8"),
+        lambda path: path.symlink_to("/dev/zero"),
+        os.mkfifo,
+        lambda path: path.symlink_to(path.parent.parent / "elsewhere.toml"),
+    ],
+)
 def test_a_config_that_is_not_what_it_seems_is_one_line(tmp_path, capsys, write):
     (tmp_path / "elsewhere.toml").write_text('base_url = "https://example.org/"\n', encoding="utf-8")
     (tmp_path / "project").mkdir()

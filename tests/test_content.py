@@ -67,7 +67,7 @@ def test_an_unknown_language_is_an_error():
 
 
 def test_invalid_yaml_takes_its_line_from_the_parser():
-    (line,) = errors(VALID.replace('tags: [NVIDIA, OpenAI]', 'tags: [NVIDIA, OpenAI'))
+    (line,) = errors(VALID.replace("tags: [NVIDIA, OpenAI]", "tags: [NVIDIA, OpenAI"))
     assert line.startswith("content/x.md:6: invalid YAML:")
 
 
@@ -77,9 +77,7 @@ def test_all_problems_of_a_file_are_reported_together():
 
 
 def test_missing_front_matter_and_required_keys():
-    assert errors("Just text\n") == [
-        "content/x.md:1: missing front matter: the file must start with a '---' line"
-    ]
+    assert errors("Just text\n") == ["content/x.md:1: missing front matter: the file must start with a '---' line"]
     assert errors("---\ntitle: x\n") == ["content/x.md:1: front matter is not closed by a '---' line"]
     assert errors("---\ntitle: {de: T}\n---\nText\n") == [
         "content/x.md:1: date: missing",
@@ -139,8 +137,9 @@ def test_dump_then_parse_round_trips():
         feedback={"de": "Wie bewerten Sie den Schreibstil des Artikels?", "en": "How?"},
         source="seeds/a.txt",
     )
-    article = parse_article("content/x.md", dump_article(front, ("Absatz *eins*.", "1. Absatz")), LANGS,
-                            make_markdown(False))
+    article = parse_article(
+        "content/x.md", dump_article(front, ("Absatz *eins*.", "1. Absatz")), LANGS, make_markdown(False)
+    )
     assert article.title == {"de": "Titel: mit Doppelpunkt"}
     assert article.tags == ("C++", "yes", "2026")
     assert article.summary == {"de": "Kurz # nicht kommentiert."}

@@ -16,13 +16,17 @@ from techdigest.cli import main
 from techdigest.inputs import MAX_INPUT_BYTES
 from techdigest.slugs import is_slug
 
-SLUG_HINT = ("the file name is the article's URL, so a slug (a-z, 0-9 and single hyphens between them): "
-             "rename it, e.g. to")
+SLUG_HINT = (
+    "the file name is the article's URL, so a slug (a-z, 0-9 and single hyphens between them): rename it, e.g. to"
+)
 
 
 def snapshot(site: Path) -> dict[str, str]:
-    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(site.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -46,11 +50,21 @@ def article_text(root: Path) -> str:
     return (root / "content" / "chip-export.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("name", "suggestion"), [
-    ("...md", "article"), ("..md", "article"), (".md", "article"), ("a?b.md", "a-b"), ("a#b.md", "a-b"),
-    ("100%.md", "100"), ("zwei worte.md", "zwei-worte"), ("Über.md", "ueber"), ("x--y.md", "x-y"),
-    (".entwurf.md", "entwurf"),
-])
+@pytest.mark.parametrize(
+    ("name", "suggestion"),
+    [
+        ("...md", "article"),
+        ("..md", "article"),
+        (".md", "article"),
+        ("a?b.md", "a-b"),
+        ("a#b.md", "a-b"),
+        ("100%.md", "100"),
+        ("zwei worte.md", "zwei-worte"),
+        ("Über.md", "ueber"),
+        ("x--y.md", "x-y"),
+        (".entwurf.md", "entwurf"),
+    ],
+)
 def test_a_file_name_that_is_no_slug_is_refused_with_a_suggested_name(built, capsys, name, suggestion):
     (built / "content" / name).write_text(article_text(built), encoding="utf-8")
     assert refused(built, capsys) == [f"error: content/{name}: {SLUG_HINT} {suggestion}.md"]
@@ -68,7 +82,8 @@ def test_a_link_out_of_the_project_is_refused(built, capsys, tmp_path):
     (built / "content" / "geheim.md").symlink_to(secret)
     assert refused(built, capsys) == [
         f"error: content/geheim.md: a link to {secret.resolve()}, outside the project: "
-        "only links that stay inside the project are followed"]
+        "only links that stay inside the project are followed"
+    ]
 
 
 def test_a_link_inside_the_project_is_followed(built):
@@ -114,7 +129,8 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(built, capsys):
         handle.truncate(50_000_000)  # sparse: costs no disk, and would cost 1 GB to parse
     assert refused(built, capsys) == [
         f"error: content/riesig.md: too large: a seed or content file may have at most {MAX_INPUT_BYTES:,} bytes "
-        "(1 MiB)"]
+        "(1 MiB)"
+    ]
 
 
 def test_every_bad_file_is_reported_in_one_run(built, capsys):
@@ -123,12 +139,29 @@ def test_every_bad_file_is_reported_in_one_run(built, capsys):
     (content / "weg.md").symlink_to("nirgends.md")
     (content / "kaputt.md").write_text("kein front matter\n", encoding="utf-8")
     assert [line.split(":", 2)[1] for line in refused(built, capsys)] == [
-        " content/a?b.md", " content/weg.md", " content/kaputt.md"]
+        " content/a?b.md",
+        " content/weg.md",
+        " content/kaputt.md",
+    ]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("chip-export", True), ("a1", True), ("2026", True), ("", False), (".", False), ("..", False),
-    ("a-", False), ("-a", False), ("a--b", False), ("A", False), ("a_b", False), ("ä", False), ("a b", False),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("chip-export", True),
+        ("a1", True),
+        ("2026", True),
+        ("", False),
+        (".", False),
+        ("..", False),
+        ("a-", False),
+        ("-a", False),
+        ("a--b", False),
+        ("A", False),
+        ("a_b", False),
+        ("ä", False),
+        ("a b", False),
+    ],
+)
 def test_is_slug(text, expected):
     assert is_slug(text) is expected

@@ -21,8 +21,14 @@ def test_deploy_publishes_the_site_to_gh_pages_and_keeps_history(project, tmp_pa
 
     assert main(["-C", str(project), "deploy"]) == 0
     files = set(git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).split())
-    assert {"index.html", ".nojekyll", "404.html", "de/index.html", "en/2026/openai-cerebras/index.html",
-            "static/style.css"} <= files
+    assert {
+        "index.html",
+        ".nojekyll",
+        "404.html",
+        "de/index.html",
+        "en/2026/openai-cerebras/index.html",
+        "static/style.css",
+    } <= files
     assert git("show", "gh-pages:de/index.html", cwd=remote) == (project / "site" / "de" / "index.html").read_text()
 
     article = project / "content" / "openai-cerebras.md"

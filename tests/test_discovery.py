@@ -25,8 +25,10 @@ def feeds(site: Path) -> list[str]:
 
 def test_there_is_a_feed_per_language_and_per_tag_and_language(built_site):
     tags = ["amd", "c", "c-plus-plus", "c-sharp", "export", "nvidia", "openai", "rust"]
-    assert feeds(built_site) == sorted([f"{lang}/feed.xml" for lang in ("de", "en")]
-                                       + [f"{lang}/tags/{t}/feed.xml" for lang in ("de", "en") for t in tags])
+    assert feeds(built_site) == sorted(
+        [f"{lang}/feed.xml" for lang in ("de", "en")]
+        + [f"{lang}/tags/{t}/feed.xml" for lang in ("de", "en") for t in tags]
+    )
 
 
 def test_every_feed_parses_and_meets_the_atom_musts(built_site):
@@ -42,19 +44,23 @@ def test_every_feed_parses_and_meets_the_atom_musts(built_site):
         (self_link,) = root.findall(f"{ATOM}link[@rel='self']")
         assert self_link.get("href") == BASE + name
         ids = [entry.findtext(f"{ATOM}id") for entry in root.findall(f"{ATOM}entry")]
-        assert len(set(ids)) == len(ids) and all(re.fullmatch(r"tag:example\.org,\d{4}-\d\d-\d\d:\w\w/[\w-]+", i)
-                                                  for i in ids), name
+        assert len(set(ids)) == len(ids) and all(
+            re.fullmatch(r"tag:example\.org,\d{4}-\d\d-\d\d:\w\w/[\w-]+", i) for i in ids
+        ), name
         for entry in root.findall(f"{ATOM}entry"):
             (link,) = entry.findall(f"{ATOM}link")
-            assert link.get("href").startswith(BASE) and (built_site / link.get("href")[len(BASE):]).is_dir()
+            assert link.get("href").startswith(BASE) and (built_site / link.get("href")[len(BASE) :]).is_dir()
 
 
 def test_feed_entries_carry_the_summary_in_the_feeds_language_and_the_full_text(built_site):
     german = feedparser.parse((built_site / "de" / "feed.xml").read_bytes())
     english = feedparser.parse((built_site / "en" / "feed.xml").read_bytes())
     assert german.feed.language == "de" and english.feed.language == "en"
-    assert [e.title for e in english.entries] == ["Compilers are being rewritten in Rust", "OpenAI signs up Cerebras",
-                                                  "Neue Regeln für den Export von KI-Chips"]
+    assert [e.title for e in english.entries] == [
+        "Compilers are being rewritten in Rust",
+        "OpenAI signs up Cerebras",
+        "Neue Regeln für den Export von KI-Chips",
+    ]
     entry = english.entries[1]
     assert entry.summary == "OpenAI signs a hardware deal with Cerebras. Installation starts in 2028."
     assert "Neben AMD und NVIDIA ist nun auch Cerebras an Bord." in entry.content[0].value
@@ -76,11 +82,14 @@ def test_entry_ids_survive_a_title_edit(project):
     assert ids() == before
 
 
-@pytest.mark.parametrize(("url", "feeds_expected"), [
-    ("en/", ["en/feed.xml"]),
-    ("en/2026/openai-cerebras/", ["en/feed.xml"]),
-    ("de/tags/nvidia/", ["de/tags/nvidia/feed.xml", "de/feed.xml"]),
-])
+@pytest.mark.parametrize(
+    ("url", "feeds_expected"),
+    [
+        ("en/", ["en/feed.xml"]),
+        ("en/2026/openai-cerebras/", ["en/feed.xml"]),
+        ("de/tags/nvidia/", ["de/tags/nvidia/feed.xml", "de/feed.xml"]),
+    ],
+)
 def test_pages_with_feeds_announce_them(built_site, url, feeds_expected):
     links = page(built_site, url).xpath('//link[@rel="alternate"][@type="application/atom+xml"]/@href')
     assert [urljoin("/" + url, href).lstrip("/") for href in links] == feeds_expected
@@ -94,10 +103,10 @@ def sitemap_urls(site: Path) -> dict[str, etree._Element]:
 
 def test_sitemap_lists_every_indexable_page_with_lastmod_and_reciprocal_hreflang(built_site):
     entries = sitemap_urls(built_site)
-    pages = {BASE + p.relative_to(built_site).as_posix().removesuffix("index.html")
-             for p in built_site.rglob("*.html")}
+    pages = {BASE + p.relative_to(built_site).as_posix().removesuffix("index.html") for p in built_site.rglob("*.html")}
     hidden = {BASE + "404.html", BASE + "de/feedback/thanks/", BASE + "en/feedback/thanks/"}
     assert set(entries) == pages - hidden
+
     def versions(entry: etree._Element) -> dict[str, str]:
         return {link.get("hreflang"): link.get("href") for link in entry.findall(f"{XHTML}link")}
 
@@ -117,7 +126,11 @@ def test_sitemap_lists_every_indexable_page_with_lastmod_and_reciprocal_hreflang
 
 def test_robots_txt_points_at_the_sitemap(built_site):
     assert (built_site / "robots.txt").read_text().splitlines() == [
-        "User-agent: *", "Allow: /", "", f"Sitemap: {BASE}sitemap.xml"]
+        "User-agent: *",
+        "Allow: /",
+        "",
+        f"Sitemap: {BASE}sitemap.xml",
+    ]
 
 
 def meta(doc, attribute: str, name: str) -> list[str]:
@@ -179,8 +192,10 @@ def test_search_bundles_index_only_article_content_in_both_languages_one_year_ea
         doc = page(built_site, f"{lang}/search/")
         assert doc.get("lang") == lang
         (box,) = doc.xpath('//div[@id="search"]')
-        assert (box.get("data-base-url"), box.get("data-bundles")) == ("/digest/", "/digest/pagefind/2026/ "
-                                                                                   "/digest/pagefind/2025/")
+        assert (box.get("data-base-url"), box.get("data-bundles")) == (
+            "/digest/",
+            "/digest/pagefind/2026/ /digest/pagefind/2025/",
+        )
         assert doc.xpath("//script/@src") == ["/digest/pagefind/2026/pagefind-ui.js", "../../static/search.js"]
     article = page(built_site, "en/2026/openai-cerebras/")
     assert article.xpath("//article/@data-pagefind-body") == [""]

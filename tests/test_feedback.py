@@ -17,14 +17,26 @@ def submit(**fields):
 
 
 def test_a_valid_submission_is_read_with_its_time():
-    assert vars(submit()) == {"article": "openai-cerebras", "lang": "de", "rating": 4,
-                                  "comment": "Gut geschrieben.", "time": "2026-11-27T10:00:00+00:00"}
+    assert vars(submit()) == {
+        "article": "openai-cerebras",
+        "lang": "de",
+        "rating": 4,
+        "comment": "Gut geschrieben.",
+        "time": "2026-11-27T10:00:00+00:00",
+    }
 
 
 @pytest.mark.parametrize(
     ("fields", "status"),
-    [({"rating": "0"}, 400), ({"rating": "6"}, 400), ({"rating": "4.5"}, 400), ({"rating": ""}, 400),
-     ({"article": "../etc/passwd"}, 400), ({"lang": "fr"}, 400), ({"comment": "x" * (MAX_COMMENT + 1)}, 413)],
+    [
+        ({"rating": "0"}, 400),
+        ({"rating": "6"}, 400),
+        ({"rating": "4.5"}, 400),
+        ({"rating": ""}, 400),
+        ({"article": "../etc/passwd"}, 400),
+        ({"lang": "fr"}, 400),
+        ({"comment": "x" * (MAX_COMMENT + 1)}, 413),
+    ],
 )
 def test_bad_submissions_are_rejected_with_a_4xx(fields, status):
     with pytest.raises(Rejected) as caught:
@@ -38,11 +50,17 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded", "Content-Length": "
 
 @pytest.mark.parametrize(
     ("headers", "status"),
-    [({"Content-Type": "application/json"}, 415), ({"Content-Type": "text/plain"}, 415),
-     ({"Content-Length": "100000"}, 413), ({"Content-Length": "-5"}, 400),
-     ({"Origin": "https://evil.example"}, 403), ({"Origin": "null"}, 403),
-     ({"Origin": "http://127.0.0.1:8001"}, 403), ({"Sec-Fetch-Site": "cross-site"}, 403),
-     ({"Sec-Fetch-Site": "same-site"}, 403)],
+    [
+        ({"Content-Type": "application/json"}, 415),
+        ({"Content-Type": "text/plain"}, 415),
+        ({"Content-Length": "100000"}, 413),
+        ({"Content-Length": "-5"}, 400),
+        ({"Origin": "https://evil.example"}, 403),
+        ({"Origin": "null"}, 403),
+        ({"Origin": "http://127.0.0.1:8001"}, 403),
+        ({"Sec-Fetch-Site": "cross-site"}, 403),
+        ({"Sec-Fetch-Site": "same-site"}, 403),
+    ],
 )
 def test_requests_no_form_of_the_site_sends_are_refused_on_their_headers(headers, status):
     with pytest.raises(Rejected) as caught:
@@ -50,8 +68,15 @@ def test_requests_no_form_of_the_site_sends_are_refused_on_their_headers(headers
     assert caught.value.status == status
 
 
-@pytest.mark.parametrize("headers", [{}, {"Origin": ORIGIN, "Sec-Fetch-Site": "same-origin"},
-                                     {"Content-Type": "multipart/form-data; boundary=x"}, {"Sec-Fetch-Site": "none"}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Origin": ORIGIN, "Sec-Fetch-Site": "same-origin"},
+        {"Content-Type": "multipart/form-data; boundary=x"},
+        {"Sec-Fetch-Site": "none"},
+    ],
+)
 def test_forms_from_the_site_itself_or_without_origin_are_accepted(headers):
     check_request({**FORM, **headers}, ORIGIN)
 
@@ -77,11 +102,17 @@ def test_appending_keeps_every_earlier_line_and_tally_skips_a_broken_one(tmp_pat
     assert path.read_bytes().startswith(before)
     assert [json.loads(line)["rating"] for line in path.read_text().splitlines() if line.endswith("}")] == [5, 2]
     (result,), unreadable = tally(path)
-    assert (result.article, result.count, result.mean, result.by_language) == ("openai-cerebras", 2, 3.5,
-                                                                              {"de": 1, "en": 1})
+    assert (result.article, result.count, result.mean, result.by_language) == (
+        "openai-cerebras",
+        2,
+        3.5,
+        {"de": 1, "en": 1},
+    )
     assert unreadable == [2]
     assert main(["feedback", "--file", str(path)]) == 0
     out, err = capsys.readouterr()
-    assert out.splitlines() == ["article          ratings   mean  languages",
-                                "openai-cerebras        2   3.50  de 1, en 1"]
+    assert out.splitlines() == [
+        "article          ratings   mean  languages",
+        "openai-cerebras        2   3.50  de 1, en 1",
+    ]
     assert err == f"warning: {path}:2: not a readable feedback entry, skipped\n"

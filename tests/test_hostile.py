@@ -10,9 +10,14 @@ from lxml import etree, html
 
 from techdigest.cli import main
 
-PAYLOADS = ['<script>alert("body")</script>', "<img src=x onerror=alert(1)>",
-            '<a href="javascript:alert(1)">klick</a>', "<!-- versteckt -->", "</title>",
-            "<style>body{display:none}</style>"]
+PAYLOADS = [
+    '<script>alert("body")</script>',
+    "<img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">klick</a>',
+    "<!-- versteckt -->",
+    "</title>",
+    "<style>body{display:none}</style>",
+]
 ALLOWED_SCRIPTS = {"feedback.js", "search.js", "pagefind-ui.js"}
 
 
@@ -43,9 +48,15 @@ def test_no_payload_becomes_a_live_element_or_attribute(hostile):
     for name, doc in every_page(site):
         for script in doc.iter("script"):
             source = script.get("src", "")
-            assert (script.get("type") == "application/ld+json" or source.rsplit("/", 1)[-1] in ALLOWED_SCRIPTS
-                    or (name == "index.html" and "language_homes" not in (script.text or "")
-                        and "window.location.replace" in (script.text or ""))), (name, html.tostring(script))
+            assert (
+                script.get("type") == "application/ld+json"
+                or source.rsplit("/", 1)[-1] in ALLOWED_SCRIPTS
+                or (
+                    name == "index.html"
+                    and "language_homes" not in (script.text or "")
+                    and "window.location.replace" in (script.text or "")
+                )
+            ), (name, html.tostring(script))
         assert not doc.xpath("//body//style | //body//img[not(@alt='')] | //b"), name
         assert not [a for el in doc.iter() if isinstance(el.tag, str) for a in el.attrib if a.startswith("on")], name
         links = doc.xpath("//@href | //@src | //@action")
@@ -87,8 +98,16 @@ def test_hostile_tags_get_safe_slugs_and_literal_names(hostile):
     root, _, site = hostile
     slugs = sorted(p.name for p in (site / "de" / "tags").iterdir() if p.is_dir())
     assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) for slug in slugs)
-    assert {"script-alert-1-script", "etc-passwd", "b-x-b", "javascript-alert-1", "c-plus-plus", "c-sharp", "c",
-            "open-ai"} <= set(slugs)
+    assert {
+        "script-alert-1-script",
+        "etc-passwd",
+        "b-x-b",
+        "javascript-alert-1",
+        "c-plus-plus",
+        "c-sharp",
+        "c",
+        "open-ai",
+    } <= set(slugs)
     doc = html.fromstring((site / "de" / "tags" / "index.html").read_bytes())
     names = doc.xpath('//ul[@class="tag-index"]/li/a/text()')
     assert {"<script>alert(1)</script>", "../../etc/passwd", "<b>x</b>", "Open AI", "C++", "C#", "C"} <= set(names)
@@ -102,11 +121,18 @@ def test_markdown_looking_text_stays_literal(hostile):
     _, doc = article(site, "de", "keine-ueberschrift")
     paragraphs = [p.text_content() for p in doc.xpath('//div[@class="original-text"]/p')]
     assert paragraphs == [
-        "# Keine Überschrift", "* kein Listenpunkt", "1. keine Nummer", "> kein Zitat",
+        "# Keine Überschrift",
+        "* kein Listenpunkt",
+        "1. keine Nummer",
+        "> kein Zitat",
         "_x_ und *x* und __y__ bleiben, wie sie sind, ebenso `code` und ``mehr``.",
-        "[ein Link](https://example.org) und ![ein Bild](x.png) und <https://example.org> bleiben Text.", "---"]
-    assert not doc.xpath('//div[@class="original-text"]//*[self::h1 or self::ul or self::ol or self::blockquote '
-                         'or self::em or self::strong or self::code or self::a or self::img or self::hr]')
+        "[ein Link](https://example.org) und ![ein Bild](x.png) und <https://example.org> bleiben Text.",
+        "---",
+    ]
+    assert not doc.xpath(
+        '//div[@class="original-text"]//*[self::h1 or self::ul or self::ol or self::blockquote '
+        "or self::em or self::strong or self::code or self::a or self::img or self::hr]"
+    )
 
 
 def test_odd_but_valid_seeds_are_imported_with_what_they_have(hostile):

@@ -41,15 +41,21 @@ def test_plural_forms_come_from_the_catalog(lang):
     translations = load_translations(REPO / "locales", lang)
     one = translations.ngettext("%(num)d minute reading time", "%(num)d minutes reading time", 1) % {"num": 1}
     many = translations.ngettext("%(num)d minute reading time", "%(num)d minutes reading time", 3) % {"num": 3}
-    assert (one, many) == {"de": ("1 Minute Lesezeit", "3 Minuten Lesezeit"),
-                           "en": ("1 minute reading time", "3 minutes reading time")}[lang]
+    assert (one, many) == {
+        "de": ("1 Minute Lesezeit", "3 Minuten Lesezeit"),
+        "en": ("1 minute reading time", "3 minutes reading time"),
+    }[lang]
 
 
 def test_catalogs_hold_every_string_the_templates_use(tmp_path):
     """``pybabel extract`` on the templates finds nothing the catalogs lack."""
     pot = tmp_path / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-                    "-o", str(pot), "."], cwd=REPO, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-o", str(pot), "."],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
     with pot.open("rb") as handle:
         wanted = {m.id for m in read_po(handle) if m.id}
     for lang in LANGS:

@@ -99,13 +99,27 @@ def test_an_existing_file_with_the_target_name_is_never_replaced(fresh):
     assert (fresh / "content" / "openai-setzt-fuer-seine-fortschrittlichen-ki-modelle-wie-2.md").exists()
 
 
-@pytest.mark.parametrize("name", [
-    "tab\there.txt", "new\nline.txt", "carriage\rreturn.txt", "bell\a.txt", "escape\x1b[31m.txt",
-    "line\u2028separator.txt", "paragraph\u2029separator.txt", "next\x85line.txt", " leading and trailing .txt ",
-    "it's \"quoted\".txt", "hash #1: colon.txt", "- dash.txt", "{brace}.txt", "ümlaut.txt",
-    "long " + "word " * 30 + "name.txt",  # folded over two lines by YAML
-    os.fsdecode(b"\xff\xfe.txt"),  # not UTF-8: a surrogate escape in the name
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "tab\there.txt",
+        "new\nline.txt",
+        "carriage\rreturn.txt",
+        "bell\a.txt",
+        "escape\x1b[31m.txt",
+        "line\u2028separator.txt",
+        "paragraph\u2029separator.txt",
+        "next\x85line.txt",
+        " leading and trailing .txt ",
+        'it\'s "quoted".txt',
+        "hash #1: colon.txt",
+        "- dash.txt",
+        "{brace}.txt",
+        "ümlaut.txt",
+        "long " + "word " * 30 + "name.txt",  # folded over two lines by YAML
+        os.fsdecode(b"\xff\xfe.txt"),  # not UTF-8: a surrogate escape in the name
+    ],
+)
 def test_a_seed_is_never_imported_twice_whatever_its_name(fresh, capsys, name):
     """Imported once and read back as written; or, if its name cannot be, refused every time."""
     (fresh / "seeds" / SEED.name).rename(fresh / "seeds" / name)
@@ -121,9 +135,15 @@ def test_a_seed_is_never_imported_twice_whatever_its_name(fresh, capsys, name):
         assert article.source == f"seeds/{name}"
     else:  # one line each time, the name escaped
         assert first == second == 1 and name.isprintable() is False
-        assert err.splitlines() == [f"error: seeds/{printable(name)}: this file name does not read back from "
-                                    "YAML as written (a line break such as U+2028, or bytes that are not UTF-8, "
-                                    "in it); rename the seed"] * 2
+        assert (
+            err.splitlines()
+            == [
+                f"error: seeds/{printable(name)}: this file name does not read back from "
+                "YAML as written (a line break such as U+2028, or bytes that are not UTF-8, "
+                "in it); rename the seed"
+            ]
+            * 2
+        )
 
 
 def test_front_matter_that_cannot_be_read_stops_the_import(fresh, capsys):
@@ -151,8 +171,7 @@ def test_concurrent_imports_take_each_seed_once(fresh):
     for n in range(80):
         (seeds / f"seed-{n:02d}.txt").write_text(f"Meldung {n}: {text}", encoding="utf-8")
     command = [sys.executable, "-m", "techdigest.cli", "-C", str(fresh), "import", "--date", "2026-11-25"]
-    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for _ in range(4)]
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
     for process in processes:
         _, err = process.communicate(timeout=120)
         assert process.returncode == 0, err

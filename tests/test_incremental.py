@@ -42,8 +42,9 @@ def files(site: Path) -> dict[str, bytes]:
 
 
 def stamps(site: Path) -> dict[str, tuple[int, int]]:
-    return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
-            for p in site.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in site.rglob("*") if p.is_file()
+    }
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
@@ -62,16 +63,19 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "body": lambda p: replace_in(p / "content" / "compilers-in-rust.md", "Teams that maintain", "Teams who maintain"),
     "title": lambda p: replace_in(p / "content" / "chip-export.md", "de: Neue Regeln", "de: Strengere Regeln"),
     "tag spelling": lambda p: replace_in(p / "content" / "chip-export.md", "[nvidia, Export]", "[NVIDIA, Export]"),
-    "date, into another year": lambda p: replace_in(p / "content" / "chip-export.md", "date: 2025-11-20",
-                                                    "date: 2024-11-20"),
+    "date, into another year": lambda p: replace_in(
+        p / "content" / "chip-export.md", "date: 2025-11-20", "date: 2024-11-20"
+    ),
     "new article, new tag": add_article,
     "article removed": lambda p: (p / "content" / "chip-export.md").unlink(),
     "template": lambda p: replace_in(p / "templates" / "base.html", "<footer", "<!-- edited -->\n<footer"),
-    "catalog": lambda p: replace_in(p / "locales" / "de" / "LC_MESSAGES" / "messages.po",
-                                    'msgstr "Alle Schlagwörter"', 'msgstr "Alle Stichwörter"'),
+    "catalog": lambda p: replace_in(
+        p / "locales" / "de" / "LC_MESSAGES" / "messages.po", 'msgstr "Alle Schlagwörter"', 'msgstr "Alle Stichwörter"'
+    ),
     "config": lambda p: replace_in(p / "techdigest.toml", "[title]", "per_page = 1\n\n[title]"),
     "static asset": lambda p: (p / "templates" / "static" / "style.css").write_text(
-        (p / "templates" / "static" / "style.css").read_text() + "\n/* edited */\n"),
+        (p / "templates" / "static" / "style.css").read_text() + "\n/* edited */\n"
+    ),
 }
 
 
@@ -94,8 +98,9 @@ def test_after_any_edit_the_cached_build_writes_what_a_cold_build_writes(edit, t
     after, after_stamps = files(site), stamps(site)
     assert after == files(cold_copy(project, tmp_path / "cold"))
     # a file with the same bytes is the same file: same inode, same mtime (a deploy skips it)
-    assert [name for name in after if before.get(name) == after[name] and before_stamps[name] != after_stamps[name]] \
-        == []
+    assert [
+        name for name in after if before.get(name) == after[name] and before_stamps[name] != after_stamps[name]
+    ] == []
     assert not list(tmp_path.rglob(".site-*")), "no staging or overlay folder is left behind"
     assert not [d for d in site.rglob("*") if d.is_dir() and not any(d.iterdir())], "gone pages leave no folders"
 
@@ -161,6 +166,7 @@ def forced_parallel(monkeypatch):
     def counting(method: str):
         pools.append(method)
         return get_context(method)
+
     monkeypatch.setattr(parallel.multiprocessing, "get_context", counting)
     return pools
 
@@ -206,8 +212,11 @@ def test_a_terminal_shows_progress_a_pipe_only_the_summary(project):
     assert shown.endswith(b"\r\x1b[K"), "the status line is cleared before the summary"
     piped = subprocess.run(command, capture_output=True, timeout=300)
     assert piped.stderr == b""
-    assert re.fullmatch(rb"built 32 pages from 3 articles into \S+ in \d+\.\d\d s: 0 rendered, 32 unchanged "
-                        rb"\(from the cache\), 0 files written\n", piped.stdout)
+    assert re.fullmatch(
+        rb"built 32 pages from 3 articles into \S+ in \d+\.\d\d s: 0 rendered, 32 unchanged "
+        rb"\(from the cache\), 0 files written\n",
+        piped.stdout,
+    )
 
 
 def test_a_cache_that_cannot_be_written_is_no_error(project, tmp_path):
@@ -236,8 +245,13 @@ def test_a_preview_rebuild_told_which_articles_changed_equals_a_full_build(edit,
     replace_in(project / "content" / name, old, new)
     indexed = []
     monkeypatch.setattr(changes_module, "index", lambda articles: indexed.append(1) or index(articles))
-    told = build(config, output=tmp_path / "preview", previous=first.state, options=PREVIEW,
-                 changes=classify(config, {project / "content" / name}, first.state.parsed))
+    told = build(
+        config,
+        output=tmp_path / "preview",
+        previous=first.state,
+        options=PREVIEW,
+        changes=classify(config, {project / "content" / name}, first.state.parsed),
+    )
     # the site is indexed (and every page planned) again only when an article moved in its lists
     assert indexed == ([1] if edit in ("date", "tags") else [])
     full = build(config, output=tmp_path / "full", options=PREVIEW)
@@ -267,6 +281,7 @@ def test_a_signal_during_a_commit_waits_for_it_also_with_other_threads(project, 
         time.sleep(0.05)  # time enough for a handler to run, were it not deferred
         seen.append("moved in")
         return move_in(*args)
+
     monkeypatch.setattr(writer_module, "_move_in", interrupted_move_in)
     try:
         build(config, previous=None, options=PREVIEW)  # serve: the signal takes effect after the commit

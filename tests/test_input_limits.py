@@ -50,18 +50,23 @@ def test_an_alias_bomb_is_refused_at_the_first_alias(key):
     with pytest.raises(ContentError) as caught:
         parse_article("content/x.md", bomb(key), LANGS, make_markdown(False))
     assert caught.value.lines() == [
-        "content/x.md:3: invalid YAML: aliases (*name) are not allowed in front matter; write the value out"]
+        "content/x.md:3: invalid YAML: aliases (*name) are not allowed in front matter; write the value out"
+    ]
 
 
 def test_any_alias_is_refused_even_a_harmless_one():
     assert problems(HEAD.replace('title: {de: "Titel"}', 'title: &t {de: "Titel"}\n    summary: *t')) == [
-        "content/x.md:3: invalid YAML: aliases (*name) are not allowed in front matter; write the value out"]
+        "content/x.md:3: invalid YAML: aliases (*name) are not allowed in front matter; write the value out"
+    ]
 
 
-@pytest.mark.parametrize(("key", "value", "message"), [
-    ("language", "x" * 100_000, "language: unknown language {} (site languages: de, en)"),
-    ("date", "[" + "[1, 2], " * 10_000 + "3]", "date: invalid ISO date {} (expected YYYY-MM-DD)"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("language", "x" * 100_000, "language: unknown language {} (site languages: de, en)"),
+        ("date", "[" + "[1, 2], " * 10_000 + "3]", "date: invalid ISO date {} (expected YYYY-MM-DD)"),
+    ],
+)
 def test_errors_quote_a_short_excerpt_of_a_huge_value(key, value, message):
     text = HEAD.replace(f"    {key}: ", f"    {key}: {value}\n    old-{key}: ")
     (line,) = [p for p in problems(text) if f":{3 if key == 'date' else 4}: {key}:" in p]
@@ -70,14 +75,20 @@ def test_errors_quote_a_short_excerpt_of_a_huge_value(key, value, message):
     assert len(line) < 200
 
 
-@pytest.mark.parametrize("number", ["9" * 100_000, "0x" + "f" * 6000, "0b" + "1" * 20_000, "1:" * 3000 + "1",
-                                    "-" + "9" * 5000])
+@pytest.mark.parametrize(
+    "number", ["9" * 100_000, "0x" + "f" * 6000, "0b" + "1" * 20_000, "1:" * 3000 + "1", "-" + "9" * 5000]
+)
 def test_a_number_too_long_for_python_is_a_yaml_error_at_its_line(number):
-    for text in (HEAD.replace("2026-11-25", number), HEAD.replace("    date:", f"    ? {number}\n    : 1\n    date:"),
-                 HEAD.replace("    date:", f"    tags: [{number}]\n    date:")):
+    for text in (
+        HEAD.replace("2026-11-25", number),
+        HEAD.replace("    date:", f"    ? {number}\n    : 1\n    date:"),
+        HEAD.replace("    date:", f"    tags: [{number}]\n    date:"),
+    ):
         (line, *_) = problems(text)
-        assert line == (f"content/x.md:3: invalid YAML: a number of {len(number):,} characters is too long "
-                        "(quote it to make it a text)")
+        assert line == (
+            f"content/x.md:3: invalid YAML: a number of {len(number):,} characters is too long "
+            "(quote it to make it a text)"
+        )
 
 
 def test_a_huge_key_is_shortened_in_its_message():
@@ -101,10 +112,15 @@ def test_more_tags_than_the_limit_is_an_error_at_the_tags_line():
     tags = ", ".join(f"Tag{n}" for n in range(1000))
     assert problems(HEAD.replace("    language: de", f"    language: de\n    tags: [{tags}]")) == [
         f"content/x.md:5: tags: 1,000 tags; an article may have at most {MAX_TAGS} "
-        "(each tag is pages and feeds of its own)"]
+        "(each tag is pages and feeds of its own)"
+    ]
     tags_ok = ", ".join(f"Tag{n}" for n in range(MAX_TAGS))
-    article = parse_article("content/x.md", textwrap.dedent(HEAD.replace(
-        "    language: de", f"    language: de\n    tags: [{tags_ok}]")), LANGS, make_markdown(False))
+    article = parse_article(
+        "content/x.md",
+        textwrap.dedent(HEAD.replace("    language: de", f"    language: de\n    tags: [{tags_ok}]")),
+        LANGS,
+        make_markdown(False),
+    )
     assert len(article.tags) == MAX_TAGS
 
 
@@ -114,29 +130,44 @@ def test_a_seed_with_more_tags_than_the_limit_is_refused_at_its_tags_line():
         parse_seed(f"Ein Satz.\n\nSchlagwörter: {tags}\n", "seeds/x.txt")
     assert caught.value.lines() == [
         f"seeds/x.txt:3: {MAX_TAGS + 1} tags; an article may have at most {MAX_TAGS} "
-        "(each tag is pages and feeds of its own)"]
+        "(each tag is pages and feeds of its own)"
+    ]
 
 
-@pytest.mark.parametrize(("char", "code"), [("\x1b", "U+001B"), ("\x07", "U+0007"), ("\x7f", "U+007F"),
-                                            ("\x85", "U+0085"), ("\ufffe", "U+FFFE"), ("\x00", "U+0000"),
-                                            ("\u202e", "U+202E"), ("\u2066", "U+2066")])
+@pytest.mark.parametrize(
+    ("char", "code"),
+    [
+        ("\x1b", "U+001B"),
+        ("\x07", "U+0007"),
+        ("\x7f", "U+007F"),
+        ("\x85", "U+0085"),
+        ("\ufffe", "U+FFFE"),
+        ("\x00", "U+0000"),
+        ("\u202e", "U+202E"),
+        ("\u2066", "U+2066"),
+    ],
+)
 def test_a_control_character_in_a_content_file_is_refused_at_its_line(char, code):
     assert problems(HEAD.replace("Text.", f"Text {char}[31m rot.")) == [
-        f"content/x.md:7: control character {code} is not allowed; delete it"]
+        f"content/x.md:7: control character {code} is not allowed; delete it"
+    ]
     assert problems(HEAD.replace('"Titel"', f'"Ti{char}tel"')) == [
-        f"content/x.md:2: control character {code} is not allowed; delete it"]
+        f"content/x.md:2: control character {code} is not allowed; delete it"
+    ]
 
 
 def test_a_control_character_written_as_a_yaml_escape_is_refused_at_its_key():
     text = HEAD.replace('"Titel"', '"Ti\\etel"').replace("language: de", 'language: de\n    tags: ["a\\x85"]')
     assert problems(text) == [
-            "content/x.md:2: title: control character U+001B (written as an escape) is not allowed; delete it",
-            "content/x.md:5: tags: control character U+0085 (written as an escape) is not allowed; delete it"]
+        "content/x.md:2: title: control character U+001B (written as an escape) is not allowed; delete it",
+        "content/x.md:5: tags: control character U+0085 (written as an escape) is not allowed; delete it",
+    ]
 
 
 def test_tab_newline_and_carriage_return_are_text():
-    article = parse_article("content/x.md", textwrap.dedent(HEAD).replace("Text.", "Text\twith tab.\r\n"), LANGS,
-                            make_markdown(False))
+    article = parse_article(
+        "content/x.md", textwrap.dedent(HEAD).replace("Text.", "Text\twith tab.\r\n"), LANGS, make_markdown(False)
+    )
     assert "tab" in article.body_html
 
 
@@ -152,7 +183,8 @@ def test_a_seed_with_control_characters_imports_and_builds_with_valid_feeds(tmp_
     (root / "seeds").mkdir()
     (root / "seeds" / "esc.txt").write_text(
         "Der \x1b[1mfette\x1b[0m Titel\x07 hier.\n\nNoch ein Absatz\x9b.\n\nSchlagwörter: Terminal\x1b + Glocke\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert main(["-C", str(root), "import"]) == 0
     assert main(["-C", str(root), "build"]) == 0
     for feed in (root / "site").rglob("feed.xml"):
@@ -169,7 +201,8 @@ def test_a_seed_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
     with pytest.raises(ContentError) as caught:
         read_input(seed, "seeds/riesig.txt", tmp_path)
     assert caught.value.lines() == [
-        f"seeds/riesig.txt: too large: a seed or content file may have at most {MAX_INPUT_BYTES:,} bytes (1 MiB)"]
+        f"seeds/riesig.txt: too large: a seed or content file may have at most {MAX_INPUT_BYTES:,} bytes (1 MiB)"
+    ]
     seed.write_bytes(b"x" * MAX_INPUT_BYTES)
     assert len(read_input(seed, "seeds/riesig.txt", tmp_path)) == MAX_INPUT_BYTES
 
@@ -182,8 +215,8 @@ def test_a_content_file_with_an_alias_bomb_leaves_the_site_as_it_was(tmp_path, c
     capsys.readouterr()
     assert main(["-C", str(root), "build"]) == 1
     assert capsys.readouterr().err.splitlines() == [
-        "error: content/bombe.md:3: invalid YAML: aliases (*name) are not allowed in front matter; "
-        "write the value out"]
+        "error: content/bombe.md:3: invalid YAML: aliases (*name) are not allowed in front matter; write the value out"
+    ]
     assert {p: hashlib.sha256(p.read_bytes()).digest() for p in (root / "site").rglob("*") if p.is_file()} == before
 
 
@@ -196,5 +229,6 @@ def test_a_content_file_with_a_control_character_leaves_the_site_as_it_was(tmp_p
     capsys.readouterr()
     assert main(["-C", str(root), "build"]) == 1
     assert capsys.readouterr().err.splitlines() == [
-        "error: content/chip-export.md:14: control character U+001B is not allowed; delete it"]
+        "error: content/chip-export.md:14: control character U+001B is not allowed; delete it"
+    ]
     assert {p: hashlib.sha256(p.read_bytes()).digest() for p in (root / "site").rglob("*") if p.is_file()} == before

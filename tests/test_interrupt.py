@@ -36,7 +36,8 @@ def test_an_interrupted_build_changes_nothing(project, signum):
     for n in range(120):
         body = f"Absatz {n} über Chips und Rechenzentren. " * 40
         (project / "content" / f"artikel-{n}.md").write_text(
-            ARTICLE.format(n=n, day=n % 28 + 1, tag=n % 7, body=body), encoding="utf-8")
+            ARTICLE.format(n=n, day=n % 28 + 1, tag=n % 7, body=body), encoding="utf-8"
+        )
     command = [sys.executable, "-m", "techdigest.cli", "-C", str(project), "build"]
     started = time.monotonic()
     subprocess.run(command[:-1] + ["--help"], check=True, capture_output=True)
@@ -46,7 +47,8 @@ def test_an_interrupted_build_changes_nothing(project, signum):
     site = project / "site"
     before = snapshot(site)
     (project / "content" / "artikel-0.md").write_text(
-        ARTICLE.format(n="neu", day=1, tag=0, body="Geändert."), encoding="utf-8")
+        ARTICLE.format(n="neu", day=1, tag=0, body="Geändert."), encoding="utf-8"
+    )
     expected = snapshot(build(load_config(project), output=project.parent / "reference").output)
     interrupted = 0
     for step in range(1, 5):

@@ -42,10 +42,17 @@ def reference(project: Path) -> dict[str, bytes]:
 
 def run(project: Path, *args: str, limit: int | None = None) -> subprocess.CompletedProcess[str]:
     """``techdigest`` in a process of its own; ``limit``: the largest file it may write (else EFBIG)."""
+
     def limited() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-    return subprocess.run([*COMMAND, "-C", str(project), *args], capture_output=True, text=True, timeout=300,
-                          preexec_fn=limited if limit else None)
+
+    return subprocess.run(
+        [*COMMAND, "-C", str(project), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=limited if limit else None,
+    )
 
 
 def test_what_a_killed_build_left_is_removed_by_the_next(project, reference):
@@ -76,10 +83,12 @@ def test_a_kill_between_the_two_renames_of_a_swap_is_recovered(project, referenc
 def test_a_build_really_killed_midway_is_cleaned_up_by_the_next(project):
     for n in range(150):
         (project / "content" / f"artikel-{n}.md").write_text(
-            ARTICLE.format(n=n, day=n % 28 + 1, tag=n % 7, body=f"Absatz {n} über Chips. " * 40), encoding="utf-8")
+            ARTICLE.format(n=n, day=n % 28 + 1, tag=n % 7, body=f"Absatz {n} über Chips. " * 40), encoding="utf-8"
+        )
     expected = snapshot(build(load_config(project), output=project.parent / "reference").output)
-    process = subprocess.Popen([*COMMAND, "-C", str(project), "build"], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [*COMMAND, "-C", str(project), "build"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     workers: list[int] = []
     while process.poll() is None and not (workers and list(project.glob(".site-new-*"))):
         time.sleep(0.01)  # until it has set its folder aside and forked its workers
@@ -138,8 +147,12 @@ def test_a_writer_that_must_wait_for_the_lock_says_so_and_then_sweeps(tmp_path, 
 
 
 def test_two_builds_at_once_leave_one_complete_site(project, reference):
-    processes = [subprocess.Popen([*COMMAND, "-C", str(project), "build"], stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    processes = [
+        subprocess.Popen(
+            [*COMMAND, "-C", str(project), "build"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
     for process in processes:
         _, err = process.communicate(timeout=300)
         assert process.returncode == 0, err
@@ -177,8 +190,13 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 3 MiB file system of its own (tmpfs: root in a container allowed to mount), removed afterwards."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)],
-                                           capture_output=True, check=False).returncode != 0:
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)], capture_output=True, check=False
+        ).returncode
+        != 0
+    ):
         pytest.skip("mounting a tmpfs needs root with the right to mount")
     try:
         yield disk

@@ -74,18 +74,21 @@ def test_no_markdown_url_is_a_live_script(markdown_text, unsafe_html):
     assert tree.text_content().strip() or unsafe_html
 
 
-@pytest.mark.parametrize(("markdown_text", "url"), [
-    ("[x](https://example.com/a_b?q=1&r=2#f)", "https://example.com/a_b?q=1&r=2#f"),
-    ("[x](HTTP://example.com/)", "HTTP://example.com/"),
-    ("[x](../2025/chip-export/)", "../2025/chip-export/"),
-    ("[x](/de/tags/#top)", "/de/tags/#top"),
-    ("[x](mailto:redaktion@example.org)", "mailto:redaktion@example.org"),
-    ("<https://example.com/>", "https://example.com/"),
-    ("<redaktion@example.org>", "mailto:redaktion@example.org"),
-    ("![x](bild.png)", "bild.png"),
-    ("[x](javascript-guide.html)", "javascript-guide.html"),
-    ("[x](notes/javascript:intro.html)", "notes/javascript:intro.html"),
-])
+@pytest.mark.parametrize(
+    ("markdown_text", "url"),
+    [
+        ("[x](https://example.com/a_b?q=1&r=2#f)", "https://example.com/a_b?q=1&r=2#f"),
+        ("[x](HTTP://example.com/)", "HTTP://example.com/"),
+        ("[x](../2025/chip-export/)", "../2025/chip-export/"),
+        ("[x](/de/tags/#top)", "/de/tags/#top"),
+        ("[x](mailto:redaktion@example.org)", "mailto:redaktion@example.org"),
+        ("<https://example.com/>", "https://example.com/"),
+        ("<redaktion@example.org>", "mailto:redaktion@example.org"),
+        ("![x](bild.png)", "bild.png"),
+        ("[x](javascript-guide.html)", "javascript-guide.html"),
+        ("[x](notes/javascript:intro.html)", "notes/javascript:intro.html"),
+    ],
+)
 def test_allowed_and_relative_urls_stay_live(markdown_text, url):
     element = html.fragment_fromstring(_convert(markdown_text), create_parent="div")[0][0]
     assert (element.get("href") or element.get("src")) == url
@@ -152,25 +155,31 @@ def test_in_chromium_clicking_hostile_links_runs_no_script(project: Path, open_t
 
 # nesting: each is refused at its line with one message, or converted; none takes long or recurses away
 
+
 def _parse(body: str) -> str:
     return parse_article("content/x.md", _article(body), LANGS, make_markdown(False)).body_html
 
 
-@pytest.mark.parametrize(("body", "line"), [
-    ("\n".join("    " * level + "- x" for level in range(250)), MAX_NESTING + 1),
-    ("\n".join("    " * level + "1. x" for level in range(250)), MAX_NESTING + 1),
-    ("- " * 2000 + "x", 1),
-    ("1. " * 2000 + "x", 1),
-    (">" * 20_000 + " x", 1),
-    ("> " * 5000 + "x", 1),
-    ("\n".join("> " * level + "- x" for level in range(300)), MAX_NESTING + 1),
-])
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ("\n".join("    " * level + "- x" for level in range(250)), MAX_NESTING + 1),
+        ("\n".join("    " * level + "1. x" for level in range(250)), MAX_NESTING + 1),
+        ("- " * 2000 + "x", 1),
+        ("1. " * 2000 + "x", 1),
+        (">" * 20_000 + " x", 1),
+        ("> " * 5000 + "x", 1),
+        ("\n".join("> " * level + "- x" for level in range(300)), MAX_NESTING + 1),
+    ],
+)
 def test_deep_lists_and_quotes_are_an_error_at_their_line(body, line):
     with pytest.raises(ContentError) as error:
         _parse("Erster Absatz.\n\n" + body)
     # the body starts at line 6 of the file, after "Erster Absatz." and a blank line
-    assert str(error.value) == (f"content/x.md:{8 + line}: lists and block quotes nested more than 32 levels deep "
-                                "(each 4 spaces of indentation count as a level)")
+    assert str(error.value) == (
+        f"content/x.md:{8 + line}: lists and block quotes nested more than 32 levels deep "
+        "(each 4 spaces of indentation count as a level)"
+    )
 
 
 def test_nesting_up_to_the_limit_is_converted():
@@ -179,17 +188,20 @@ def test_nesting_up_to_the_limit_is_converted():
     assert _parse(">" * 20 + " x").count("<blockquote>") == 20
 
 
-@pytest.mark.parametrize("body", [
-    "[" * 20_000,
-    "![" * 20_000,
-    "[" * 20_000 + "x" + "]" * 20_000,
-    "[" * 5000 + "x" + "](u)" * 5000,
-    "[[x]" * 20_000,
-    "[ [a](b) " * 20_000,
-    "[a](" * 20_000,
-    "[a](()" * 20_000,
-    '[a]("' * 20_000,
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 20_000,
+        "![" * 20_000,
+        "[" * 20_000 + "x" + "]" * 20_000,
+        "[" * 5000 + "x" + "](u)" * 5000,
+        "[[x]" * 20_000,
+        "[ [a](b) " * 20_000,
+        "[a](" * 20_000,
+        "[a](()" * 20_000,
+        '[a]("' * 20_000,
+    ],
+)
 def test_unclosed_brackets_are_an_error_not_minutes(body):
     with pytest.raises(ContentError) as error:
         _parse("Erster Absatz.\n\nZweiter Absatz.\n\n" + body)
@@ -198,14 +210,17 @@ def test_unclosed_brackets_are_an_error_not_minutes(body):
     assert "\n" not in message and len(message) < 200
 
 
-@pytest.mark.parametrize("body", [
-    "a\n===\n" * 20_000,
-    "a\n---\n" * 20_000,
-    "---\n" * 20_000,
-    "* * *\n" * 20_000,
-    "- ---\n" * 20_000,
-    "> ---\n" * 20_000,
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "a\n===\n" * 20_000,
+        "a\n---\n" * 20_000,
+        "---\n" * 20_000,
+        "* * *\n" * 20_000,
+        "- ---\n" * 20_000,
+        "> ---\n" * 20_000,
+    ],
+)
 def test_headings_and_rules_without_blank_lines_are_an_error_not_minutes(body):
     with pytest.raises(ContentError) as error:
         _parse("Erster Absatz.\n\nZweiter Absatz.\n\n" + body)
@@ -222,14 +237,18 @@ def test_a_live_blog_of_headings_without_blank_lines_converts():
     assert len(doc.xpath("//h3")) == 300 and len(doc.xpath("//hr")) == 299  # as Python-Markdown reads them
 
 
-@pytest.mark.parametrize("body", [
-    "[a](https://example.com/) " * 20_000,
-    "*a _b " * 10_000 + "c_ d* " * 10_000,
-    "`a " * 20_000,
-    "<https://a" * 20_000,
-    "\n".join(f"[r{i}]: https://example.com/{i}" for i in range(5000)) + "\n\n"
-    + " ".join(f"[a][r{i}] [b]" for i in range(5000)),
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[a](https://example.com/) " * 20_000,
+        "*a _b " * 10_000 + "c_ d* " * 10_000,
+        "`a " * 20_000,
+        "<https://a" * 20_000,
+        "\n".join(f"[r{i}]: https://example.com/{i}" for i in range(5000))
+        + "\n\n"
+        + " ".join(f"[a][r{i}] [b]" for i in range(5000)),
+    ],
+)
 def test_many_links_and_spans_convert(body):
     assert _parse(body).startswith("<")
 
@@ -243,7 +262,8 @@ def test_a_nesting_error_fails_the_build_with_one_line(project: Path, capsys):
 
 
 def test_the_body_line_is_counted_from_the_file():
-    text = textwrap.dedent("""\
+    text = (
+        textwrap.dedent("""\
         ---
         title: Titel
         date: 2026-11-25
@@ -252,6 +272,9 @@ def test_the_body_line_is_counted_from_the_file():
         Eins.
 
         Zwei.
-        """) + "> " * 40 + "x\n"
+        """)
+        + "> " * 40
+        + "x\n"
+    )
     with pytest.raises(ContentError, match=r"^content/x.md:9: "):
         parse_article("content/x.md", text, LANGS, make_markdown(False))

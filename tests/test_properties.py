@@ -20,9 +20,24 @@ from techdigest.seeds import parse_seed
 from techdigest.slugs import slugify
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400)
-SEEDISH = st.lists(st.one_of(TEXT, st.sampled_from([
-    "Schlagwörter: A + B", "Tags: C++ + C#", "Wie bewerten Sie den Schreibstil des Artikels?", "", "+ + +",
-    "Schlagwörter:", "# x", "<script>x</script>"])), max_size=8).map("\n".join)
+SEEDISH = st.lists(
+    st.one_of(
+        TEXT,
+        st.sampled_from(
+            [
+                "Schlagwörter: A + B",
+                "Tags: C++ + C#",
+                "Wie bewerten Sie den Schreibstil des Artikels?",
+                "",
+                "+ + +",
+                "Schlagwörter:",
+                "# x",
+                "<script>x</script>",
+            ]
+        ),
+    ),
+    max_size=8,
+).map("\n".join)
 LINE = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=120)
 
 
@@ -66,8 +81,11 @@ def test_seed_to_content_file_and_back_round_trips(paragraphs, tags):
 
 
 SEGMENT = st.from_regex(r"[a-z0-9][a-z0-9-]{0,6}", fullmatch=True)
-SITE_URL = st.builds(lambda parts, end: "/".join(parts) + end, st.lists(SEGMENT, max_size=4),
-                     st.sampled_from(["/", "/index.html", "/feed.xml", ""]))
+SITE_URL = st.builds(
+    lambda parts, end: "/".join(parts) + end,
+    st.lists(SEGMENT, max_size=4),
+    st.sampled_from(["/", "/index.html", "/feed.xml", ""]),
+)
 
 
 @settings(max_examples=500, deadline=None)

@@ -52,8 +52,10 @@ def test_files_that_are_not_utf8_text_are_refused(data, message):
     [
         ("", "x.txt: empty seed: no article text"),
         ("  \n\t\n", "x.txt: empty seed: no article text"),
-        ("Schlagwörter: A + B\nWie bewerten Sie den Schreibstil des Artikels?\n",
-         "x.txt:1: no article text, only tags or feedback lines"),
+        (
+            "Schlagwörter: A + B\nWie bewerten Sie den Schreibstil des Artikels?\n",
+            "x.txt:1: no article text, only tags or feedback lines",
+        ),
         ("Text.\nSchlagwörter: A\nFrage?\nNoch etwas.\n", "x.txt:4: unexpected text after the feedback question"),
     ],
 )

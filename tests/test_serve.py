@@ -21,14 +21,27 @@ BASE_PATH = "/techdigest/"
 class Preview:
     """``techdigest serve --port 0`` in a subprocess, at the address it announces."""
 
-    def __init__(self, project: Path, log: Path, base_path: str = BASE_PATH,
-                 program: tuple[str, ...] = ("-m", "techdigest.cli")) -> None:
+    def __init__(
+        self, project: Path, log: Path, base_path: str = BASE_PATH, program: tuple[str, ...] = ("-m", "techdigest.cli")
+    ) -> None:
         self.project = project
         self.log = log
         self.process = subprocess.Popen(
-            [sys.executable, *program, "-C", str(project), "serve", "--port", "0",
-             "--base-path", base_path, "--feedback-file", str(project / "ratings.jsonl")],
-            stdout=log.open("w"), stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                *program,
+                "-C",
+                str(project),
+                "serve",
+                "--port",
+                "0",
+                "--base-path",
+                base_path,
+                "--feedback-file",
+                str(project / "ratings.jsonl"),
+            ],
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
         )
         self.url = self._announced()
         self.port = urlsplit(self.url).port
@@ -110,7 +123,11 @@ def test_the_feedback_form_stores_a_rating_and_thanks_the_reader(preview, tab):
     (line,) = (preview.project / "ratings.jsonl").read_text(encoding="utf-8").splitlines()
     entry = json.loads(line)
     assert {k: entry[k] for k in ("article", "lang", "rating", "comment")} == {
-        "article": "openai-cerebras", "lang": "de", "rating": 4, "comment": "Klar geschrieben."}
+        "article": "openai-cerebras",
+        "lang": "de",
+        "rating": 4,
+        "comment": "Klar geschrieben.",
+    }
 
 
 def test_the_feedback_form_works_without_javascript(preview, open_tab):
@@ -170,8 +187,12 @@ def test_a_port_in_use_is_one_clear_error(project, tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "techdigest.cli", "-C", str(project), "serve", "--port",
-                                 str(port)], capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "techdigest.cli", "-C", str(project), "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == f"error: cannot serve on 127.0.0.1:{port}: Address already in use"
     assert "Traceback" not in result.stderr

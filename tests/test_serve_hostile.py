@@ -31,8 +31,9 @@ SECRET = "TOP-SECRET-NOT-PART-OF-THE-SITE"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-def request(preview: Preview, method: str, path: str, body: bytes | None = None,
-            headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def request(
+    preview: Preview, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     """One request with the path and headers exactly as given (nothing normalised or quoted)."""
     connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=60)
     try:
@@ -165,13 +166,26 @@ def test_a_base_path_is_a_literal_prefix_with_any_characters(project, tmp_path):
         server.stop()
 
 
-@pytest.mark.parametrize(("option", "value"), [
-    ("--base-path", "/a/../b/"), ("--base-path", "/a?b/"), ("--base-path", "/a#/"), ("--base-path", "/a%41/"),
-    ("--base-path", "/a\x1b/"), ("--port", "99999"), ("--port", "-1"), ("--port", "http"),
-])
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--base-path", "/a/../b/"),
+        ("--base-path", "/a?b/"),
+        ("--base-path", "/a#/"),
+        ("--base-path", "/a%41/"),
+        ("--base-path", "/a\x1b/"),
+        ("--port", "99999"),
+        ("--port", "-1"),
+        ("--port", "http"),
+    ],
+)
 def test_a_nonsense_port_or_base_path_is_one_clear_error(project, option, value):
-    result = subprocess.run([sys.executable, "-m", "techdigest.cli", "-C", str(project), "serve", option, value],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "techdigest.cli", "-C", str(project), "serve", option, value],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1].startswith("techdigest serve: error: argument ")
     assert option in result.stderr.splitlines()[-1] and repr(value) in result.stderr
@@ -179,8 +193,9 @@ def test_a_nonsense_port_or_base_path_is_one_clear_error(project, option, value)
 
 
 def test_an_oversize_body_is_refused_by_its_length_before_it_is_read(shared):
-    status, _, body = request(shared, "POST", BASE_PATH + "_feedback", b"article=openai-cerebras",
-                              {**FORM, "Content-Length": str(90_000_000)})
+    status, _, body = request(
+        shared, "POST", BASE_PATH + "_feedback", b"article=openai-cerebras", {**FORM, "Content-Length": str(90_000_000)}
+    )
     assert status == 413  # answered with 23 of the 90,000,000 bytes sent
     assert json.loads(body)["ok"] is False
     assert request(shared, "GET", BASE_PATH)[0] == 200
@@ -193,8 +208,18 @@ def test_the_longest_comment_is_accepted_in_any_script(shared, char):
     assert ratings(shared)[before:][0]["comment"] == char * 2000
 
 
-@pytest.mark.parametrize("host", ["evil.example:{port}", "evil.example", "127.0.0.1.nip.io:{port}", "127.0.0.1:1",
-                                  "localhost.evil.example:{port}", "[::1", "127.0.0.1:x"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example:{port}",
+        "evil.example",
+        "127.0.0.1.nip.io:{port}",
+        "127.0.0.1:1",
+        "localhost.evil.example:{port}",
+        "[::1",
+        "127.0.0.1:x",
+    ],
+)
 def test_requests_for_another_host_are_refused(shared, host):
     headers = {"Host": host.format(port=shared.port)}
     status, _, body = request(shared, "GET", BASE_PATH, headers=headers)
@@ -209,8 +234,15 @@ def test_the_preview_answers_at_its_own_addresses(shared, host):
     assert request(shared, "GET", BASE_PATH, headers={"Host": host.format(port=shared.port)})[0] == 200
 
 
-@pytest.mark.parametrize("headers", [{"Origin": "https://evil.example"}, {"Origin": "null"},
-                                     {"Origin": "http://127.0.0.1:1"}, {"Sec-Fetch-Site": "cross-site"}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Origin": "http://127.0.0.1:1"},
+        {"Sec-Fetch-Site": "cross-site"},
+    ],
+)
 def test_a_cross_origin_post_is_refused(shared, headers):
     assert post_rating(shared, "cross-origin", headers) == 403
     assert "cross-origin" not in {entry["comment"] for entry in ratings(shared)}
@@ -233,10 +265,14 @@ def rebuild_held(preview: Preview) -> Iterator[None]:
         fcntl.flock(lock, fcntl.LOCK_EX)
         waits = preview.log.read_text().count("waiting for another techdigest process")
         article = next((preview.project / "content").glob("*.md"))
-        replace(article, lambda temp: temp.write_text(article.read_text(encoding="utf-8") + "\nNoch ein Satz.\n",
-                                                      encoding="utf-8"))
-        wait_until(lambda: preview.log.read_text().count("waiting for another techdigest process") > waits or None,
-                   "the rebuild to wait for the lock")
+        replace(
+            article,
+            lambda temp: temp.write_text(article.read_text(encoding="utf-8") + "\nNoch ein Satz.\n", encoding="utf-8"),
+        )
+        wait_until(
+            lambda: preview.log.read_text().count("waiting for another techdigest process") > waits or None,
+            "the rebuild to wait for the lock",
+        )
         yield
     finally:
         os.close(lock)
@@ -291,8 +327,9 @@ def test_an_unexpected_error_is_one_line_and_a_banner_and_the_last_good_site_sta
         builds = preview.builds()
         (project / "fail-builds").touch()
         article = next((project / "content").glob("*.md"))
-        replace(article, lambda temp: temp.write_text(article.read_text(encoding="utf-8") + "\nMehr.\n",
-                                                      encoding="utf-8"))
+        replace(
+            article, lambda temp: temp.write_text(article.read_text(encoding="utf-8") + "\nMehr.\n", encoding="utf-8")
+        )
         shown = wait_until(lambda: banner(preview, BASE_PATH + "de/"), "the error banner")
         assert "RuntimeError: injected fault" in shown and "second line" not in shown
         errors = [line for line in preview.log.read_text().splitlines() if line.startswith("error: ")]
@@ -301,8 +338,10 @@ def test_an_unexpected_error_is_one_line_and_a_banner_and_the_last_good_site_sta
         status, _, body = request(preview, "GET", BASE_PATH + "de/")
         assert status == 200 and html.fromstring(body).xpath("//h1")  # the last good site
         (project / "fail-builds").unlink()
-        replace(article, lambda temp: temp.write_text(article.read_text(encoding="utf-8") + "\nNoch mehr.\n",
-                                                      encoding="utf-8"))
+        replace(
+            article,
+            lambda temp: temp.write_text(article.read_text(encoding="utf-8") + "\nNoch mehr.\n", encoding="utf-8"),
+        )
         wait_until(lambda: preview.builds() > builds or None, "the recovery")
         assert banner(preview, BASE_PATH + "de/") is None
     finally:

@@ -28,8 +28,12 @@ def html_files(site: Path) -> list[str]:
 def test_the_site_has_exactly_the_expected_pages(built_site):
     expected = {"index.html", "404.html"}
     for lang in ("de", "en"):
-        expected |= {f"{lang}/index.html", f"{lang}/tags/index.html", f"{lang}/feedback/thanks/index.html",
-                     f"{lang}/search/index.html"}
+        expected |= {
+            f"{lang}/index.html",
+            f"{lang}/tags/index.html",
+            f"{lang}/feedback/thanks/index.html",
+            f"{lang}/search/index.html",
+        }
         expected |= {f"{lang}/{year}/{slug}/index.html" for slug, year in ARTICLES.items()}
         expected |= {f"{lang}/tags/{slug}/index.html" for slug in TAGS}
     assert set(html_files(built_site)) == expected
@@ -72,23 +76,40 @@ def test_root_index_links_to_both_languages_without_javascript(built_site):
 @pytest.mark.parametrize(
     ("lang", "dates", "titles"),
     [
-        ("de", ["26. November 2026", "25. November 2026", "20. November 2025"],
-         ["Compiler werden in Rust neu geschrieben", "OpenAI holt Cerebras an Bord",
-          "Neue Regeln für den Export von KI-Chips"]),
-        ("en", ["November 26, 2026", "November 25, 2026", "November 20, 2025"],
-         ["Compilers are being rewritten in Rust", "OpenAI signs up Cerebras",
-          "Neue Regeln für den Export von KI-Chips"]),
+        (
+            "de",
+            ["26. November 2026", "25. November 2026", "20. November 2025"],
+            [
+                "Compiler werden in Rust neu geschrieben",
+                "OpenAI holt Cerebras an Bord",
+                "Neue Regeln für den Export von KI-Chips",
+            ],
+        ),
+        (
+            "en",
+            ["November 26, 2026", "November 25, 2026", "November 20, 2025"],
+            [
+                "Compilers are being rewritten in Rust",
+                "OpenAI signs up Cerebras",
+                "Neue Regeln für den Export von KI-Chips",
+            ],
+        ),
     ],
 )
 def test_home_lists_articles_newest_first_with_localized_dates(built_site, lang, dates, titles):
     doc = page(built_site, f"{lang}/")
     entries = doc.xpath('//ol[@class="entries"]/li/article')
-    assert [e.xpath('string(.//h2/a)') for e in entries] == titles
-    assert [e.xpath('string(.//time)') for e in entries] == dates
-    assert [e.xpath('.//time/@datetime')[0] for e in entries] == ["2026-11-26", "2026-11-25", "2025-11-20"]
+    assert [e.xpath("string(.//h2/a)") for e in entries] == titles
+    assert [e.xpath("string(.//time)") for e in entries] == dates
+    assert [e.xpath(".//time/@datetime")[0] for e in entries] == ["2026-11-26", "2026-11-25", "2025-11-20"]
     summaries = [e.xpath('string(.//p[@class="entry-summary"])') for e in entries]
-    assert summaries[1] == {"de": "OpenAI schließt einen Hardware-Vertrag mit Cerebras. Die Installation beginnt 2028.",
-                            "en": "OpenAI signs a hardware deal with Cerebras. Installation starts in 2028."}[lang]
+    assert (
+        summaries[1]
+        == {
+            "de": "OpenAI schließt einen Hardware-Vertrag mit Cerebras. Die Installation beginnt 2028.",
+            "en": "OpenAI signs a hardware deal with Cerebras. Installation starts in 2028.",
+        }[lang]
+    )
     assert [t.text_content() for t in entries[1].xpath('.//ul[@class="tags"]//a')] == ["nvidia", "OpenAI", "AMD"]
 
 
@@ -100,7 +121,10 @@ def test_english_article_page_shows_bilingual_summary_original_and_feedback_form
     assert "1 minute reading time" in doc.xpath('string(//p[@class="meta"])')
     tag_links = doc.xpath('//header//ul[@class="tags"]//a')
     assert [(a.text, resolve("en/2026/openai-cerebras/", a.get("href"))) for a in tag_links] == [
-        ("nvidia", "en/tags/nvidia/"), ("OpenAI", "en/tags/openai/"), ("AMD", "en/tags/amd/")]
+        ("nvidia", "en/tags/nvidia/"),
+        ("OpenAI", "en/tags/openai/"),
+        ("AMD", "en/tags/amd/"),
+    ]
     blocks = doc.xpath('//section[@class="summaries"]/div[@class="summary"]')
     assert [(b.get("lang"), b.xpath("string(p)")) for b in blocks] == [
         ("en", "OpenAI signs a hardware deal with Cerebras. Installation starts in 2028."),
@@ -116,8 +140,10 @@ def test_english_article_page_shows_bilingual_summary_original_and_feedback_form
     assert not doc.xpath("//*[@class='untranslated-note' or @class='untranslated']")
 
 
-PROMPTS = [("de", "Wie bewerten Sie den Schreibstil des Artikels?"),
-           ("en", "How would you rate the writing style of this article?")]
+PROMPTS = [
+    ("de", "Wie bewerten Sie den Schreibstil des Artikels?"),
+    ("en", "How would you rate the writing style of this article?"),
+]
 
 
 @pytest.mark.parametrize(("lang", "prompt"), PROMPTS)
@@ -185,14 +211,18 @@ def test_german_page_of_an_english_article_marks_the_original_as_english(built_s
 @pytest.mark.parametrize(("lang", "label"), [("de", "2 Artikel"), ("en", "2 articles")])
 def test_tag_index_counts_articles_and_tag_pages_list_them(built_site, lang, label):
     doc = page(built_site, f"{lang}/tags/")
-    items = {li.xpath("string(a)"): (li.xpath("string(span)"), li.xpath("a/@href")[0])
-             for li in doc.xpath('//ul[@class="tag-index"]/li')}
+    items = {
+        li.xpath("string(a)"): (li.xpath("string(span)"), li.xpath("a/@href")[0])
+        for li in doc.xpath('//ul[@class="tag-index"]/li')
+    }
     assert items["nvidia"] == (label, "nvidia/")
     assert {href for _, href in items.values()} == {f"{t}/" for t in TAGS}
     assert items["C++"][1] == "c-plus-plus/" and items["C#"][1] == "c-sharp/" and items["C"][1] == "c/"
     tag = page(built_site, f"{lang}/tags/nvidia/")
     assert [resolve(f"{lang}/tags/nvidia/", h) for h in tag.xpath('//ol[@class="entries"]//h2/a/@href')] == [
-        f"{lang}/2026/openai-cerebras/", f"{lang}/2025/chip-export/"]
+        f"{lang}/2026/openai-cerebras/",
+        f"{lang}/2025/chip-export/",
+    ]
 
 
 def test_no_request_leaves_the_site(built_site):
@@ -223,7 +253,7 @@ def test_every_internal_link_resolves_at_root_and_under_a_sub_path(project, pref
                 continue
             target = urlsplit(urljoin(page_url, url))
             assert target.path.startswith(prefix), f"{name}: {url} leaves {prefix}"
-            path = target.path[len(prefix):]
+            path = target.path[len(prefix) :]
             file = built_site / (path + "index.html" if path == "" or path.endswith("/") else path)
             assert file.is_file(), f"{name}: {url} -> {file}"
             if target.fragment:
@@ -290,7 +320,9 @@ def test_404_page_is_bilingual_with_links_that_work_at_any_depth(built_site):
     doc = page(built_site, "404.html")
     blocks = doc.xpath('//section[@class="not-found"]')
     assert [(b.get("lang"), b.xpath("string(h2)")) for b in blocks] == [
-        ("de", "Seite nicht gefunden"), ("en", "Page not found")]
+        ("de", "Seite nicht gefunden"),
+        ("en", "Page not found"),
+    ]
     assert [b.xpath("string(.//a/@href)") for b in blocks] == ["/digest/de/", "/digest/en/"]
     assert doc.xpath('//link[@rel="stylesheet"]/@href') == ["/digest/static/style.css"]
     assert doc.xpath('//meta[@name="robots"]/@content') == ["noindex"]
@@ -314,14 +346,21 @@ def test_an_incremental_build_renders_only_what_changed_and_equals_a_cold_build(
     edited = build(config, previous=unchanged.state)
     # the article in both languages; listings show summaries, not the body, so they stay
     assert edited.rendered == 2
-    changed = {p.relative_to(edited.output).as_posix() for p in edited.output.rglob("*") if p.is_file()
-               and (p.stat().st_ino, p.stat().st_mtime_ns) != stamps.get(p)}
+    changed = {
+        p.relative_to(edited.output).as_posix()
+        for p in edited.output.rglob("*")
+        if p.is_file() and (p.stat().st_ino, p.stat().st_mtime_ns) != stamps.get(p)
+    }
     assert {name for name in changed if name.endswith(".html")} == {
-        "de/2026/compilers-in-rust/index.html", "en/2026/compilers-in-rust/index.html"}
+        "de/2026/compilers-in-rust/index.html",
+        "en/2026/compilers-in-rust/index.html",
+    }
     # feeds carry the full text: the language feeds and those of the article's tags, nothing else
     assert {name for name in changed if name.endswith(".xml")} == {
-        f"{lang}/{feed}" for lang in ("de", "en")
-        for feed in ("feed.xml", *(f"tags/{t}/feed.xml" for t in ("c-plus-plus", "c-sharp", "c", "rust")))}
+        f"{lang}/{feed}"
+        for lang in ("de", "en")
+        for feed in ("feed.xml", *(f"tags/{t}/feed.xml" for t in ("c-plus-plus", "c-sharp", "c", "rust")))
+    }
     assert all(name.startswith("pagefind/") for name in changed if not name.endswith((".html", ".xml")))
     assert edited.written == len(changed)
 
@@ -333,20 +372,28 @@ def test_an_incremental_build_renders_only_what_changed_and_equals_a_cold_build(
 
 def test_listings_are_paginated_with_links_between_the_pages(project):
     site = build(dataclasses.replace(load_config(project), per_page=1)).output
-    for lang, newer, older, position in [("de", "Neuere Artikel", "Ältere Artikel", "Seite 2 von 3"),
-                                         ("en", "Newer articles", "Older articles", "Page 2 of 3")]:
-        titles = [page(site, url).xpath("string(//ol[@class='entries']//h2/a)")
-                  for url in (f"{lang}/", f"{lang}/page/2/", f"{lang}/page/3/")]
+    for lang, newer, older, position in [
+        ("de", "Neuere Artikel", "Ältere Artikel", "Seite 2 von 3"),
+        ("en", "Newer articles", "Older articles", "Page 2 of 3"),
+    ]:
+        titles = [
+            page(site, url).xpath("string(//ol[@class='entries']//h2/a)")
+            for url in (f"{lang}/", f"{lang}/page/2/", f"{lang}/page/3/")
+        ]
         assert titles[0].startswith("Compiler") and titles[2] == "Neue Regeln für den Export von KI-Chips"
         middle = page(site, f"{lang}/page/2/")
         (nav,) = middle.xpath('//nav[@class="pager"]')
         assert [(a.get("rel"), a.text, a.get("href")) for a in nav.xpath("a")] == [
-            ("prev", newer, "../../"), ("next", older, "../3/")]
+            ("prev", newer, "../../"),
+            ("next", older, "../3/"),
+        ]
         assert nav.xpath('string(span[@class="pager-position"])') == position
         assert not (site / lang / "page" / "4").exists()
         assert page(site, f"{lang}/tags/nvidia/page/2/").xpath("string(//p[@class='count'])").startswith("2 ")
-    alternates = {link.get("hreflang"): link.get("href") for link in
-                  page(site, "de/page/2/").xpath('//link[@rel="alternate"][@hreflang]')}
+    alternates = {
+        link.get("hreflang"): link.get("href")
+        for link in page(site, "de/page/2/").xpath('//link[@rel="alternate"][@hreflang]')
+    }
     assert alternates == {"de": BASE + "de/page/2/", "en": BASE + "en/page/2/", "x-default": BASE + "de/page/2/"}
     assert page(site, "de/page/2/").xpath("string(//title)") == "Seite 2 · Testdigest"
 

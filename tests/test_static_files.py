@@ -31,13 +31,19 @@ def build_fails(project: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
     return capsys.readouterr().err.splitlines()
 
 
-@pytest.mark.parametrize(("target", "reason"), [
-    ("/etc/passwd", "a link to /etc/passwd, outside the project: only links that stay inside the project are followed"),
-    ("/proc/self/environ", "a link to /proc/"),  # the link's target, resolved: /proc/<pid>/environ
-    ("/etc", "a link to /etc, outside the project"),
-    ("../../../outside.txt", "outside.txt, outside the project"),
-    ("missing.css", "cannot read: a link that leads nowhere"),
-])
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        (
+            "/etc/passwd",
+            "a link to /etc/passwd, outside the project: only links that stay inside the project are followed",
+        ),
+        ("/proc/self/environ", "a link to /proc/"),  # the link's target, resolved: /proc/<pid>/environ
+        ("/etc", "a link to /etc, outside the project"),
+        ("../../../outside.txt", "outside.txt, outside the project"),
+        ("missing.css", "cannot read: a link that leads nowhere"),
+    ],
+)
 def test_a_link_out_of_the_project_or_to_nothing_is_refused(built, capsys, target, reason):
     (built.parent / "outside.txt").write_text("secret")
     (built / "templates" / "static" / "x").symlink_to(target)
@@ -68,8 +74,10 @@ def test_a_fifo_is_refused_without_blocking(built, capsys):
 def test_a_device_is_refused(built, capsys):
     (built / "templates" / "static" / "null").symlink_to("/dev/null")
     (line,) = build_fails(built, capsys)
-    assert line == ("error: templates/static/null: a link to /dev/null, outside the project: "
-                    "only links that stay inside the project are followed")
+    assert line == (
+        "error: templates/static/null: a link to /dev/null, outside the project: "
+        "only links that stay inside the project are followed"
+    )
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
@@ -93,13 +101,16 @@ def test_links_that_stay_inside_the_project_are_followed(built):
     assert (static_out / "copy.css").read_bytes() == (static / "style.css").read_bytes()
 
 
-@pytest.mark.parametrize(("name", "make", "reason"), [
-    ("templates/thanks.html", lambda p: p.symlink_to("/etc/passwd"), "a link to /etc/passwd, outside the project"),
-    ("templates/thanks.html", os.mkfifo, "not a regular file (a FIFO, socket or device)"),
-    ("locales/de/LC_MESSAGES/messages.po", lambda p: p.symlink_to("/dev/zero"), "a link to /dev/zero, outside"),
-    ("locales/de/LC_MESSAGES/messages.po", os.mkfifo, "not a regular file (a FIFO, socket or device)"),
-    ("locales/en", lambda p: p.symlink_to("/tmp"), "a link to /tmp, outside the project"),
-])
+@pytest.mark.parametrize(
+    ("name", "make", "reason"),
+    [
+        ("templates/thanks.html", lambda p: p.symlink_to("/etc/passwd"), "a link to /etc/passwd, outside the project"),
+        ("templates/thanks.html", os.mkfifo, "not a regular file (a FIFO, socket or device)"),
+        ("locales/de/LC_MESSAGES/messages.po", lambda p: p.symlink_to("/dev/zero"), "a link to /dev/zero, outside"),
+        ("locales/de/LC_MESSAGES/messages.po", os.mkfifo, "not a regular file (a FIFO, socket or device)"),
+        ("locales/en", lambda p: p.symlink_to("/tmp"), "a link to /tmp, outside the project"),
+    ],
+)
 def test_templates_and_catalogs_follow_the_same_rule(built, capsys, name, make, reason):
     path = built / name
     if path.is_dir():

@@ -22,10 +22,17 @@ def vnu(*args: str) -> list[dict]:
         if os.environ.get("CI"):
             pytest.fail("vnu.jar or java is missing: run `npm ci` (make test does)")
         pytest.skip("vnu.jar or java is missing: run `npm ci` (make test does)")
-    result = subprocess.run(["java", "-jar", str(VNU), "--format", "json", "--exit-zero-always", *args],
-                            capture_output=True, text=True, check=True)
-    return [m for m in json.loads(result.stderr)["messages"] if m["type"] in ("error", "non-document-error")
-            or m.get("subType") == "warning"]
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", "--exit-zero-always", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [
+        m
+        for m in json.loads(result.stderr)["messages"]
+        if m["type"] in ("error", "non-document-error") or m.get("subType") == "warning"
+    ]
 
 
 def pages(site: Path) -> list[str]:
@@ -51,4 +58,3 @@ def test_the_committed_site_is_valid_html(tmp_path):
 
 def test_the_stylesheet_is_valid_css():
     assert vnu("--css", str(REPO / "templates" / "static" / "style.css")) == []
-

@@ -21,11 +21,27 @@ def test_the_workflow_tests_builds_for_the_pages_address_and_deploys():
     workflow = yaml.safe_load(WORKFLOW.read_text())
     build = workflow["jobs"]["build"]["steps"]
     uses = [step["uses"].split("@")[0] for step in build if "uses" in step]
-    assert uses == ["actions/checkout", "actions/setup-python", "actions/configure-pages",
-                    "actions/upload-pages-artifact"]
+    assert uses == [
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+    ]
     runs = [step.get("run", "") for step in build]
     assert runs.index("make test") < runs.index('make site BASE_URL="${{ steps.pages.outputs.base_url }}/"')
     assert build[-1]["with"]["path"] == "site/"
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build" and deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+
+
+def test_pull_requests_are_tested_and_never_published():
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key "on" as true
+    assert "pull_request" in triggers and triggers["push"] == {"branches": ["main"]}
+    build = workflow["jobs"]["build"]["steps"]
+    publishing = [step for step in build if "pages" in str(step.get("uses", "")) or "make site" in step.get("run", "")]
+    assert len(publishing) == 3
+    assert all(step["if"] == "github.event_name != 'pull_request'" for step in publishing)
+    assert not [step for step in build if step.get("run") == "make test" and "if" in step]
+    assert workflow["jobs"]["deploy"]["if"] == "github.event_name != 'pull_request'"

@@ -40,9 +40,11 @@ class BuildReport:
     state: BuildState
 
     def summary(self) -> str:
-        return (f"built {self.pages:,} pages from {self.articles:,} articles into {self.output} in "
-                f"{self.seconds:.2f} s: {self.rendered:,} rendered, {self.pages - self.rendered:,} unchanged "
-                f"(from the cache), {self.written:,} files written")
+        return (
+            f"built {self.pages:,} pages from {self.articles:,} articles into {self.output} in "
+            f"{self.seconds:.2f} s: {self.rendered:,} rendered, {self.pages - self.rendered:,} unchanged "
+            f"(from the cache), {self.written:,} files written"
+        )
 
 
 @contextmanager
@@ -77,38 +79,55 @@ def build(
         return _build(config, output or config.output_dir, previous, options or BuildOptions.for_cli(), changes)
 
 
-def _build(config: Config, output: Path, previous: BuildState | None, options: BuildOptions,
-           changes: Changes | None) -> BuildReport:
+def _build(
+    config: Config, output: Path, previous: BuildState | None, options: BuildOptions, changes: Changes | None
+) -> BuildReport:
     started = time.perf_counter()
     target = output.resolve()
     previous = load_state(config) if previous is None else previous
     reading = read(config, previous, changes, target, options.progress("reading articles"))
     digest = inputs_digest(config)
     work = select(config, previous, reading, digest)
-    prepared = prepare(Batch(work.outputs, f"{code_version()}|{digest}", work.kept), target,
-                       previous.record if previous.output == target else None, verify=options.verify_output,
-                       progress=options.progress("rendering"))
+    prepared = prepare(
+        Batch(work.outputs, f"{code_version()}|{digest}", work.kept),
+        target,
+        previous.record if previous.output == target else None,
+        verify=options.verify_output,
+        progress=options.progress("rendering"),
+    )
     try:
         indexed = _search(prepared, work, previous, options)
         state = BuildState(reading.parsed, prepared.record, indexed.keys, target, work.plan)
         # the cache describes the new site: it is saved with the commit, or not at all
         remember = partial(save_state, config, state) if options.save_cache and state != previous else None
-        commit(prepared, [urls.search_bundle(year) for year in previous.search if year not in indexed.keys], remember,
-               stop_after=options.redeliver_signals)
+        commit(
+            prepared,
+            [urls.search_bundle(year) for year in previous.search if year not in indexed.keys],
+            remember,
+            stop_after=options.redeliver_signals,
+        )
     except BaseException:
         discard(prepared)
         raise
     if options.warm_templates:  # the pages of the next save are rendered in this process: compile them now
         environments(config.templates_dir, config.locales_dir, config.languages, digest)
     rendered = len({page.output for page in work.pages} & set(prepared.made))
-    return BuildReport(len(reading.parsed), len(work.plan.pages), rendered, len(prepared.written) + indexed.written,
-                       target, time.perf_counter() - started, state)
+    return BuildReport(
+        len(reading.parsed),
+        len(work.plan.pages),
+        rendered,
+        len(prepared.written) + indexed.written,
+        target,
+        time.perf_counter() - started,
+        state,
+    )
 
 
 def _search(prepared: Prepared, work: Work, previous: BuildState, options: BuildOptions) -> Indexed:
     """The search bundles of the new site; a narrow build keeps them (no article moved to another year)."""
     if not work.whole:
         return Indexed(previous.search, 0)
+
     def announce() -> None:
         if progress := options.progress("indexing for search"):
             progress(0, 0)

@@ -10,6 +10,7 @@ damaged or unreadable cache only means a cold build, never an error.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -74,10 +75,8 @@ def _lock(folder: Path) -> FolderLock:
 
 def load_state(config: Config) -> BuildState:
     """The last build's state; first, what a build killed while saving it left is removed."""
-    try:
+    with contextlib.suppress(OSError):  # no cache folder yet, or not ours to clean
         _lock(cache_file(config).parent).release()
-    except OSError:  # no cache folder yet, or not ours to clean
-        pass
     try:
         with cache_file(config).open("rb") as handle:
             stored_version, state = pickle.load(handle)

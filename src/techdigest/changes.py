@@ -53,8 +53,13 @@ class Changes:
     articles: frozenset[str] = frozenset()  # the content files (content/x.md) of ARTICLE_TEXT
 
 
-_KINDS = {"content": ChangeKind.CONTENT, "templates": ChangeKind.TEMPLATE, "locales": ChangeKind.LOCALE,
-          "seeds": ChangeKind.SEEDS, "techdigest.toml": ChangeKind.CONFIG}
+_KINDS = {
+    "content": ChangeKind.CONTENT,
+    "templates": ChangeKind.TEMPLATE,
+    "locales": ChangeKind.LOCALE,
+    "seeds": ChangeKind.SEEDS,
+    "techdigest.toml": ChangeKind.CONFIG,
+}
 
 
 def classify(config: Config, paths: Iterable[Path], known: Collection[str]) -> Changes:
@@ -117,12 +122,18 @@ class Work:
     whole: bool  # a narrow build leaves sitemap, static files and search bundles as they are
 
 
-def read(config: Config, previous: BuildState, changes: Changes | None, target: Path,
-         progress: Progress | None) -> Reading:
+def read(
+    config: Config, previous: BuildState, changes: Changes | None, target: Path, progress: Progress | None
+) -> Reading:
     """Every content file, reusing what ``previous`` parsed; only the changed ones when they are all
     that changed (and ``previous`` is the build of this ``target``, its plan in memory)."""
-    if (changes is not None and changes.kinds <= {ChangeKind.ARTICLE_TEXT} and previous.plan is not None
-            and previous.output == target and target.is_dir()):
+    if (
+        changes is not None
+        and changes.kinds <= {ChangeKind.ARTICLE_TEXT}
+        and previous.plan is not None
+        and previous.output == target
+        and target.is_dir()
+    ):
         return Reading(read_again(config, previous.parsed, changes.articles), changes.articles)
     return Reading(read_all(config, previous.parsed, progress), None)
 
@@ -131,8 +142,11 @@ def select(config: Config, previous: BuildState, reading: Reading, digest: str) 
     """The narrow work when only article texts changed; else the whole plan. ``digest``: of what every
     page depends on (:func:`render.inputs_digest`)."""
     if reading.again is not None and previous.plan is not None:
-        fresh = [reading.parsed[label].article for label in sorted(reading.again)
-                 if reading.parsed[label].article is not previous.parsed[label].article]
+        fresh = [
+            reading.parsed[label].article
+            for label in sorted(reading.again)
+            if reading.parsed[label].article is not previous.parsed[label].article
+        ]
         site = _with_texts(previous.plan.site, fresh)
         if site is not None:
             return _narrow(config, previous, site, {item.slug for item in fresh}, digest)
@@ -142,8 +156,13 @@ def select(config: Config, previous: BuildState, reading: Reading, digest: str) 
 def _whole(config: Config, site: Site, digest: str) -> Work:
     ids, feeds = page_ids(site, config), feed_ids(site, config)
     pages = plan(site, config, ids)
-    outputs = [*page_outputs(pages, config, digest), *atom_feeds(site, config, feeds), *sitemap(pages, config),
-               *publishing_files(config), *static_outputs(config.templates_dir / "static", config.root)]
+    outputs = [
+        *page_outputs(pages, config, digest),
+        *atom_feeds(site, config, feeds),
+        *sitemap(pages, config),
+        *publishing_files(config),
+        *static_outputs(config.templates_dir / "static", config.root),
+    ]
     return Work(Plan(site, tuple(ids), tuple(feeds)), pages, outputs, Record(), whole=True)
 
 
@@ -155,8 +174,10 @@ def _narrow(config: Config, previous: BuildState, site: Site, slugs: set[str], d
     page_numbers = sorted({number for slug in slugs for number in showing[slug][0]})
     feed_numbers = sorted({number for slug in slugs for number in showing[slug][1]})
     pages = plan(site, config, [whole.pages[number] for number in page_numbers])
-    outputs = [*page_outputs(pages, config, digest),
-               *atom_feeds(site, config, [whole.feeds[number] for number in feed_numbers])]
+    outputs = [
+        *page_outputs(pages, config, digest),
+        *atom_feeds(site, config, [whole.feeds[number] for number in feed_numbers]),
+    ]
     return Work(Plan(site, whole.pages, whole.feeds, whole._showing), pages, outputs, previous.record, whole=False)
 
 
@@ -174,8 +195,10 @@ def _with_texts(site: Site, changed: list[Article]) -> Site | None:
     return Site(
         articles=tuple(new.get(item.slug, item) for item in site.articles),
         tags=site.tags,
-        tag_articles={slug: tuple(new.get(item.slug, item) for item in items) if slug in tag_slugs else items
-                      for slug, items in site.tag_articles.items()},
+        tag_articles={
+            slug: tuple(new.get(item.slug, item) for item in items) if slug in tag_slugs else items
+            for slug, items in site.tag_articles.items()
+        },
         article_tags=site.article_tags,
         tag_keys=site.tag_keys,
     )

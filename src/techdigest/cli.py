@@ -101,6 +101,7 @@ def _terminal_progress() -> Iterator[Callable[[str], Callable[[int, int], None]]
             shown[0] = now
             count = f" {done:,}/{total:,}" if total else " …"
             print(f"\r\x1b[K{what}{count} · {now:.1f} s", end="", file=sys.stderr, flush=True)
+
         return progress
 
     try:
@@ -142,7 +143,8 @@ def _base_path(text: str) -> str:
     for part in parts:
         if part in (".", "..") or any(char in part for char in "?#%\\") or not part.isprintable():
             raise argparse.ArgumentTypeError(
-                f"{text!r} is not a path: folder names without '?', '#', '%', '\\', control characters, '.' or '..'")
+                f"{text!r} is not a path: folder names without '?', '#', '%', '\\', control characters, '.' or '..'"
+            )
     return "/" + "".join(part + "/" for part in parts)
 
 
@@ -184,8 +186,12 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = commands.add_parser("import", help="turn raw seeds into content files (never overwrites)")
     sub.add_argument("seeds", nargs="*", help="seed files (default: every file in seeds/)")
-    sub.add_argument("--date", type=dt.date.fromisoformat, default=dt.date.today(),
-                     help="publication date for new articles, YYYY-MM-DD (default: today)")
+    sub.add_argument(
+        "--date",
+        type=dt.date.fromisoformat,
+        default=dt.date.today(),
+        help="publication date for new articles, YYYY-MM-DD (default: today)",
+    )
     sub.set_defaults(run=_import)
 
     sub = commands.add_parser("build", help="build the site into site/")
@@ -199,8 +205,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = commands.add_parser("serve", help="preview with live reload; stores feedback form ratings")
     sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     sub.add_argument("-p", "--port", type=_port, default=8000, help="port, 0 for any free one (default: 8000)")
-    sub.add_argument("--base-path", type=_base_path, default="/",
-                     help="serve under a sub-path as GitHub Pages does, e.g. /REPO/")
+    sub.add_argument(
+        "--base-path", type=_base_path, default="/", help="serve under a sub-path as GitHub Pages does, e.g. /REPO/"
+    )
     sub.add_argument("--feedback-file", type=Path, help=f"where ratings are appended (default: {FEEDBACK_FILE})")
     sub.set_defaults(run=_serve)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,73 +101,91 @@ def load_config(root: Path) -> Config:
 
 
 def parse_config(root: Path, raw: dict[str, Any]) -> Config:
-    problems: list[str] = []
-    for key in sorted(set(raw) - set(_TOP_LEVEL)):
-        problems.append(f"unknown key {excerpt(key)}")
-    for key, (kind, required) in _TOP_LEVEL.items():
-        if key not in raw:
-            if required:
-                problems.append(f"missing key '{key}'")
-        elif not isinstance(raw[key], kind):
-            problems.append(f"'{key}' must be a {_type_name(kind)}")
-    for section, keys in _SECTIONS.items():
-        value = raw.get(section, {})
-        if not isinstance(value, dict):
-            continue
-        for key in sorted(set(value) - set(keys)):
-            problems.append(f"unknown key {excerpt(f'{section}.{key}')}")
-        for key, kind in keys.items():
-            if key in value and not isinstance(value[key], kind):
-                problems.append(f"'{section}.{key}' must be a {_type_name(kind)}")
-
+    """The settings, once every problem of ``raw`` is collected (the order: as an editor reads the file)."""
     languages = tuple(raw.get("languages", ())) if isinstance(raw.get("languages"), list) else ()
-    bad = [code for code in languages if not isinstance(code, str) or not _LANGUAGE_CODE.match(code)]
-    if bad:
-        problems.append(f"'languages' has invalid codes: {', '.join(map(excerpt, bad))}")
-    if isinstance(raw.get("languages"), list) and not languages:
-        problems.append("'languages' must name at least one language")
-    default = raw.get("default_language")
-    if isinstance(default, str) and languages and default not in languages:
-        problems.append(f"'default_language' {excerpt(default)} is not one of the languages")
-    base_url = raw.get("base_url")
-    if isinstance(base_url, str) and not _ABSOLUTE_URL.match(base_url):
-        problems.append("'base_url' must be an absolute http(s) URL")
-    for key in ("title", "tagline"):
-        value = raw.get(key)
-        if isinstance(value, dict):
-            missing = [code for code in languages if not isinstance(value.get(code), str)]
-            extra = sorted(set(value) - set(languages))
-            if missing and (key == "title" or value):
-                problems.append(f"'{key}' needs a text for: {', '.join(missing)}")
-            if extra:
-                problems.append(f"'{key}' has unknown languages: {', '.join(map(excerpt, extra))}")
-            problems += [f"'{key}.{code}' holds control character U+{ord(found.group()):04X}"
-                         for code, text in value.items()
-                         if isinstance(text, str) and (found := CONTROL_CHARACTERS.search(text))]
-
-    if isinstance(raw.get("per_page"), int) and not 1 <= raw["per_page"] <= 1000:
-        problems.append("'per_page' must be between 1 and 1000")
-    repo = raw.get("feedback", {}).get("github_repo", "") if isinstance(raw.get("feedback"), dict) else ""
-    if isinstance(repo, str) and repo and not re.fullmatch(r"[\w.-]+/[\w.-]+", repo):
-        problems.append("'feedback.github_repo' must look like OWNER/REPO")
+    problems = [
+        *_shape_problems(raw),
+        *_language_problems(raw, languages),
+        *_text_problems(raw, languages),
+        *_value_problems(raw),
+    ]
     if problems:
         raise ContentError([Problem(CONFIG_NAME, 0, p) for p in problems])
     markdown = raw.get("markdown", {})
     feedback = raw.get("feedback", {})
     return Config(
         root=root,
-        base_url=base_url.rstrip("/") + "/",
+        base_url=raw["base_url"].rstrip("/") + "/",
         languages=languages,
-        default_language=default,
+        default_language=raw["default_language"],
         title=dict(raw["title"]),
         tagline=dict(raw.get("tagline", {})),
         unsafe_html=markdown.get("unsafe_html", False),
         feedback_endpoint=feedback.get("endpoint", ""),
         feedback_github_repo=feedback.get("github_repo", ""),
         cname=raw.get("cname", ""),
-        publisher=raw.get("publisher") or raw["title"][default],
+        publisher=raw.get("publisher") or raw["title"][raw["default_language"]],
         per_page=raw.get("per_page", 20),
     )
+
+
+def _shape_problems(raw: dict[str, Any]) -> Iterator[str]:
+    """Unknown keys, missing ones, and values of the wrong type."""
+    for key in sorted(set(raw) - set(_TOP_LEVEL)):
+        yield f"unknown key {excerpt(key)}"
+    for key, (kind, required) in _TOP_LEVEL.items():
+        if key not in raw and required:
+            yield f"missing key '{key}'"
+        elif key in raw and not isinstance(raw[key], kind):
+            yield f"'{key}' must be a {_type_name(kind)}"
+    for section, keys in _SECTIONS.items():
+        value = raw.get(section, {})
+        if not isinstance(value, dict):
+            continue
+        for key in sorted(set(value) - set(keys)):
+            yield f"unknown key {excerpt(f'{section}.{key}')}"
+        for key, kind in keys.items():
+            if key in value and not isinstance(value[key], kind):
+                yield f"'{section}.{key}' must be a {_type_name(kind)}"
+
+
+def _language_problems(raw: dict[str, Any], languages: tuple[str, ...]) -> Iterator[str]:
+    bad = [code for code in languages if not isinstance(code, str) or not _LANGUAGE_CODE.match(code)]
+    if bad:
+        yield f"'languages' has invalid codes: {', '.join(map(excerpt, bad))}"
+    if isinstance(raw.get("languages"), list) and not languages:
+        yield "'languages' must name at least one language"
+    default = raw.get("default_language")
+    if isinstance(default, str) and languages and default not in languages:
+        yield f"'default_language' {excerpt(default)} is not one of the languages"
+    base_url = raw.get("base_url")
+    if isinstance(base_url, str) and not _ABSOLUTE_URL.match(base_url):
+        yield "'base_url' must be an absolute http(s) URL"
+
+
+def _text_problems(raw: dict[str, Any], languages: tuple[str, ...]) -> Iterator[str]:
+    """The site's title and tagline: a text per language, none holding a control character."""
+    for key in ("title", "tagline"):
+        value = raw.get(key)
+        if not isinstance(value, dict):
+            continue
+        missing = [code for code in languages if not isinstance(value.get(code), str)]
+        extra = sorted(set(value) - set(languages))
+        if missing and (key == "title" or value):
+            yield f"'{key}' needs a text for: {', '.join(missing)}"
+        if extra:
+            yield f"'{key}' has unknown languages: {', '.join(map(excerpt, extra))}"
+        for code, text in value.items():
+            if isinstance(text, str) and (found := CONTROL_CHARACTERS.search(text)):
+                yield f"'{key}.{code}' holds control character U+{ord(found.group()):04X}"
+
+
+def _value_problems(raw: dict[str, Any]) -> Iterator[str]:
+    if isinstance(raw.get("per_page"), int) and not 1 <= raw["per_page"] <= 1000:
+        yield "'per_page' must be between 1 and 1000"
+    repo = raw.get("feedback", {}).get("github_repo", "") if isinstance(raw.get("feedback"), dict) else ""
+    if isinstance(repo, str) and repo and not re.fullmatch(r"[\w.-]+/[\w.-]+", repo):
+        yield "'feedback.github_repo' must look like OWNER/REPO"
 
 
 def with_base_url(config: Config, base_url: str) -> Config:

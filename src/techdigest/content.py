@@ -49,8 +49,11 @@ def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
     """
     if len(node.value) > _MAX_NUMBER_CHARS:
         raise yaml.constructor.ConstructorError(
-            None, None, f"a number of {len(node.value):,} characters is too long (quote it to make it a text)",
-            node.start_mark)
+            None,
+            None,
+            f"a number of {len(node.value):,} characters is too long (quote it to make it a text)",
+            node.start_mark,
+        )
     return yaml.SafeLoader.construct_yaml_int(loader, node)
 
 
@@ -61,9 +64,7 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def parse_article(
-    path: str, text: str, languages: tuple[str, ...], converter: Converter, digest: str = ""
-) -> Article:
+def parse_article(path: str, text: str, languages: tuple[str, ...], converter: Converter, digest: str = "") -> Article:
     """``path`` is as the editor knows it (``content/x.md``); its stem is the slug."""
     _refuse_control_characters(path, text)
     meta, lines, body = _split(path, text)
@@ -111,8 +112,15 @@ def _front_matter(path: str, meta: dict[str, Any], lines: dict[str, int], langua
         problem("title", f"needs a title in the original language ({language})")
     if problems:
         raise ContentError(problems)
-    return FrontMatter(title=texts["title"], date=date, language=language, tags=tags,  # type: ignore[arg-type]
-                       summary=texts["summary"], feedback=texts["feedback"], source=source)
+    return FrontMatter(
+        title=texts["title"],
+        date=date,
+        language=language,
+        tags=tags,  # type: ignore[arg-type]
+        summary=texts["summary"],
+        feedback=texts["feedback"],
+        source=source,
+    )
 
 
 def dump_article(front: FrontMatter, paragraphs: tuple[str, ...]) -> str:
@@ -184,9 +192,11 @@ def _refuse_aliases(path: str, yaml_text: str) -> None:
     deep make a 4 KB file a value of a billion items. Front matter needs none."""
     for event in yaml.parse(yaml_text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
-            raise ContentError.single(path, event.start_mark.line + 2,
-                                      "invalid YAML: aliases (*name) are not allowed in front matter; "
-                                      "write the value out")
+            raise ContentError.single(
+                path,
+                event.start_mark.line + 2,
+                "invalid YAML: aliases (*name) are not allowed in front matter; write the value out",
+            )
 
 
 def _per_language(value: Any, original: Any, languages: tuple[str, ...], report: Report) -> dict[str, str]:
@@ -237,16 +247,18 @@ def _refuse_control_characters(path: str, text: str) -> None:
     (seeds, scraped text, have them dropped instead); feeds could not hold it at all."""
     if found := CONTROL_CHARACTERS.search(text):
         line = text.count("\n", 0, found.start()) + 1
-        raise ContentError.single(path, line, f"control character {_code_point(found.group())} is not allowed; "
-                                              "delete it")
+        raise ContentError.single(
+            path, line, f"control character {_code_point(found.group())} is not allowed; delete it"
+        )
 
 
 def _control_character(value: Any) -> str:
     """The first control character in a front-matter value, a text or the texts of a list or
     mapping (YAML escapes such as ``"\\e"`` make them), as ``U+001B``; empty when there is none.
     Deeper values are errors of their own."""
-    items = [*value.keys(), *value.values()] if isinstance(value, dict) else value if isinstance(value, list) \
-        else [value]
+    items = (
+        [*value.keys(), *value.values()] if isinstance(value, dict) else value if isinstance(value, list) else [value]
+    )
     found = next((m for item in items if isinstance(item, str) and (m := CONTROL_CHARACTERS.search(item))), None)
     return _code_point(found.group()) if found else ""
 

@@ -67,8 +67,9 @@ def articles_of(parsed: ParsedFiles) -> list[Article]:
 
 def _read(config: Config, names: list[str], previous: ParsedFiles, progress: Progress | None) -> ParsedFiles:
     # a digest starts with that of the settings that shape the HTML, so a settings change parses anew
-    prefix = hashlib.blake2b(f"{config.languages}|{config.unsafe_html}|{MARKDOWN_VERSION}".encode(),
-                             digest_size=8).hexdigest()
+    prefix = hashlib.blake2b(
+        f"{config.languages}|{config.unsafe_html}|{MARKDOWN_VERSION}".encode(), digest_size=8
+    ).hexdigest()
     reused: dict[str, Parsed | _Job] = {}
     problems: list[Problem] = []
     for name in names:
@@ -128,7 +129,8 @@ def _stamp(label: str, path: Path, root: Path) -> Stamp:
     stem = path.name.removesuffix(".md")
     if not is_slug(stem):
         suggestion = slugify(stem, fallback="article", symbols=False)
-        raise ContentError.single(label, 0, f"the file name is the article's URL, so a slug ({SLUG_RULE}): "
-                                            f"rename it, e.g. to {suggestion}.md")
+        raise ContentError.single(
+            label, 0, f"the file name is the article's URL, so a slug ({SLUG_RULE}): rename it, e.g. to {suggestion}.md"
+        )
     info = input_stat(path, label, root)
     return info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns

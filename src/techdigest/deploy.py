@@ -20,8 +20,16 @@ def publish(site: Path, repo: Path, *, remote: str, branch: str, push: bool) -> 
     previous = Path.cwd()
     os.chdir(repo)  # ghp-import works on the repository of the current folder
     try:
-        ghp_import(str(site), mesg="Publish the techdigest site", remote=remote, branch=branch, push=push,
-                   nojekyll=False, cname=None, force=False)
+        ghp_import(
+            str(site),
+            mesg="Publish the techdigest site",
+            remote=remote,
+            branch=branch,
+            push=push,
+            nojekyll=False,
+            cname=None,
+            force=False,
+        )
     except GhpError as exc:
         raise TechdigestError(f"deploy: {str(exc).strip()}") from None
     except subprocess.CalledProcessError as exc:

@@ -81,8 +81,7 @@ def _atom(config: Config, site: Site, feed: Feed) -> bytes:
         entry = atom.add_entry()
         entry.id(f"tag:{host},{item.date.isoformat()}:{lang}/{item.slug}")
         entry.title(item.text("title", lang).value)
-        entry.link(href=urls.absolute(config.base_url, urls.article(lang, item)), rel="alternate",
-                   type="text/html")
+        entry.link(href=urls.absolute(config.base_url, urls.article(lang, item)), rel="alternate", type="text/html")
         entry.published(_moment(item.date))
         entry.updated(_moment(item.date))
         summary = item.text("summary", lang).value
@@ -92,5 +91,7 @@ def _atom(config: Config, site: Site, feed: Feed) -> bytes:
         for tag in site.article_tags[item.slug]:
             entry.category(term=tag.name, scheme=urls.absolute(config.base_url, urls.tags(lang)))
     return atom.atom_str(pretty=True)
+
+
 def _moment(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)

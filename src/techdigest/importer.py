@@ -59,7 +59,7 @@ def _import(config: Config, seeds: list[Path], today: dt.date) -> ImportReport:
             report.kept.append(f"{label}: already imported as {imported[source]}, left unchanged")
             continue
         try:
-            target = _import_seed(config, seed, source, label, today, taken)
+            target = _import_seed(config, seed, today, taken)
         except ContentError as exc:
             report.problems.extend(exc.problems)
             continue
@@ -69,17 +69,23 @@ def _import(config: Config, seeds: list[Path], today: dt.date) -> ImportReport:
     return report
 
 
-def _import_seed(config: Config, seed: Path, source: str, label: str, today: dt.date, taken: set[str]) -> Path:
+def _import_seed(config: Config, seed: Path, today: dt.date, taken: set[str]) -> Path:
     """One seed into a new content file, which must name it as its ``source`` when read back."""
+    source = config.relative(seed)
+    label = printable(source)
     parsed = parse_seed(decode_seed(read_input(seed, label, config.root), label), label, config.default_language)
     front = draft_front_matter(parsed, source, today, config.languages)
     slug = unique(slugify(front.title[parsed.language], fallback="article", symbols=False), taken)
     target = config.content_dir / f"{slug}.md"
     text = dump_article(front, parsed.paragraphs)
     if _source_read_back(config.relative(target), text) != source:  # else: imported again next time
-        raise ContentError.single(label, 0, "this file name does not read back from YAML as written "
-                                            "(a line break such as U+2028, or bytes that are not UTF-8, "
-                                            "in it); rename the seed")
+        raise ContentError.single(
+            label,
+            0,
+            "this file name does not read back from YAML as written "
+            "(a line break such as U+2028, or bytes that are not UTF-8, "
+            "in it); rename the seed",
+        )
     _write_new(target, text)
     return target
 
@@ -102,7 +108,7 @@ def seed_files(config: Config) -> list[Path]:
 def draft_front_matter(seed: SeedArticle, source: str, today: dt.date, languages: tuple[str, ...]) -> FrontMatter:
     """Drafts in the original language, empty slots for the translations an editor adds."""
     lang = seed.language
-    empty = {code: "" for code in languages}
+    empty = dict.fromkeys(languages, "")
     prompt_language = next((c for c, p in FEEDBACK_PROMPTS.items() if p == seed.feedback), None)
     if prompt_language:
         feedback = {code: FEEDBACK_PROMPTS.get(code, "") for code in languages}

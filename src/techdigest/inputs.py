@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import ContentError, Problem
@@ -34,8 +35,9 @@ def resolve(path: Path, label: str, root: Path) -> Path:
         problem = "a link that leads nowhere" if exc.errno == errno.ENOENT and os.path.islink(path) else exc.strerror
         raise ContentError.single(label, 0, f"cannot read: {problem}") from None
     if not real.is_relative_to(root.resolve()):
-        raise ContentError.single(label, 0, f"a link to {real}, outside the project: "
-                                            "only links that stay inside the project are followed")
+        raise ContentError.single(
+            label, 0, f"a link to {real}, outside the project: only links that stay inside the project are followed"
+        )
     return real
 
 
@@ -72,36 +74,39 @@ def read_tree(folder: Path, root: Path, skip: tuple[str, ...] = ()) -> dict[str,
     and a link to a folder it is in is a loop; all problems are raised at once.
     ``skip``: names of ``folder``'s own entries to leave out.
     """
-    found: dict[str, bytes] = {}
-    problems: list[Problem] = []
+    walk = _Walk(root)
     if folder.is_dir() or folder.is_symlink():
-        real = resolve(folder, _label(folder, root), root)
+        label = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
+        real = resolve(folder, label, root)
         for entry in sorted(set(os.listdir(real)) - set(skip)):
-            _collect(folder / entry, f"{_label(folder, root)}/{entry}", entry, root, (real,), found, problems)
-    if problems:
-        raise ContentError(problems)
-    return found
+            walk.collect(folder / entry, f"{label}/{entry}", entry, (real,))
+    if walk.problems:
+        raise ContentError(walk.problems)
+    return walk.found
 
 
-def _label(folder: Path, root: Path) -> str:
-    return folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
+@dataclass
+class _Walk:
+    """What a walk over a folder of the project found: each file's bytes by name, and the problems."""
 
+    root: Path
+    found: dict[str, bytes] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
 
-def _collect(path: Path, label: str, name: str, root: Path, above: tuple[Path, ...],
-             found: dict[str, bytes], problems: list[Problem]) -> None:
-    """The file ``name`` at ``path`` into ``found`` (a folder: each entry in it), or a problem."""
-    try:
-        real = resolve(path, label, root)
-        if real in above:
-            raise ContentError.single(label, 0, "a loop of symbolic links (a link to a folder it is in)")
-        if not real.is_dir():
-            found[name] = _read_regular(real, label)
+    def collect(self, path: Path, label: str, name: str, above: tuple[Path, ...]) -> None:
+        """The file ``name`` at ``path`` (a folder: each entry in it); ``above``: the real folders it is in."""
+        try:
+            real = resolve(path, label, self.root)
+            if real in above:
+                raise ContentError.single(label, 0, "a loop of symbolic links (a link to a folder it is in)")
+            if not real.is_dir():
+                self.found[name] = _read_regular(real, label)
+                return
+        except ContentError as exc:
+            self.problems.extend(exc.problems)
             return
-    except ContentError as exc:
-        problems.extend(exc.problems)
-        return
-    for entry in sorted(os.listdir(real)):
-        _collect(path / entry, f"{label}/{entry}", f"{name}/{entry}", root, (*above, real), found, problems)
+        for entry in sorted(os.listdir(real)):
+            self.collect(path / entry, f"{label}/{entry}", f"{name}/{entry}", (*above, real))
 
 
 def _read_regular(real: Path, label: str) -> bytes:
@@ -110,8 +115,9 @@ def _read_regular(real: Path, label: str) -> bytes:
         fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK)
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise ContentError.single(label, 0, "not a regular file (a FIFO, socket or device); "
-                                                    "only files are read")
+                raise ContentError.single(
+                    label, 0, "not a regular file (a FIFO, socket or device); only files are read"
+                )
             return handle.read()
     except OSError as exc:
         raise ContentError.single(label, 0, f"cannot read: {exc.strerror}") from None
@@ -119,5 +125,6 @@ def _read_regular(real: Path, label: str) -> bytes:
 
 def _check_size(size: int, label: str) -> None:
     if size > MAX_INPUT_BYTES:
-        raise ContentError.single(label, 0, f"too large: a seed or content file may have at most "
-                                            f"{MAX_INPUT_BYTES:,} bytes (1 MiB)")
+        raise ContentError.single(
+            label, 0, f"too large: a seed or content file may have at most {MAX_INPUT_BYTES:,} bytes (1 MiB)"
+        )

@@ -54,8 +54,12 @@ _LINK_SCANS = (1_000_000, 20)
 _BLOCK_READS = (5_000_000, 100)
 # Python-Markdown's link processors, with the priorities it registers them at
 _LINK_PROCESSORS = {
-    "reference": 170, "link": 160, "image_link": 150, "image_reference": 140,
-    "short_reference": 130, "short_image_ref": 125,
+    "reference": 170,
+    "link": 160,
+    "image_link": 150,
+    "image_reference": 140,
+    "short_reference": 130,
+    "short_image_ref": 125,
 }
 # Python-Markdown's block processors that split a block and put the rest back, with their priorities
 _SPLITTING_PROCESSORS = {"setextheader": 60, "hr": 50}
@@ -113,8 +117,12 @@ class _ChargedSplits(BlockProcessor):
     budget: _ScanBudget
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool | None:
-        self.budget.charge(len(blocks[0]), blocks[0], "too many headings or rules without blank lines between "
-                           "them to read as Markdown", "put blank lines between them")
+        self.budget.charge(
+            len(blocks[0]),
+            blocks[0],
+            "too many headings or rules without blank lines between them to read as Markdown",
+            "put blank lines between them",
+        )
         return super().run(parent, blocks)
 
 
@@ -177,8 +185,11 @@ class _Limits(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         for number, line in enumerate(lines, 1):
             if _nesting(line.expandtabs(4)) > MAX_NESTING:
-                raise MarkupError(number, f"lists and block quotes nested more than {MAX_NESTING} levels deep "
-                                           "(each 4 spaces of indentation count as a level)")
+                raise MarkupError(
+                    number,
+                    f"lists and block quotes nested more than {MAX_NESTING} levels deep "
+                    "(each 4 spaces of indentation count as a level)",
+                )
         for budget in self.budgets:
             budget.start(lines)
         return lines
@@ -203,21 +214,25 @@ class _BoundedScans(inlinepatterns.LinkInlineProcessor):
         self.budget = budget
 
     def getText(self, data: str, index: int) -> tuple[str, int, bool]:  # noqa: N802 (Python-Markdown's name)
-        window = data[index:index + MAX_LINK_SPAN]
+        window = data[index : index + MAX_LINK_SPAN]
         text, end, handled = super().getText(window, 0)
         self._charge(end, data, index)
         return text, index + end, handled
 
     def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:  # noqa: N802
-        window = data[index:index + MAX_LINK_SPAN]
+        window = data[index : index + MAX_LINK_SPAN]
         href, title, end, handled = super().getLink(window, 0)
         handled = handled and end >= 0  # Python-Markdown answers -1 for an unclosed quoted title: no link
         self._charge(end if handled else len(window) if window.startswith("(") else 0, data, index)
         return href, title, index + end, handled
 
     def _charge(self, chars: int, data: str, index: int) -> None:
-        self.budget.charge(chars, data[max(index - 1, 0):index + 20], "too many unclosed '[' or '(' to read as "
-                           "Markdown links", "write them as '\\[' and '\\('")
+        self.budget.charge(
+            chars,
+            data[max(index - 1, 0) : index + 20],
+            "too many unclosed '[' or '(' to read as Markdown links",
+            "write them as '\\[' and '\\('",
+        )
 
 
 class _SafeUrls(Treeprocessor):
@@ -233,7 +248,7 @@ class _SafeUrls(Treeprocessor):
 def _unwrap(parent: etree.Element, child: etree.Element) -> None:
     """Replaces ``child`` by its content: a link by its text and inner elements, an image by its alt text."""
     index = list(parent).index(child)
-    lead = (child.get("alt", "") if child.tag == "img" else child.text or "")
+    lead = child.get("alt", "") if child.tag == "img" else child.text or ""
     inner = [] if child.tag == "img" else list(child)
     if inner:
         inner[-1].tail = (inner[-1].tail or "") + (child.tail or "")
@@ -243,4 +258,4 @@ def _unwrap(parent: etree.Element, child: etree.Element) -> None:
         parent[index - 1].tail = (parent[index - 1].tail or "") + lead
     else:
         parent.text = (parent.text or "") + lead
-    parent[index:index + 1] = inner
+    parent[index : index + 1] = inner

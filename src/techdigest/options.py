@@ -41,5 +41,6 @@ class BuildOptions:
 
     @classmethod
     def for_preview(cls) -> BuildOptions:
-        return cls(verify_output=False, refresh_search=False, save_cache=False, redeliver_signals=True,
-                   warm_templates=True)
+        return cls(
+            verify_output=False, refresh_search=False, save_cache=False, redeliver_signals=True, warm_templates=True
+        )

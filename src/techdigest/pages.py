@@ -100,10 +100,10 @@ def page_ids(site: Site, config: Config) -> list[PageId]:
 def shown_on(site: Site, config: Config, page: PageId) -> Sequence[Article]:
     """The articles a page shows (its body, or entries of its list)."""
     if isinstance(page, ArticlePage):
-        return site.articles[page.position:page.position + 1]
+        return site.articles[page.position : page.position + 1]
     if isinstance(page, Listing):
         start = (page.number - 1) * config.per_page
-        return _listed(site, page)[start:start + config.per_page]
+        return _listed(site, page)[start : start + config.per_page]
     return ()
 
 
@@ -146,11 +146,23 @@ class _Planner:
     def _article(self, lang: str, item: Article) -> _Draft:
         def extra(here: str) -> dict[str, Any]:
             view = article_view(self.site, item, lang, here, self.config)
-            return {"article": view, "description": view.summary.value, "og_type": "article",
-                    "feeds": self.feeds(lang, here)}
+            return {
+                "article": view,
+                "description": view.summary.value,
+                "og_type": "article",
+                "feeds": self.feeds(lang, here),
+            }
 
-        return _Draft(urls.article(lang, item), "article.html", lang, partial(_article_url, item=item), item.date,
-                      (item.digest, self.site.tag_keys[item.slug]), extra, search_bundle=str(item.date.year))
+        return _Draft(
+            urls.article(lang, item),
+            "article.html",
+            lang,
+            partial(_article_url, item=item),
+            item.date,
+            (item.digest, self.site.tag_keys[item.slug]),
+            extra,
+            search_bundle=str(item.date.year),
+        )
 
     def _listing(self, page: Listing) -> _Draft:
         """One page of a list: each page gets its slice of the one sorted list, so the cost stays
@@ -166,8 +178,11 @@ class _Planner:
             return urls.paginated(first_page(code), number)
 
         def extra(here: str) -> dict[str, Any]:
-            own = {"feeds": self.feeds(lang, here)} if tag is None else \
-                {"tag": tag, "count": len(articles), "feeds": self.feeds(lang, here, tag)}
+            own = (
+                {"feeds": self.feeds(lang, here)}
+                if tag is None
+                else {"tag": tag, "count": len(articles), "feeds": self.feeds(lang, here, tag)}
+            )
             pager = Pager(
                 number=number,
                 total=total,
@@ -178,20 +193,43 @@ class _Planner:
 
         inputs = () if tag is None else (tag.slug, tag.name, len(articles))
         shown = [(item.entry_digest, site.tag_keys[item.slug]) for item in chunk]
-        return _Draft(url_in(lang), "home.html" if tag is None else "tag.html", lang, url_in,
-                      chunk[0].date if chunk else None, (*inputs, number, total, shown), extra)
+        return _Draft(
+            url_in(lang),
+            "home.html" if tag is None else "tag.html",
+            lang,
+            url_in,
+            chunk[0].date if chunk else None,
+            (*inputs, number, total, shown),
+            extra,
+        )
 
     def _single(self, page: Single) -> _Draft:
         config, lang, newest = self.config, page.lang, self.newest
         if page.template == "root.html":
-            return _Draft("", "root.html", lang, urls.home, newest, (), lambda here: {
-                "taglines": config.tagline,
-                "language_homes": {code: urls.home(code) for code in config.languages},
-            })
+            return _Draft(
+                "",
+                "root.html",
+                lang,
+                urls.home,
+                newest,
+                (),
+                lambda here: {
+                    "taglines": config.tagline,
+                    "language_homes": {code: urls.home(code) for code in config.languages},
+                },
+            )
         if page.template == "404.html":
-            return _Draft(urls.NOT_FOUND, "404.html", lang, None, None, (), lambda here: {
-                "messages": not_found_texts(config),
-            })
+            return _Draft(
+                urls.NOT_FOUND,
+                "404.html",
+                lang,
+                None,
+                None,
+                (),
+                lambda here: {
+                    "messages": not_found_texts(config),
+                },
+            )
         if page.template == "tags.html":
             return self._tag_index(lang)
         if page.template == "search.html":
@@ -200,22 +238,42 @@ class _Planner:
 
     def _tag_index(self, lang: str) -> _Draft:
         site = self.site
-        tag_list = [(tag, len(site.tag_articles[slug]))
-                    for slug, tag in sorted(site.tags.items(), key=lambda kv: kv[1].name.casefold())]
+        tag_list = [
+            (tag, len(site.tag_articles[slug]))
+            for slug, tag in sorted(site.tags.items(), key=lambda kv: kv[1].name.casefold())
+        ]
         tag_key = tuple((tag.slug, tag.name, count) for tag, count in tag_list)
-        return _Draft(urls.tags(lang), "tags.html", lang, urls.tags, self.newest, tag_key, lambda here: {
-            "tags": [Link(tag.name, urls.relative(here, urls.tag(lang, tag.slug)), count) for tag, count in tag_list],
-        })
+        return _Draft(
+            urls.tags(lang),
+            "tags.html",
+            lang,
+            urls.tags,
+            self.newest,
+            tag_key,
+            lambda here: {
+                "tags": [
+                    Link(tag.name, urls.relative(here, urls.tag(lang, tag.slug)), count) for tag, count in tag_list
+                ],
+            },
+        )
 
     def _search(self, lang: str) -> _Draft:
         """The search page loads one bundle per year of articles, newest first: the first one brings
         the UI, the others are merged into it."""
         base_url = self.config.base_url
         years = sorted({str(item.date.year) for item in self.site.articles}, reverse=True)
-        return _Draft(urls.search(lang), "search.html", lang, urls.search, self.newest, tuple(years), lambda here: {
-            "search_base": urls.site_path(base_url, ""),
-            "search_bundles": [urls.site_path(base_url, urls.search_bundle(year)) for year in years],
-        })
+        return _Draft(
+            urls.search(lang),
+            "search.html",
+            lang,
+            urls.search,
+            self.newest,
+            tuple(years),
+            lambda here: {
+                "search_base": urls.site_path(base_url, ""),
+                "search_bundles": [urls.site_path(base_url, urls.search_bundle(year)) for year in years],
+            },
+        )
 
 
 def _page(config: Config, draft: _Draft) -> Page:
@@ -224,10 +282,16 @@ def _page(config: Config, draft: _Draft) -> Page:
     Pages without ``url_in`` (404, thank-you) are kept out of search engines.
     """
     versions = {code: draft.url_in(code) for code in config.languages} if draft.url_in else {}
-    return Page(url=draft.url, template=draft.template, lang=draft.lang,
-                inputs=(draft.url, draft.template, versions, *draft.inputs),
-                context=partial(_context, config, draft, versions), versions=versions, lastmod=draft.lastmod,
-                search_bundle=draft.search_bundle)
+    return Page(
+        url=draft.url,
+        template=draft.template,
+        lang=draft.lang,
+        inputs=(draft.url, draft.template, versions, *draft.inputs),
+        context=partial(_context, config, draft, versions),
+        versions=versions,
+        lastmod=draft.lastmod,
+        search_bundle=draft.search_bundle,
+    )
 
 
 def _context(config: Config, draft: _Draft, versions: dict[str, str]) -> dict[str, Any]:
@@ -237,8 +301,13 @@ def _context(config: Config, draft: _Draft, versions: dict[str, str]) -> dict[st
     link = partial(urls.site_path, config.base_url) if url == urls.NOT_FOUND else partial(urls.relative, url)
     switch_to = draft.url_in or urls.home
     alternates = [
-        Alternate(code, language_name(code), link(switch_to(code)),
-                  urls.absolute(config.base_url, switch_to(code)), code == lang and url not in ("", urls.NOT_FOUND))
+        Alternate(
+            code,
+            language_name(code),
+            link(switch_to(code)),
+            urls.absolute(config.base_url, switch_to(code)),
+            code == lang and url not in ("", urls.NOT_FOUND),
+        )
         for code in config.languages
     ]
     return {

@@ -37,8 +37,12 @@ def fork_map(work: Callable[[T], R], items: Sequence[T], progress: Progress | No
     workers = cores()
     # a process with other threads (serve's watcher and server) is never forked: a lock one of
     # them holds at that instant would stay locked in the worker forever
-    if workers < 2 or len(items) < MIN_PARALLEL or threading.active_count() > 1 \
-            or "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        workers < 2
+        or len(items) < MIN_PARALLEL
+        or threading.active_count() > 1
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         results = []
         for item in items:
             results.append(work(item))

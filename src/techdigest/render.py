@@ -25,8 +25,9 @@ from .pages import Page
 
 
 @lru_cache(maxsize=2)
-def environments(templates_dir: Path, locales_dir: Path, languages: tuple[str, ...],
-                 digest: str) -> dict[str, jinja2.Environment]:
+def environments(
+    templates_dir: Path, locales_dir: Path, languages: tuple[str, ...], digest: str
+) -> dict[str, jinja2.Environment]:
     """The environments, compiled templates included, kept while ``digest`` (of the templates and
     catalogs, :func:`inputs_digest`) stays the same: ``serve`` compiles them once, not per save."""
     return {lang: _environment(templates_dir, locales_dir, lang) for lang in languages}
@@ -38,6 +39,7 @@ def page_outputs(pages: list[Page], config: Config, digest: str) -> list[Output]
     The environments are made on the first render (none at all when no page
     changed), and every page's key also covers the templates and catalogs.
     """
+
     def make(page: Page) -> bytes:
         envs = environments(config.templates_dir, config.locales_dir, config.languages, digest)
         return render_page(envs[page.lang], page, config)
@@ -55,8 +57,11 @@ def render_page(env: jinja2.Environment, page: Page, config: Config) -> bytes:
         raise ContentError.single(f"templates/{exc.name}", 0, "template not found") from None
     except Exception as exc:  # noqa: BLE001 - any error inside a template is the template's
         filename, line = _template_frame(exc, env)
-        raise ContentError.single(config.relative(Path(filename)), line, f"template error while rendering "
-                                  f"{page.output}: {type(exc).__name__}: {exc}") from None
+        raise ContentError.single(
+            config.relative(Path(filename)),
+            line,
+            f"template error while rendering {page.output}: {type(exc).__name__}: {exc}",
+        ) from None
     return html.encode("utf-8")
 
 
@@ -100,4 +105,3 @@ def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[str, i
         if any(Path(frame.filename).resolve().is_relative_to(folder) for folder in templates):
             return frame.filename, frame.lineno or 0
     return "templates", 0
-

@@ -59,8 +59,9 @@ def bundle_keys(prepared: Prepared, pages: dict[str, list[str]]) -> BundleKeys:
     return keys
 
 
-def update_search(prepared: Prepared, outputs: list[Output], previous: BundleKeys, refresh: bool,
-                  announce: Callable[[], None]) -> Indexed:
+def update_search(
+    prepared: Prepared, outputs: list[Output], previous: BundleKeys, refresh: bool, announce: Callable[[], None]
+) -> Indexed:
     """Make the bundles the prepared site needs, of the outputs that carry one.
 
     A bundle the new site does not carry over is made; with ``refresh``, also
@@ -72,8 +73,11 @@ def update_search(prepared: Prepared, outputs: list[Output], previous: BundleKey
         if output.search_bundle is not None:
             pages.setdefault(output.search_bundle, []).append(output.name)
     keys = bundle_keys(prepared, pages)
-    redo = [bundle for bundle in keys if not prepared.carries(urls.search_bundle(bundle))
-            or (refresh and keys[bundle] != previous.get(bundle))]
+    redo = [
+        bundle
+        for bundle in keys
+        if not prepared.carries(urls.search_bundle(bundle)) or (refresh and keys[bundle] != previous.get(bundle))
+    ]
     if redo:
         announce()
     with ThreadPoolExecutor(cores()) as pool:  # Pagefind processes side by side, a year each
@@ -92,9 +96,21 @@ def _index(prepared: Prepared, bundle: str, names: list[str]) -> int:
 def _pagefind(site: Path, year: str, bundle: Path) -> None:
     # Ctrl-C or SIGTERM while Pagefind runs: subprocess.run kills it, and the caller removes the folder
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", urls.article_glob(year),
-         "--output-path", str(bundle), "--quiet"],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(site),
+            "--glob",
+            urls.article_glob(year),
+            "--output-path",
+            str(bundle),
+            "--quiet",
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         message = (result.stderr or result.stdout).strip().splitlines()
@@ -108,8 +124,7 @@ def _pagefind(site: Path, year: str, bundle: Path) -> None:
                 languages = json.loads(entry.read_bytes())
             except ValueError:
                 raise TechdigestError(f"{entry}: search: Pagefind wrote a damaged index") from None
-            entry.write_bytes(json.dumps(languages, sort_keys=True, ensure_ascii=False,
-                                         separators=(",", ":")).encode())
+            entry.write_bytes(json.dumps(languages, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode())
 
 
 def _check_room(bundle: Path) -> None:
@@ -117,5 +132,7 @@ def _check_room(bundle: Path) -> None:
     (almost) no room left may be cut short, so it is refused rather than published."""
     info = os.statvfs(bundle)
     if info.f_bavail * info.f_frsize < _ROOM:
-        raise TechdigestError(f"{bundle.parent}: search: the disk is full (less than {_ROOM >> 20} MiB free), so "
-                              "the search index may be cut short; free some space and build again")
+        raise TechdigestError(
+            f"{bundle.parent}: search: the disk is full (less than {_ROOM >> 20} MiB free), so "
+            "the search index may be cut short; free some space and build again"
+        )

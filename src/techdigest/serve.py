@@ -86,8 +86,9 @@ class Preview:
                     print(f"error: {problem}", file=sys.stderr)
             # after a failed build, files changed then are not in this burst: look at all of them
             changes = None if had_errors else classify(config, changed, self.state.parsed)
-            report = build(config, output=self.output, previous=self.state, options=BuildOptions.for_preview(),
-                           changes=changes)
+            report = build(
+                config, output=self.output, previous=self.state, options=BuildOptions.for_preview(), changes=changes
+            )
         except TechdigestError as exc:
             return self._failed(exc.lines())
         except Exception as exc:  # noqa: BLE001 - a bug is shown like bad input; the last good site stays
@@ -215,7 +216,7 @@ class _Under(Matcher):
         if self.exact:
             return {"path_args": [], "path_kwargs": {}} if path == self.prefix else None
         if path.startswith(self.prefix):
-            return {"path_args": [path[len(self.prefix):]], "path_kwargs": {}}
+            return {"path_args": [path[len(self.prefix) :]], "path_kwargs": {}}
         return None
 
 
@@ -297,8 +298,13 @@ class _FeedbackHandler(web.RequestHandler):
 
     def post(self) -> None:
         config = self.preview.config
-        httputil.parse_body_arguments(self.request.headers.get("Content-Type", ""), bytes(self.body),
-                                      self.request.body_arguments, self.request.files, self.request.headers)
+        httputil.parse_body_arguments(
+            self.request.headers.get("Content-Type", ""),
+            bytes(self.body),
+            self.request.body_arguments,
+            self.request.files,
+            self.request.headers,
+        )
         try:
             fields = {name: self.get_body_argument(name, "") for name in ("article", "lang", "rating", "comment")}
             languages = config.languages if config else ()
@@ -326,8 +332,9 @@ class _PageAdditions(web.OutputTransform):
         self.preview = preview
         self.script = b'<script src="/livereload.js?port=%d"></script>' % port
 
-    def transform_first_chunk(self, status_code: int, headers: httputil.HTTPHeaders, chunk: bytes,
-                              finishing: bool) -> tuple[int, httputil.HTTPHeaders, bytes]:
+    def transform_first_chunk(
+        self, status_code: int, headers: httputil.HTTPHeaders, chunk: bytes, finishing: bool
+    ) -> tuple[int, httputil.HTTPHeaders, bytes]:
         if "html" not in headers.get("Content-Type", "") or status_code == 206:
             return status_code, headers, chunk
         changed = chunk.replace(b"</head>", self.script + b"</head>", 1)

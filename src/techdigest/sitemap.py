@@ -38,8 +38,11 @@ def _urlset(pages: list[Page], config: Config) -> bytes:
             lines.append(f"    <lastmod>{page.lastmod.isoformat()}</lastmod>")
         if page.url:  # the language chooser has no language versions of its own
             versions = [*page.versions.items(), ("x-default", page.versions[config.default_language])]
-            lines += [f'    <xhtml:link rel="alternate" hreflang="{escape(lang)}" '
-                      f'href="{escape(urls.absolute(config.base_url, url))}" />' for lang, url in versions]
+            lines += [
+                f'    <xhtml:link rel="alternate" hreflang="{escape(lang)}" '
+                f'href="{escape(urls.absolute(config.base_url, url))}" />'
+                for lang, url in versions
+            ]
         lines.append("  </url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 
 import pysbd
 import snowballstemmer
@@ -109,16 +109,16 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _segmenter(lang: str) -> pysbd.Segmenter:
     return pysbd.Segmenter(language=lang if lang in _STEMMERS else "en", clean=False)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer(lang: str) -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer(_STEMMERS.get(lang, "english"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stop_words(lang: str) -> frozenset[str]:
     return frozenset(get_stop_words(lang if lang in _STEMMERS else "en"))

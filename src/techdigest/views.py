@@ -145,11 +145,13 @@ def not_found_texts(config: Config) -> list[NotFoundText]:
     blocks = []
     for code in config.languages:
         catalog = load_translations(config.locales_dir, code)
-        blocks.append(NotFoundText(
-            lang=code,
-            heading=catalog.gettext("Page not found"),
-            text=catalog.gettext("There is no page at this address (any more)."),
-            link_text=catalog.gettext("Go to the home page"),
-            href=urls.site_path(config.base_url, urls.home(code)),
-        ))
+        blocks.append(
+            NotFoundText(
+                lang=code,
+                heading=catalog.gettext("Page not found"),
+                text=catalog.gettext("There is no page at this address (any more)."),
+                link_text=catalog.gettext("Go to the home page"),
+                href=urls.site_path(config.base_url, urls.home(code)),
+            )
+        )
     return blocks

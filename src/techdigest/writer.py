@@ -106,16 +106,18 @@ class Prepared:
         if not self.in_place:
             yield self.folder
             return
-        with tempfile.TemporaryDirectory(prefix=aside_prefix(self.target, "work"), dir=self.folder.parent,
-                                         ignore_cleanup_errors=True) as work:
+        with tempfile.TemporaryDirectory(
+            prefix=aside_prefix(self.target, "work"), dir=self.folder.parent, ignore_cleanup_errors=True
+        ) as work:
             for name in names:
                 (Path(work) / name).parent.mkdir(parents=True, exist_ok=True)
                 os.link(self.path(name), Path(work) / name)
             yield Path(work)
 
 
-def prepare(batch: Batch, target: Path, previous: Record | None, *, verify: bool = True,
-            progress: Progress | None = None) -> Prepared:
+def prepare(
+    batch: Batch, target: Path, previous: Record | None, *, verify: bool = True, progress: Progress | None = None
+) -> Prepared:
     """Make what changed since ``previous`` into a folder beside ``target``; the site is not touched.
 
     With ``verify``, ``previous`` is trusted only for files that still have the
@@ -141,8 +143,16 @@ def prepare(batch: Batch, target: Path, previous: Record | None, *, verify: bool
         kept = batch.kept
         gone = tuple(sorted(n for n in previous.stamps if n not in keys and n not in kept.stamps)) if in_place else ()
         folder.chmod(0o755)
-        return Prepared(target, folder, in_place, Record(kept.keys | keys, kept.stamps | stamps),
-                        tuple(o.name for o in todo), tuple(done.name for done in results if done.written), gone, lock)
+        return Prepared(
+            target,
+            folder,
+            in_place,
+            Record(kept.keys | keys, kept.stamps | stamps),
+            tuple(o.name for o in todo),
+            tuple(done.name for done in results if done.written),
+            gone,
+            lock,
+        )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         lock.release()
@@ -156,8 +166,9 @@ def _current(keys: Keys, target: Path, previous: Record, verify: bool) -> set[st
     return {name for name in recorded if on_disk.get(name) == previous.stamps[name]}
 
 
-def commit(prepared: Prepared, drop: Iterable[str] = (), remember: Callable[[], None] | None = None,
-           stop_after: bool = False) -> None:
+def commit(
+    prepared: Prepared, drop: Iterable[str] = (), remember: Callable[[], None] | None = None, stop_after: bool = False
+) -> None:
     """Make the prepared files the site: a swap, or moving the changes in (signals wait meanwhile).
 
     ``drop``: folders of the site that are gone; ``remember``: what must happen with the commit or
