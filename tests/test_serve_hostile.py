@@ -306,17 +306,17 @@ def test_a_stop_during_a_rebuild_lets_it_finish_then_removes_the_preview_folder(
 # file ``fail-builds`` exists in the project (a file no build reads)
 FAULTY_SERVE = """
 import sys
-import techdigest.serve
+import techdigest.preview
 from techdigest.cli import main
 
-real_build = techdigest.serve.build
+real_build = techdigest.preview.build
 
 def build(config, *args, **options):
     if (config.root / "fail-builds").exists():
         raise RuntimeError("injected fault\\nsecond line \\x1b[31m")
     return real_build(config, *args, **options)
 
-techdigest.serve.build = build
+techdigest.preview.build = build
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -1,34 +1,26 @@
-"""``techdigest serve``: build, serve with live reload, rebuild on every change.
+"""``techdigest serve``: the web server of the preview, with live reload.
 
-The only module that imports livereload and its web server, tornado. It holds
-no build logic: it calls :func:`build` with the previous build's state, so a
-rebuild only does the work the change needs. Rebuilds run on the watcher's
-thread, one at a time, while the server goes on answering from the last
-build; the browser is told to reload only after a rebuild has finished, and
-only when an output file changed or the error state did. A broken edit (or a
-bug) never stops the server: the last good site stays served, with the error
-shown on top of every page until a good save recovers by itself.
+The only module that imports livereload and its web server, tornado. The
+rebuilds are :class:`preview.Preview`'s: they run on the watcher's thread, one
+at a time, while the server goes on answering from the last build; the
+browser is told to reload only after a rebuild has finished, and only when an
+output file changed or the error state did. While a build has errors, every
+page shows them on top of the last good version.
 
 The server answers only what a local preview should: requests addressed to it
 (``Host`` is ``localhost``, an IP address or the ``--host`` given, so a web
 page cannot reach it by DNS rebinding), files inside the build output (tornado
 resolves each path and checks that it stays inside), and ratings posted by its
-own pages. Ratings are stored as JSON lines; the build output lives in a
-temporary folder, so the live-reload script never reaches ``site/``.
+own pages. Ratings are stored as JSON lines.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import html
 import ipaddress
 import logging
-import shutil
 import socket
-import sys
-import tempfile
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -42,73 +34,12 @@ from tornado.ioloop import IOLoop
 from tornado.routing import AnyMatches, Matcher, Rule
 
 from . import urls
-from .build import build
-from .cache import BuildState
-from .changes import classify
-from .config import Config, load_config, with_base_url
 from .feedback import MAX_BODY, Rejected, append, check_request, parse_submission
-from .importer import import_seeds, seed_files
-from .locks import FolderLock, remove_abandoned
-from .model import TechdigestError, printable
-from .options import BuildOptions
+from .model import TechdigestError
+from .preview import FEEDBACK_PATH, Preview, preview_folder
 from .watch import Watcher
 
 WATCHED = ["content", "templates", "locales", "seeds", "techdigest.toml"]
-FEEDBACK_PATH = "_feedback"
-PREVIEW_PREFIX = "techdigest-serve-"  # a preview's folder in the system's temporary folder
-ALIVE = "alive"  # the folder in it that its serve holds locked
-
-
-@dataclass
-class Preview:
-    """What the server knows between rebuilds: the last good build and the current error.
-
-    ``rebuild`` runs on the watcher's thread; the server's thread only reads
-    ``errors``, ``config`` and ``articles``, which a rebuild replaces whole.
-    """
-
-    root: Path
-    output: Path
-    base_url: str
-    feedback_file: Path
-    state: BuildState = field(default_factory=BuildState)
-    errors: list[str] = field(default_factory=list)
-    config: Config | None = None
-    articles: frozenset[str] = frozenset()
-
-    def rebuild(self, changed: set[Path]) -> bool:
-        """Import new seeds, build; True when the browser should reload."""
-        had_errors = bool(self.errors)
-        try:
-            config = self._config()
-            if any(p.is_relative_to(self.root / "seeds") for p in changed):
-                for problem in import_seeds(config, seed_files(config), dt.date.today()).problems:
-                    print(f"error: {problem}", file=sys.stderr)
-            # after a failed build, files changed then are not in this burst: look at all of them
-            changes = None if had_errors else classify(config, changed, self.state.parsed)
-            report = build(
-                config, output=self.output, previous=self.state, options=BuildOptions.for_preview(), changes=changes
-            )
-        except TechdigestError as exc:
-            return self._failed(exc.lines())
-        except Exception as exc:  # noqa: BLE001 - a bug is shown like bad input; the last good site stays
-            return self._failed([_one_line(exc)])
-        self.state, self.config = report.state, config
-        self.articles = frozenset(entry.article.slug for entry in report.state.parsed.values())
-        self.errors = []
-        print(report.summary(), flush=True)
-        return report.written > 0 or had_errors
-
-    def _failed(self, errors: list[str]) -> bool:
-        self.errors = errors
-        for line in errors:
-            print(f"error: {line}", file=sys.stderr, flush=True)
-        return True
-
-    def _config(self) -> Config:
-        """The project's config as published at the preview address, posting ratings here."""
-        config = with_base_url(load_config(self.root), self.base_url)
-        return dataclasses.replace(config, feedback_endpoint=urls.site_path(config.base_url, FEEDBACK_PATH))
 
 
 def serve(root: Path, host: str, port: int, base_path: str, feedback_file: Path) -> None:
@@ -118,19 +49,11 @@ def serve(root: Path, host: str, port: int, base_path: str, feedback_file: Path)
     except (OSError, UnicodeError) as exc:  # the address is taken, not ours, or no address at all
         raise TechdigestError(f"cannot serve on {host}:{port}: {getattr(exc, 'strerror', None) or exc}") from None
     port = sockets[0].getsockname()[1]
-    remove_abandoned(Path(tempfile.gettempdir()), f"{PREVIEW_PREFIX}*", ALIVE)  # of previews killed with kill -9
-    home = Path(tempfile.mkdtemp(prefix=PREVIEW_PREFIX))
-    (home / ALIVE).mkdir()
-    lock = FolderLock(home / ALIVE)  # held while this preview lives (the site beside it is swapped, this stays)
-    output = home / "site"
-    try:
-        address = f"[{host}]" if ":" in host else host
+    address = f"[{host}]" if ":" in host else host
+    with preview_folder() as output:
         preview = Preview(root.resolve(), output, f"http://{address}:{port}{quote(base_path)}", feedback_file.resolve())
         preview.rebuild(set())  # before any other thread runs: this build may use every core
         _run(preview, sockets, _application(preview, base_path, host, port))
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
-        lock.release()
 
 
 def _run(preview: Preview, sockets: list[socket.socket], application: web.Application) -> None:
@@ -355,12 +278,6 @@ def _banner(errors: list[str]) -> str:
         'white-space:pre-wrap"><strong>Build failed; showing the last good version.</strong>\n'
         f"{lines}</div>"
     )
-
-
-def _one_line(exc: BaseException) -> str:
-    """An unexpected exception as one line: its type and the first line of its message."""
-    message = str(exc).strip().splitlines()
-    return printable(f"{type(exc).__name__}: {message[0]}" if message else type(exc).__name__)
 
 
 def _is_ip(name: str) -> bool:

@@ -1,0 +1,106 @@
+"""What ``serve`` knows between rebuilds, and the private folder it builds into.
+
+No web server here (that is :mod:`serve`): a :class:`Preview` imports new seeds
+and calls :func:`build` with the previous build's state, so a rebuild only does
+the work the change needs; a broken edit (or a bug) leaves the last good site
+and the error to show on top of every page until a good save recovers by itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import urls
+from .build import build
+from .cache import BuildState
+from .changes import classify
+from .config import Config, load_config, with_base_url
+from .importer import import_seeds, seed_files
+from .locks import FolderLock, remove_abandoned
+from .model import TechdigestError, printable
+from .options import BuildOptions
+
+FEEDBACK_PATH = "_feedback"
+PREVIEW_PREFIX = "techdigest-serve-"  # a preview's folder in the system's temporary folder
+ALIVE = "alive"  # the folder in it that its serve holds locked
+
+
+@contextmanager
+def preview_folder() -> Iterator[Path]:
+    """Where a preview is built (never ``site/``: the live-reload script must not reach it), removed
+    afterwards; first, the folders of previews killed with ``kill -9`` are removed."""
+    remove_abandoned(Path(tempfile.gettempdir()), f"{PREVIEW_PREFIX}*", ALIVE)
+    home = Path(tempfile.mkdtemp(prefix=PREVIEW_PREFIX))
+    (home / ALIVE).mkdir()
+    lock = FolderLock(home / ALIVE)  # held while this preview lives (the site beside it is swapped, this stays)
+    try:
+        yield home / "site"
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+        lock.release()
+
+
+@dataclass
+class Preview:
+    """What the server knows between rebuilds: the last good build and the current error.
+
+    ``rebuild`` runs on the watcher's thread; the server's thread only reads
+    ``errors``, ``config`` and ``articles``, which a rebuild replaces whole.
+    """
+
+    root: Path
+    output: Path
+    base_url: str
+    feedback_file: Path
+    state: BuildState = field(default_factory=BuildState)
+    errors: list[str] = field(default_factory=list)
+    config: Config | None = None
+    articles: frozenset[str] = frozenset()
+
+    def rebuild(self, changed: set[Path]) -> bool:
+        """Import new seeds, build; True when the browser should reload."""
+        had_errors = bool(self.errors)
+        try:
+            config = self._config()
+            if any(p.is_relative_to(self.root / "seeds") for p in changed):
+                for problem in import_seeds(config, seed_files(config), dt.date.today()).problems:
+                    print(f"error: {problem}", file=sys.stderr)
+            # after a failed build, files changed then are not in this burst: look at all of them
+            changes = None if had_errors else classify(config, changed, self.state.parsed)
+            report = build(
+                config, output=self.output, previous=self.state, options=BuildOptions.for_preview(), changes=changes
+            )
+        except TechdigestError as exc:
+            return self._failed(exc.lines())
+        except Exception as exc:  # noqa: BLE001 - a bug is shown like bad input; the last good site stays
+            return self._failed([_one_line(exc)])
+        self.state, self.config = report.state, config
+        self.articles = frozenset(entry.article.slug for entry in report.state.parsed.values())
+        self.errors = []
+        print(report.summary(), flush=True)
+        return report.written > 0 or had_errors
+
+    def _failed(self, errors: list[str]) -> bool:
+        self.errors = errors
+        for line in errors:
+            print(f"error: {line}", file=sys.stderr, flush=True)
+        return True
+
+    def _config(self) -> Config:
+        """The project's config as published at the preview address, posting ratings here."""
+        config = with_base_url(load_config(self.root), self.base_url)
+        return dataclasses.replace(config, feedback_endpoint=urls.site_path(config.base_url, FEEDBACK_PATH))
+
+
+def _one_line(exc: BaseException) -> str:
+    """An unexpected exception as one line: its type and the first line of its message."""
+    message = str(exc).strip().splitlines()
+    return printable(f"{type(exc).__name__}: {message[0]}" if message else type(exc).__name__)
