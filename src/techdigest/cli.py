@@ -30,8 +30,9 @@ FEEDBACK_FILE = Path("feedback.jsonl")
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     args = _parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run  # the subcommand's, set by _parser
     try:
-        return args.run(args)
+        return run(args)
     except TechdigestError as exc:
         for line in exc.lines():
             print(f"error: {line}", file=sys.stderr)

@@ -11,7 +11,8 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -36,7 +37,13 @@ _MAX_NUMBER_CHARS = 100
 Report = Callable[[str], None]
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
+if TYPE_CHECKING:  # mypy takes no base class chosen at run time; both have SafeLoader's interface
+    _SafeLoader = yaml.SafeLoader
+else:
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it
+
+
+class _Loader(_SafeLoader):
     """Safe YAML without implicit timestamps: dates are checked by us, with a clear message."""
 
 
@@ -97,9 +104,7 @@ def _front_matter(path: str, meta: dict[str, Any], lines: dict[str, int], langua
     language = meta.get("language")
     if "language" in meta and language not in languages:
         problem("language", f"unknown language {excerpt(language)} (site languages: {', '.join(languages)})")
-    texts = {
-        key: _per_language(meta.get(key), language, languages, lambda m, k=key: problem(k, m)) for key in TRANSLATED
-    }
+    texts = {key: _per_language(meta.get(key), language, languages, partial(problem, key)) for key in TRANSLATED}
     date = _date(meta.get("date"), lambda m: problem("date", m)) if "date" in meta else None
     tags = _tags(meta.get("tags", []), lambda m: problem("tags", m))
     source = meta.get("source", "")
@@ -112,11 +117,12 @@ def _front_matter(path: str, meta: dict[str, Any], lines: dict[str, int], langua
         problem("title", f"needs a title in the original language ({language})")
     if problems:
         raise ContentError(problems)
+    assert date is not None and isinstance(language, str)  # required fields: a problem above otherwise
     return FrontMatter(
         title=texts["title"],
         date=date,
         language=language,
-        tags=tags,  # type: ignore[arg-type]
+        tags=tags,
         summary=texts["summary"],
         feedback=texts["feedback"],
         source=source,
@@ -194,7 +200,7 @@ def _refuse_aliases(path: str, yaml_text: str) -> None:
         if isinstance(event, yaml.AliasEvent):
             raise ContentError.single(
                 path,
-                event.start_mark.line + 2,
+                event.start_mark.line + 2 if event.start_mark else 1,  # the parser always sets it
                 "invalid YAML: aliases (*name) are not allowed in front matter; write the value out",
             )
 

@@ -90,7 +90,8 @@ def _atom(config: Config, site: Site, feed: Feed) -> bytes:
         entry.content(item.body_html, type="html")
         for tag in site.article_tags[item.slug]:
             entry.category(term=tag.name, scheme=urls.absolute(config.base_url, urls.tags(lang)))
-    return atom.atom_str(pretty=True)
+    xml: bytes = atom.atom_str(pretty=True)  # feedgen ships no types
+    return xml
 
 
 def _moment(day: dt.date) -> dt.datetime:

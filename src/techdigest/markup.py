@@ -143,9 +143,9 @@ def make_markdown(unsafe_html: bool) -> Converter:
         charged = type(type(original).__name__, (_ChargedSplits, type(original)), {"budget": blocks})
         converter.parser.blockprocessors.register(charged(converter.parser), name, priority)
     for name, priority in _LINK_PROCESSORS.items():
-        original = converter.inlinePatterns[name]
-        bounded = type(type(original).__name__, (_BoundedScans, type(original)), {})
-        converter.inlinePatterns.register(bounded(original.pattern, converter, budget), name, priority)
+        inline = converter.inlinePatterns[name]
+        bounded = type(type(inline).__name__, (_BoundedScans, type(inline)), {})
+        converter.inlinePatterns.register(bounded(inline.pattern, converter, budget), name, priority)
     converter.treeprocessors.register(_SafeUrls(converter), "techdigest_safe_urls", -10)
     return converter
 

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 Keys = dict[str, str]  # output file -> key of what it was made from
 Stamps = dict[str, tuple[int, int]]  # output file -> (size, mtime_ns) as the build left it
@@ -24,7 +23,7 @@ class Output:
     """One file of the site; ``make`` is called only when ``inputs`` changed since the previous build."""
 
     name: str
-    inputs: Any  # anything with a deterministic repr
+    inputs: object  # anything with a deterministic repr
     make: Callable[[], bytes]
     search_bundle: str | None = None  # the search bundle indexing this page, if one does
 
@@ -59,7 +58,7 @@ def naming(path: Path) -> Iterator[None]:
         raise OSError(exc.errno, exc.strerror, str(path)) from None
 
 
-def key(base: str, inputs: Any) -> str:
+def key(base: str, inputs: object) -> str:
     return hashlib.blake2b(f"{base}|{inputs!r}".encode(), digest_size=16).hexdigest()
 
 

@@ -34,7 +34,7 @@ class Page:
     url: str
     template: str
     lang: str
-    inputs: tuple[Any, ...]
+    inputs: tuple[object, ...]
     context: Callable[[], dict[str, Any]]
     versions: dict[str, str] = field(default_factory=dict)
     lastmod: dt.date | None = None
@@ -80,7 +80,7 @@ class _Draft:
     lang: str
     url_in: Callable[[str], str] | None  # the page's URL in another language; None: not for search engines
     lastmod: dt.date | None
-    inputs: tuple[Any, ...]
+    inputs: tuple[object, ...]
     extra: Callable[[str], dict[str, Any]]  # the template's own context, given the page's URL
     search_bundle: str | None = None
 

@@ -75,7 +75,8 @@ def _environment(templates_dir: Path, locales_dir: Path, lang: str) -> jinja2.En
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.install_gettext_translations(load_translations(locales_dir, lang), newstyle=True)
+    # added by the jinja2.ext.i18n extension at run time, so not in Environment's types
+    env.install_gettext_translations(load_translations(locales_dir, lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["date"] = lambda value: format_date(value, lang)
     env.filters["language_name"] = lambda code: language_name(code, lang)
     env.filters["markup"] = Markup
@@ -99,7 +100,8 @@ def inputs_digest(config: Config) -> str:
 
 def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[str, int]:
     """The innermost traceback frame that is a template line, as Jinja rewrote it."""
-    templates = [Path(p).resolve() for p in env.loader.searchpath]  # type: ignore[union-attr]
+    searchpath = env.loader.searchpath if isinstance(env.loader, jinja2.FileSystemLoader) else []  # ours always is
+    templates = [Path(p).resolve() for p in searchpath]
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         # relative when the project is (``techdigest build`` in the project folder)
         if any(Path(frame.filename).resolve().is_relative_to(folder) for folder in templates):

@@ -65,12 +65,14 @@ def parse_seed(text: str, path: str, default_language: str = "de") -> SeedArticl
     if not numbered:
         raise ContentError.single(path, 0, "empty seed: no article text")
 
-    tags_at = next((i for i in range(len(numbered) - 1, -1, -1) if _TAGS_LINE.match(numbered[i][1])), None)
+    tags_line = next(
+        ((i, m) for i in range(len(numbered) - 1, -1, -1) if (m := _TAGS_LINE.match(numbered[i][1]))), None
+    )
     tags: tuple[str, ...] = ()
     feedback = ""
     label_language = ""
-    if tags_at is not None:
-        match = _TAGS_LINE.match(numbered[tags_at][1])
+    if tags_line is not None:
+        tags_at, match = tags_line
         label_language = _TAG_LABELS[match.group(1).lower()]
         tags = split_tags(match.group(2))
         if len(tags) > MAX_TAGS:

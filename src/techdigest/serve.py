@@ -23,7 +23,7 @@ import logging
 import socket
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
@@ -91,7 +91,9 @@ def _application(preview: Preview, base_path: str, host: str, port: int) -> web.
         Rule(AnyMatches(), _OutsideHandler, {"base_path": base_path}),  # as on GitHub Pages: nothing else
     ]
     rules = [Rule(_AddressedTo(host, port), ours), Rule(AnyMatches(), _Refused)]
-    return web.Application(rules, transforms=[partial(_PageAdditions, preview=preview, port=port)])
+    # tornado types transforms as classes but only calls each with the request: a factory does
+    transform = cast("type[web.OutputTransform]", partial(_PageAdditions, preview=preview, port=port))
+    return web.Application(rules, transforms=[transform])
 
 
 def _log_errors_to_terminal() -> None:
@@ -150,7 +152,8 @@ class _SiteHandler(web.StaticFileHandler):
     outside the output folder, in every state of the build.
     """
 
-    def initialize(self, path: str, default_filename: str, preview: Preview) -> None:
+    # tornado calls initialize with the Rule's keyword arguments, one set per handler: ours has a preview
+    def initialize(self, path: str, default_filename: str, preview: Preview) -> None:  # type: ignore[override]
         super().initialize(path, default_filename)
         self.preview = preview
 

@@ -19,6 +19,7 @@ import math
 import re
 from collections import Counter
 from functools import cache
+from typing import Protocol
 
 import pysbd
 import snowballstemmer
@@ -34,6 +35,15 @@ _ANAPHORA_MALUS = 0.8
 _ANAPHORA = re.compile(r"^(diese[rsmn]?|dies|dort|damit|dabei|er|sie|es|this|these|that|those|it|they)\b", re.I)
 _REDUNDANCY = 0.7
 TITLE_MAX = 80
+
+
+# pysbd and snowballstemmer ship no types: what this module uses of them, typed.
+class _Segmenter(Protocol):
+    def segment(self, text: str) -> list[str]: ...
+
+
+class _Stemmer(Protocol):
+    def stemWords(self, words: list[str]) -> list[str]: ...
 
 
 def sentences(text: str, lang: str) -> list[str]:
@@ -110,13 +120,15 @@ def _shorten(text: str, limit: int) -> str:
 
 
 @cache
-def _segmenter(lang: str) -> pysbd.Segmenter:
-    return pysbd.Segmenter(language=lang if lang in _STEMMERS else "en", clean=False)
+def _segmenter(lang: str) -> _Segmenter:
+    segmenter: _Segmenter = pysbd.Segmenter(language=lang if lang in _STEMMERS else "en", clean=False)
+    return segmenter
 
 
 @cache
-def _stemmer(lang: str) -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer(_STEMMERS.get(lang, "english"))
+def _stemmer(lang: str) -> _Stemmer:
+    stemmer: _Stemmer = snowballstemmer.stemmer(_STEMMERS.get(lang, "english"))
+    return stemmer
 
 
 @cache
