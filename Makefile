@@ -18,9 +18,10 @@ test: lint $(NODE_STAMP)  ## lint, then run every test
 test-fast: lint  ## lint, then every test that needs no browser
 	$(BIN)/pytest -m "not browser"
 
-lint: $(STAMP)  ## ruff's rules and format
+lint: $(STAMP)  ## ruff's rules and format, and mypy --strict on src/ (as pyproject.toml sets it)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy
 
 format: $(STAMP)  ## rewrite the code in ruff's format
 	$(BIN)/ruff format $(LINTED)
@@ -54,4 +55,4 @@ $(NODE_STAMP): package.json package-lock.json  # the HTML checker and axe-core, 
 	touch $@
 
 clean:
-	rm -rf site .techdigest-cache $(VENV) node_modules .pytest_cache .hypothesis
+	rm -rf site .techdigest-cache $(VENV) node_modules .pytest_cache .hypothesis .mypy_cache
