@@ -82,24 +82,32 @@ def classify(config: Config, paths: Iterable[Path], known: Collection[str]) -> C
 
 
 @dataclass(frozen=True)
+class Showing:
+    """Where one article is shown: positions in a plan's ``pages`` and ``feeds``."""
+
+    pages: list[int] = field(default_factory=list)
+    feeds: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Plan:
     """Every page and feed of a site; kept in memory (``serve``) for the next narrow build."""
 
     site: Site
     pages: tuple[PageId, ...]
     feeds: tuple[Feed, ...]
-    # article slug -> positions in ``pages`` and ``feeds`` of those showing it; made on first use
-    _showing: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict, compare=False, repr=False)
+    # article slug -> where it is shown; the reverse index, made on first use
+    _showing: dict[str, Showing] = field(default_factory=dict, compare=False, repr=False)
 
-    def showing(self, config: Config) -> dict[str, tuple[list[int], list[int]]]:
+    def showing(self, config: Config) -> dict[str, Showing]:
         """The reverse index, made once per whole plan (a narrow build keeps the order of everything)."""
         if not self._showing:
             for number, page in enumerate(self.pages):
                 for item in shown_on(self.site, config, page):
-                    self._showing.setdefault(item.slug, ([], []))[0].append(number)
+                    self._showing.setdefault(item.slug, Showing()).pages.append(number)
             for number, feed in enumerate(self.feeds):
                 for item in shown_in(self.site, feed):
-                    self._showing.setdefault(item.slug, ([], []))[1].append(number)
+                    self._showing.setdefault(item.slug, Showing()).feeds.append(number)
         return self._showing
 
 
@@ -171,8 +179,8 @@ def _narrow(config: Config, previous: BuildState, site: Site, slugs: set[str], d
     assert previous.plan is not None
     whole = previous.plan
     showing = whole.showing(config)
-    page_numbers = sorted({number for slug in slugs for number in showing[slug][0]})
-    feed_numbers = sorted({number for slug in slugs for number in showing[slug][1]})
+    page_numbers = sorted({number for slug in slugs for number in showing[slug].pages})
+    feed_numbers = sorted({number for slug in slugs for number in showing[slug].feeds})
     pages = plan(site, config, [whole.pages[number] for number in page_numbers])
     outputs = [
         *page_outputs(pages, config, digest),
