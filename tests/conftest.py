@@ -50,6 +50,15 @@ def snapshot(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
+def stamps(site: Path) -> dict[str, tuple[int, int]]:
+    """Every file below ``site`` with its inode and mtime: a file written again, even with the same bytes, shows."""
+    return {
+        p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
 def hooked(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """``tests/hooked_build.py ARGS``: its exit status, stdout and stderr."""
     return subprocess.run([*HOOKED, *args], capture_output=True, text=True, timeout=timeout)
@@ -151,8 +160,10 @@ def browser():
 
 
 @pytest.fixture
-def open_tab(browser):
+def open_tab(browser, request: pytest.FixtureRequest):
     """Opens pages in fresh browser contexts (``open_tab(locale="de-DE")``), all closed afterwards."""
+    if request.node.get_closest_marker("browser") is None:
+        pytest.fail("a test that drives Chromium is marked @pytest.mark.browser (make test-fast leaves it out)")
     contexts = []
 
     def open_(**options):

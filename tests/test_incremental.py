@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import add_articles, hooked, make_project, snapshot
+from conftest import add_articles, hooked, make_project, snapshot, stamps
 
 from techdigest.build import build
 from techdigest.cache import CACHE_DIR
@@ -33,12 +33,6 @@ from techdigest.parallel import MIN_PARALLEL
 
 PREVIEW = BuildOptions.for_preview()
 CLI = [sys.executable, "-m", "techdigest.cli"]
-
-
-def stamps(site: Path) -> dict[str, tuple[int, int]]:
-    return {
-        p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in site.rglob("*") if p.is_file()
-    }
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
