@@ -18,6 +18,9 @@ from lxml import html
 from techdigest.build import build
 from techdigest.cli import main
 from techdigest.config import load_config, with_base_url
+from techdigest.content import parse_article
+from techdigest.markup import make_markdown
+from techdigest.model import Article
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -43,6 +46,13 @@ def add_articles(project: Path, count: int, words: int = 40) -> None:
         (project / "content" / f"artikel-{n}.md").write_text(
             ARTICLE.format(n=n, day=n % 28 + 1, tag=n % 7, body=body), encoding="utf-8"
         )
+
+
+def article(slug: str, date: str = "2026-11-25", tags: str = "[Chips]", body: str = "Ein Absatz.") -> Article:
+    """An article as the build reads it, from the text of ``content/<slug>.md``."""
+    text = f"---\ntitle: {{de: Titel {slug}, en: Title {slug}}}\ndate: {date}\nlanguage: de\ntags: {tags}\n"
+    text += f"summary: {{de: Kurz {slug}., en: Short {slug}.}}\n---\n\n{body}\n"
+    return parse_article(f"content/{slug}.md", text, ("de", "en"), make_markdown(False), digest=f"{slug}|{text}")
 
 
 def snapshot(site: Path) -> dict[str, bytes]:
