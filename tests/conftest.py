@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -16,9 +18,60 @@ from lxml import html
 from techdigest.build import build
 from techdigest.cli import main
 from techdigest.config import load_config, with_base_url
+from techdigest.content import parse_article
+from techdigest.markup import make_markdown
+from techdigest.model import Article
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# techdigest in a process of its own, with a fault at a named point of its build (tests/hooked_build.py)
+HOOKED = [sys.executable, str(Path(__file__).resolve().parent / "hooked_build.py")]
+
+ARTICLE = """---
+title: {{de: "Artikel {n}", en: "Article {n}"}}
+date: 2026-11-{day:02d}
+language: de
+tags: [Tag {tag}]
+summary: {{de: "Zusammenfassung {n}.", en: "Summary {n}."}}
+---
+
+{body}
+"""
+
+
+def add_articles(project: Path, count: int, words: int = 40) -> None:
+    """``count`` more articles (``artikel-N.md``): enough of them, and the build forks its workers."""
+    for n in range(count):
+        body = f"Absatz {n} über Chips und Rechenzentren. " * words
+        (project / "content" / f"artikel-{n}.md").write_text(
+            ARTICLE.format(n=n, day=n % 28 + 1, tag=n % 7, body=body), encoding="utf-8"
+        )
+
+
+def article(slug: str, date: str = "2026-11-25", tags: str = "[Chips]", body: str = "Ein Absatz.") -> Article:
+    """An article as the build reads it, from the text of ``content/<slug>.md``."""
+    text = f"---\ntitle: {{de: Titel {slug}, en: Title {slug}}}\ndate: {date}\nlanguage: de\ntags: {tags}\n"
+    text += f"summary: {{de: Kurz {slug}., en: Short {slug}.}}\n---\n\n{body}\n"
+    return parse_article(f"content/{slug}.md", text, ("de", "en"), make_markdown(False), digest=f"{slug}|{text}")
+
+
+def snapshot(site: Path) -> dict[str, bytes]:
+    """Every file below ``site`` by its relative name (``de/index.html``), with its bytes."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def stamps(site: Path) -> dict[str, tuple[int, int]]:
+    """Every file below ``site`` with its inode and mtime: a file written again, even with the same bytes, shows."""
+    return {
+        p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+def hooked(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``tests/hooked_build.py ARGS``: its exit status, stdout and stderr."""
+    return subprocess.run([*HOOKED, *args], capture_output=True, text=True, timeout=timeout)
 
 
 def make_project(target: Path, fixture: str = "site") -> Path:
@@ -117,8 +170,10 @@ def browser():
 
 
 @pytest.fixture
-def open_tab(browser):
+def open_tab(browser, request: pytest.FixtureRequest):
     """Opens pages in fresh browser contexts (``open_tab(locale="de-DE")``), all closed afterwards."""
+    if request.node.get_closest_marker("browser") is None:
+        pytest.fail("a test that drives Chromium is marked @pytest.mark.browser (make test-fast leaves it out)")
     contexts = []
 
     def open_(**options):

@@ -7,6 +7,8 @@ import os
 import pytest
 from conftest import REPO
 
+pytestmark = pytest.mark.browser  # every test here drives Chromium
+
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = [
     "",

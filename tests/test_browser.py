@@ -2,6 +2,8 @@
 
 import pytest
 
+pytestmark = pytest.mark.browser  # every test here drives Chromium
+
 
 def test_switcher_leads_to_the_same_article_in_the_other_language_under_a_sub_path(open_tab, site_url):
     tab = open_tab(locale="en-US")

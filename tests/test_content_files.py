@@ -5,12 +5,11 @@ Each is refused with one ``content/x.md: message`` line (all of them at once), a
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
 import pytest
-from conftest import make_project
+from conftest import make_project, snapshot
 
 from techdigest.cli import main
 from techdigest.inputs import MAX_INPUT_BYTES
@@ -19,14 +18,6 @@ from techdigest.slugs import is_slug
 SLUG_HINT = (
     "the file name is the article's URL, so a slug (a-z, 0-9 and single hyphens between them): rename it, e.g. to"
 )
-
-
-def snapshot(site: Path) -> dict[str, str]:
-    return {
-        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(site.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture

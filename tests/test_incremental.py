@@ -16,35 +16,23 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import make_project
+from conftest import add_articles, hooked, make_project, snapshot, stamps
 
-from techdigest import changes as changes_module
-from techdigest import parallel
-from techdigest import writer as writer_module
 from techdigest.build import build
 from techdigest.cache import CACHE_DIR
 from techdigest.changes import classify
 from techdigest.cli import main
 from techdigest.config import load_config
-from techdigest.library import index
 from techdigest.options import BuildOptions
+from techdigest.parallel import MIN_PARALLEL
 
 PREVIEW = BuildOptions.for_preview()
-
-
-def files(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
-
-
-def stamps(site: Path) -> dict[str, tuple[int, int]]:
-    return {
-        p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in site.rglob("*") if p.is_file()
-    }
+CLI = [sys.executable, "-m", "techdigest.cli"]
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
@@ -92,11 +80,11 @@ def test_after_any_edit_the_cached_build_writes_what_a_cold_build_writes(edit, t
     assert main(["-C", str(project), "build"]) == 0
     assert (project / CACHE_DIR / "build.pickle").is_file()
     site = project / "site"
-    before, before_stamps = files(site), stamps(site)
+    before, before_stamps = snapshot(site), stamps(site)
     EDITS[edit](project)
     assert main(["-C", str(project), "build"]) == 0
-    after, after_stamps = files(site), stamps(site)
-    assert after == files(cold_copy(project, tmp_path / "cold"))
+    after, after_stamps = snapshot(site), stamps(site)
+    assert after == snapshot(cold_copy(project, tmp_path / "cold"))
     # a file with the same bytes is the same file: same inode, same mtime (a deploy skips it)
     assert [
         name for name in after if before.get(name) == after[name] and before_stamps[name] != after_stamps[name]
@@ -105,13 +93,12 @@ def test_after_any_edit_the_cached_build_writes_what_a_cold_build_writes(edit, t
     assert not [d for d in site.rglob("*") if d.is_dir() and not any(d.iterdir())], "gone pages leave no folders"
 
 
-def test_an_unchanged_cli_build_renders_and_writes_nothing(project, capsys, monkeypatch):
+def test_an_unchanged_cli_build_renders_and_writes_nothing(project):
     assert main(["-C", str(project), "build"]) == 0
     before = stamps(project / "site")
-    capsys.readouterr()
-    monkeypatch.chdir(project)  # the same project, named another way
-    assert main(["build"]) == 0
-    assert ": 0 rendered, 32 unchanged (from the cache), 0 files written" in capsys.readouterr().out
+    # the same project, named another way: the folder it runs in
+    again = subprocess.run([*CLI, "build"], cwd=project, capture_output=True, text=True, timeout=300)
+    assert ": 0 rendered, 32 unchanged (from the cache), 0 files written" in again.stdout
     assert stamps(project / "site") == before
 
 
@@ -133,14 +120,14 @@ def test_files_changed_or_deleted_by_hand_in_the_site_are_made_again(project, tm
     (site / "en" / "tags" / "index.html").unlink()
     (site / "de" / "feed.xml").unlink()
     assert main(["-C", str(project), "build"]) == 0
-    assert files(site) == files(cold_copy(project, tmp_path / "cold"))
+    assert snapshot(site) == snapshot(cold_copy(project, tmp_path / "cold"))
 
 
 def test_a_damaged_cache_means_a_cold_build_not_an_error(project, tmp_path):
     assert main(["-C", str(project), "build"]) == 0
     (project / CACHE_DIR / "build.pickle").write_bytes(b"\x80\x05garbage")
     assert main(["-C", str(project), "build"]) == 0
-    assert files(project / "site") == files(cold_copy(project, tmp_path / "cold"))
+    assert snapshot(project / "site") == snapshot(cold_copy(project, tmp_path / "cold"))
 
 
 def test_bad_content_after_a_cached_build_leaves_site_and_cache_as_they_were(project, capsys):
@@ -154,46 +141,35 @@ def test_bad_content_after_a_cached_build_leaves_site_and_cache_as_they_were(pro
     assert (project / CACHE_DIR / "build.pickle").read_bytes() == cache
 
 
-@pytest.fixture
-def forced_parallel(monkeypatch):
-    """The fork pool even for the few pages of a test site, and even on a one-core machine."""
-    monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)
-    monkeypatch.setattr(parallel, "cores", lambda: 2)
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)  # the test servers' threads aside
-    pools: list[str] = []
-    get_context = parallel.multiprocessing.get_context
-
-    def counting(method: str):
-        pools.append(method)
-        return get_context(method)
-
-    monkeypatch.setattr(parallel.multiprocessing, "get_context", counting)
-    return pools
+def forks(result: subprocess.CompletedProcess[str]) -> int:
+    """How many processes a ``hooked_build.py --count-forks`` run forked (its last line)."""
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith("forks: "), result.stdout
+    return int(last.removeprefix("forks: "))
 
 
-def test_parallel_and_serial_builds_write_the_same_bytes(project, tmp_path, forced_parallel):
-    pooled = files(build(load_config(project)).output)
-    assert forced_parallel == ["fork", "fork"], "articles and outputs were made in worker processes"
-    parallel.MIN_PARALLEL = 10**9  # restored by monkeypatch
-    assert files(build(load_config(make_project(tmp_path / "serial"))).output) == pooled
+def test_parallel_and_serial_builds_write_the_same_bytes(project, tmp_path):
+    add_articles(project, MIN_PARALLEL)  # enough articles, and pages, to be worth forking for
+    serial = make_project(tmp_path / "serial")
+    add_articles(serial, MIN_PARALLEL)
+    pooled = hooked("--count-forks", "--", "-C", str(project), "build", "--jobs", "2")
+    assert forks(pooled) == 4, "articles and outputs were made in two pools of two workers"
+    alone = hooked("--count-forks", "--", "-C", str(serial), "build", "-j", "1")
+    assert forks(alone) == 0
+    assert snapshot(serial / "site") == snapshot(project / "site")
 
 
-def test_a_template_error_in_a_worker_names_the_template_line(project, forced_parallel, monkeypatch, capsys):
-    monkeypatch.chdir(project)  # the usual way: in the project folder, paths relative to it
-    assert main(["build"]) == 0
+def test_a_template_error_in_a_worker_names_the_template_line(project):
+    add_articles(project, MIN_PARALLEL)
+    assert hooked("--", "-C", str(project), "build").returncode == 0
     before = stamps(project / "site")
     replace_in(project / "templates" / "article.html", "{{ article.title.value }}", "{{ article.title.value.nope() }}")
-    capsys.readouterr()
-    assert main(["build"]) == 1
-    (line,) = capsys.readouterr().err.splitlines()
+    result = hooked("--count-forks", "--", "-C", str(project), "build", "-j", "2")
+    assert result.returncode == 1
+    assert forks(result) == 2, "the articles were read from the cache; the pages rendered in two workers"
+    (line,) = result.stderr.splitlines()
     assert line.startswith("error: templates/article.html:14: template error while rendering "), line
     assert stamps(project / "site") == before
-
-
-def test_a_process_with_other_threads_is_never_forked(forced_parallel, monkeypatch):
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)  # as in serve: watcher, server
-    assert parallel.fork_map(lambda n: n * n, range(5)) == [0, 1, 4, 9, 16]
-    assert forced_parallel == []
 
 
 def test_a_terminal_shows_progress_a_pipe_only_the_summary(project):
@@ -225,7 +201,7 @@ def test_a_cache_that_cannot_be_written_is_no_error(project, tmp_path):
     replace_in(project / "content" / "compilers-in-rust.md", "Teams that maintain", "Teams who maintain")
     assert main(["-C", str(project), "build"]) == 0
     (project / CACHE_DIR).unlink()
-    assert files(project / "site") == files(cold_copy(project, tmp_path / "cold"))
+    assert snapshot(project / "site") == snapshot(cold_copy(project, tmp_path / "cold"))
 
 
 PREVIEW_EDITS = {  # serve's saves: (file, old text, new text); the last two move the article in its lists
@@ -238,13 +214,11 @@ PREVIEW_EDITS = {  # serve's saves: (file, old text, new text); the last two mov
 
 
 @pytest.mark.parametrize("edit", PREVIEW_EDITS)
-def test_a_preview_rebuild_told_which_articles_changed_equals_a_full_build(edit, project, tmp_path, monkeypatch):
+def test_a_preview_rebuild_told_which_articles_changed_equals_a_full_build(edit, project, tmp_path):
     config = load_config(project)
     first = build(config, output=tmp_path / "preview", options=PREVIEW)
     name, old, new = PREVIEW_EDITS[edit]
     replace_in(project / "content" / name, old, new)
-    indexed = []
-    monkeypatch.setattr(changes_module, "index", lambda articles: indexed.append(1) or index(articles))
     told = build(
         config,
         output=tmp_path / "preview",
@@ -253,39 +227,42 @@ def test_a_preview_rebuild_told_which_articles_changed_equals_a_full_build(edit,
         changes=classify(config, {project / "content" / name}, first.state.parsed),
     )
     # the site is indexed (and every page planned) again only when an article moved in its lists
-    assert indexed == ([1] if edit in ("date", "tags") else [])
+    narrow = told.state.plan is not None and first.state.plan is not None
+    narrow = narrow and told.state.plan.site.tags is first.state.plan.site.tags
+    assert narrow == (edit not in ("date", "tags"))
     full = build(config, output=tmp_path / "full", options=PREVIEW)
     assert (told.pages, told.articles) == (full.pages, full.articles)
     if edit == "body":  # only the article's two pages were planned and rendered, not the listings
         assert told.rendered == 2
-    without_search = {n: data for n, data in files(told.output).items() if not n.startswith("pagefind/")}
-    assert without_search == {n: data for n, data in files(full.output).items() if not n.startswith("pagefind/")}
+    without_search = {n: data for n, data in snapshot(told.output).items() if not n.startswith("pagefind/")}
+    assert without_search == {n: data for n, data in snapshot(full.output).items() if not n.startswith("pagefind/")}
     again = build(config, output=tmp_path / "preview", previous=told.state, options=PREVIEW)
     assert (again.rendered, again.written) == (0, 0), "the record of a told rebuild covers the whole site"
 
 
-def test_a_signal_during_a_commit_waits_for_it_also_with_other_threads(project, monkeypatch):
+def test_a_signal_during_a_commit_waits_for_it_also_with_other_threads(project):
     """serve has a watcher and a server thread: the kernel may hand SIGTERM to one of them."""
     config = load_config(project)
     build(config)
     replace_in(project / "content" / "compilers-in-rust.md", "Teams that maintain", "Teams who maintain")
+    article = project / "site" / "en" / "2026" / "compilers-in-rust" / "index.html"
     busy = threading.Event()
     other = threading.Thread(target=busy.wait, daemon=True)
     other.start()
     seen: list[str] = []
-    previous = signal.signal(signal.SIGTERM, lambda *_: seen.append("handled after the commit"))
-    move_in = writer_module._move_in
 
-    def interrupted_move_in(*args):
-        os.kill(os.getpid(), signal.SIGTERM)
-        time.sleep(0.05)  # time enough for a handler to run, were it not deferred
-        seen.append("moved in")
-        return move_in(*args)
+    def handler(*_: object) -> None:
+        seen.append("handled after the commit" if "Teams who maintain" in article.read_text() else "handled before")
 
-    monkeypatch.setattr(writer_module, "_move_in", interrupted_move_in)
-    try:
-        build(config, previous=None, options=PREVIEW)  # serve: the signal takes effect after the commit
+    def on_stage(stage: str) -> None:
+        if stage == "committing":
+            os.kill(os.getpid(), signal.SIGTERM)  # the main thread is sent it, its handler would run at once
+            seen.append("sent")
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:  # as serve builds: the signal takes effect after the commit
+        build(config, previous=None, options=replace(PREVIEW, on_stage=on_stage))
     finally:
         signal.signal(signal.SIGTERM, previous)
         busy.set()
-    assert seen == ["moved in", "handled after the commit"]
+    assert seen == ["sent", "handled after the commit"]

@@ -6,11 +6,10 @@ are dropped from seeds (scraped text) and refused in content files (a person's t
 
 from __future__ import annotations
 
-import hashlib
 import textwrap
 
 import pytest
-from conftest import make_project
+from conftest import make_project, snapshot
 from lxml import etree
 
 from techdigest.cli import main
@@ -210,20 +209,20 @@ def test_a_seed_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
 def test_a_content_file_with_an_alias_bomb_leaves_the_site_as_it_was(tmp_path, capsys):
     root = make_project(tmp_path / "project")
     assert main(["-C", str(root), "build"]) == 0
-    before = {p: hashlib.sha256(p.read_bytes()).digest() for p in (root / "site").rglob("*") if p.is_file()}
+    before = snapshot(root / "site")
     (root / "content" / "bombe.md").write_text(bomb("language"), encoding="utf-8")
     capsys.readouterr()
     assert main(["-C", str(root), "build"]) == 1
     assert capsys.readouterr().err.splitlines() == [
         "error: content/bombe.md:3: invalid YAML: aliases (*name) are not allowed in front matter; write the value out"
     ]
-    assert {p: hashlib.sha256(p.read_bytes()).digest() for p in (root / "site").rglob("*") if p.is_file()} == before
+    assert snapshot(root / "site") == before
 
 
 def test_a_content_file_with_a_control_character_leaves_the_site_as_it_was(tmp_path, capsys):
     root = make_project(tmp_path / "project")
     assert main(["-C", str(root), "build"]) == 0
-    before = {p: hashlib.sha256(p.read_bytes()).digest() for p in (root / "site").rglob("*") if p.is_file()}
+    before = snapshot(root / "site")
     path = root / "content" / "chip-export.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nDas Ende\x1b[0m.\n", encoding="utf-8")
     capsys.readouterr()
@@ -231,4 +230,4 @@ def test_a_content_file_with_a_control_character_leaves_the_site_as_it_was(tmp_p
     assert capsys.readouterr().err.splitlines() == [
         "error: content/chip-export.md:14: control character U+001B is not allowed; delete it"
     ]
-    assert {p: hashlib.sha256(p.read_bytes()).digest() for p in (root / "site").rglob("*") if p.is_file()} == before
+    assert snapshot(root / "site") == before

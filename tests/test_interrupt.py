@@ -1,71 +1,71 @@
-"""An interrupted build (SIGINT, SIGTERM) leaves the previous site as it was and nothing half-written."""
+"""An interrupted build (SIGINT, SIGTERM) leaves the previous site as it was and nothing half-written.
+
+The signals are real, sent to a real ``techdigest build`` process, at named points of its build
+(``BuildOptions.on_stage``, through tests/hooked_build.py): no timer guesses the moment.
+"""
 
 from __future__ import annotations
 
-import shutil
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
+from conftest import ARTICLE, add_articles, hooked, snapshot
 
 from techdigest.build import build
-from techdigest.cache import CACHE_DIR
 from techdigest.config import load_config
+from techdigest.options import STAGES
 
-ARTICLE = """---
-title: {{de: "Artikel {n}", en: "Article {n}"}}
-date: 2026-11-{day:02d}
-language: de
-tags: [Tag {tag}]
-summary: {{de: "Zusammenfassung {n}.", en: "Summary {n}."}}
----
-
-{body}
-"""
+SIGNALS = ["SIGTERM", "SIGINT"]
 
 
-def snapshot(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+def set_aside(project: Path) -> list[str]:
+    return sorted(p.name for p in project.parent.rglob(".site-*"))
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_an_interrupted_build_changes_nothing(project, signum):
-    for n in range(120):
-        body = f"Absatz {n} über Chips und Rechenzentren. " * 40
-        (project / "content" / f"artikel-{n}.md").write_text(
-            ARTICLE.format(n=n, day=n % 28 + 1, tag=n % 7, body=body), encoding="utf-8"
-        )
-    command = [sys.executable, "-m", "techdigest.cli", "-C", str(project), "build"]
-    started = time.monotonic()
-    subprocess.run(command[:-1] + ["--help"], check=True, capture_output=True)
-    startup = time.monotonic() - started  # before main() runs, Python's own Ctrl-C handling applies
-    subprocess.run(command, check=True, capture_output=True)
-    duration = time.monotonic() - started - startup
-    site = project / "site"
-    before = snapshot(site)
+@pytest.fixture
+def edited(project: Path) -> tuple[Path, dict[str, bytes], dict[str, bytes]]:
+    """A project built once and edited since: (project, its site now, the site the edit makes)."""
+    add_articles(project, 60)
+    assert hooked("--", "-C", str(project), "build").returncode == 0
+    before = snapshot(project / "site")
     (project / "content" / "artikel-0.md").write_text(
         ARTICLE.format(n="neu", day=1, tag=0, body="Geändert."), encoding="utf-8"
     )
     expected = snapshot(build(load_config(project), output=project.parent / "reference").output)
-    interrupted = 0
-    for step in range(1, 5):
-        delay = startup + 0.1 + (duration - startup) * step / 5
-        # without the cache each run does all the work of the measured one, so the signal lands inside it
-        shutil.rmtree(project / CACHE_DIR, ignore_errors=True)
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(delay)
-        process.send_signal(signum)
-        _, err = process.communicate(timeout=60)
-        assert "Traceback" not in err
-        assert [p.name for p in project.iterdir() if p.name.startswith(".site-")] == []
-        now = snapshot(site)
-        assert now in (before, expected), "site/ is neither the old nor the complete new site"
-        if process.returncode == 130:
-            interrupted += 1
-            assert err.strip() == "interrupted; nothing was changed" and now == before
-        if now == expected:  # the build finished before the signal (or just as it came)
-            break
-    assert interrupted
+    assert expected != before
+    return project, before, expected
+
+
+@pytest.mark.parametrize("signal", SIGNALS)
+@pytest.mark.parametrize("stage", [stage for stage in STAGES if stage != "committing"])
+def test_a_build_interrupted_before_its_commit_changes_nothing(edited, stage, signal):
+    project, before, expected = edited
+    result = hooked("--at", stage, "--send", signal, "--", "-C", str(project), "build")
+    assert (result.returncode, result.stderr, result.stdout) == (130, "interrupted; nothing was changed\n", "")
+    assert snapshot(project / "site") == before
+    assert set_aside(project) == []
+    # and the next build, which the interrupted one may not have left a cache for, is complete
+    assert hooked("--", "-C", str(project), "build").returncode == 0
+    assert snapshot(project / "site") == expected
+
+
+@pytest.mark.parametrize("signal", SIGNALS)
+def test_a_signal_during_the_commit_waits_for_it_and_the_build_completes(edited, signal):
+    project, _, expected = edited
+    result = hooked("--at", "committing", "--send", signal, "--", "-C", str(project), "build")
+    assert (result.returncode, result.stderr) == (0, ""), result.stderr
+    assert result.stdout.startswith("built ")
+    assert snapshot(project / "site") == expected
+    assert set_aside(project) == []
+
+
+@pytest.mark.parametrize("signal", SIGNALS)
+def test_a_build_interrupted_while_its_workers_render_stops_them_and_changes_nothing(edited, signal):
+    project, before, _ = edited
+    result = hooked("--while-rendering", "--send", signal, "--workers", "2", str(project), timeout=60)
+    assert (result.returncode, result.stderr) == (130, "interrupted\n")
+    workers = [int(pid) for pid in result.stdout.split()[1:]]
+    assert len(workers) == 2, "two workers were rendering"
+    assert [pid for pid in workers if Path(f"/proc/{pid}").exists()] == [], "no worker outlives the build"
+    assert snapshot(project / "site") == before
+    assert set_aside(project) == []

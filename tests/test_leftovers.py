@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_interrupt import ARTICLE, snapshot
+from conftest import add_articles, hooked, snapshot
 
 from techdigest.build import build
 from techdigest.cache import CACHE_DIR
@@ -81,23 +81,13 @@ def test_a_kill_between_the_two_renames_of_a_swap_is_recovered(project, referenc
 
 
 def test_a_build_really_killed_midway_is_cleaned_up_by_the_next(project):
-    for n in range(150):
-        (project / "content" / f"artikel-{n}.md").write_text(
-            ARTICLE.format(n=n, day=n % 28 + 1, tag=n % 7, body=f"Absatz {n} über Chips. " * 40), encoding="utf-8"
-        )
+    add_articles(project, 60)
     expected = snapshot(build(load_config(project), output=project.parent / "reference").output)
-    process = subprocess.Popen(
-        [*COMMAND, "-C", str(project), "build"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    workers: list[int] = []
-    while process.poll() is None and not (workers and list(project.glob(".site-new-*"))):
-        time.sleep(0.01)  # until it has set its folder aside and forked its workers
-        workers = children(process.pid)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    # killed while its two workers render: its folder is set aside, the workers are running
+    killed = hooked("--while-rendering", "--send", "SIGKILL", "--workers", "2", str(project), timeout=60)
+    workers = [int(pid) for pid in killed.stdout.split()[1:]]
     try:
-        if process.returncode != -signal.SIGKILL:
-            pytest.skip("the build finished before it could be killed")
+        assert killed.returncode == -signal.SIGKILL and len(workers) == 2
         assert list(project.glob(".site-new-*"))
         # its forked workers outlive it (a kill -9 reaches only the one process): they hold no lock
         assert run(project, "build").returncode == 0
@@ -107,16 +97,6 @@ def test_a_build_really_killed_midway_is_cleaned_up_by_the_next(project):
         for pid in workers:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-
-
-def children(pid: int) -> list[int]:
-    """The workers ``pid`` forked (same command line; not Pagefind), while it runs."""
-    try:
-        own = Path(f"/proc/{pid}/cmdline").read_bytes()
-        started = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-        return [child for child in started if Path(f"/proc/{child}/cmdline").read_bytes() == own]
-    except OSError:
-        return []
 
 
 def test_forked_workers_do_not_hold_the_lock_of_a_build(tmp_path):

@@ -133,6 +133,7 @@ def test_a_built_site_has_no_live_script_url(project: Path):
                 assert _live_script_urls(html.fragment_fromstring(content.text, create_parent="div")) == []
 
 
+@pytest.mark.browser
 def test_in_chromium_clicking_hostile_links_runs_no_script(project: Path, open_tab):
     _write_hostile_article(project / "content")
     assert main(["-C", str(project), "build"]) == 0

@@ -83,6 +83,7 @@ def save_atomically(path: Path, text: str) -> None:
     os.replace(temp, path)
 
 
+@pytest.mark.browser
 def test_an_edit_reloads_the_open_page_after_one_rebuild(preview, tab):
     tab.goto(preview.url + "en/2026/openai-cerebras/")
     tab.wait_for_function("window.LiveReload !== undefined")
@@ -97,6 +98,7 @@ def test_an_edit_reloads_the_open_page_after_one_rebuild(preview, tab):
     assert not (preview.project / "site").exists(), "serve must never write site/"
 
 
+@pytest.mark.browser
 def test_a_broken_edit_shows_the_error_and_a_good_save_recovers(preview, tab):
     tab.goto(preview.url + "de/2026/openai-cerebras/")
     tab.wait_for_function("window.LiveReload !== undefined")
@@ -114,6 +116,7 @@ def test_a_broken_edit_shows_the_error_and_a_good_save_recovers(preview, tab):
     assert preview.process.poll() is None
 
 
+@pytest.mark.browser
 def test_the_feedback_form_stores_a_rating_and_thanks_the_reader(preview, tab):
     tab.goto(preview.url + "de/2026/openai-cerebras/")
     tab.get_by_role("radio", name="4").check()
@@ -130,6 +133,7 @@ def test_the_feedback_form_stores_a_rating_and_thanks_the_reader(preview, tab):
     }
 
 
+@pytest.mark.browser
 def test_the_feedback_form_works_without_javascript(preview, open_tab):
     tab = open_tab(java_script_enabled=False, locale="en-US")
     tab.goto(preview.url + "en/2026/openai-cerebras/")
@@ -158,6 +162,7 @@ def test_bad_submissions_get_a_4xx_and_are_not_stored(preview):
     assert not (preview.project / "ratings.jsonl").exists()
 
 
+@pytest.mark.browser
 def test_404_and_every_link_under_the_sub_path(preview, tab):
     response = tab.goto(preview.url + "de/2025/no-such-article/")
     assert response.status == 404

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
-from conftest import make_project, page
+from conftest import make_project, page, snapshot, stamps
 
 from techdigest.build import build
 from techdigest.cli import main
@@ -263,14 +263,12 @@ def test_every_internal_link_resolves_at_root_and_under_a_sub_path(project, pref
 def test_two_builds_are_byte_identical(built_site, tmp_path):
     root = built_site.parent
     build(load_config(root), output=tmp_path / "again")
-    first = {p.relative_to(built_site): p.read_bytes() for p in built_site.rglob("*") if p.is_file()}
-    second = {p.relative_to(tmp_path / "again"): p.read_bytes() for p in (tmp_path / "again").rglob("*") if p.is_file()}
-    assert first == second
+    assert snapshot(built_site) == snapshot(tmp_path / "again")
 
 
 def test_content_errors_leave_the_previous_site_intact(project, capsys):
     build(load_config(project))
-    before = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    before = snapshot(project / "site")
     article = project / "content" / "chip-export.md"
     article.write_text(article.read_text().replace("2025-11-20", "2026-13-01").replace("language: de", "language: fr"))
     (project / "content" / "broken.md").write_text("---\ntitle: [unclosed\n---\n")
@@ -281,13 +279,13 @@ def test_content_errors_leave_the_previous_site_intact(project, capsys):
         "error: content/chip-export.md:5: language: unknown language 'fr' (site languages: de, en)",
         "error: content/chip-export.md:4: date: invalid ISO date '2026-13-01' (expected YYYY-MM-DD)",
     ]
-    assert {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()} == before
+    assert snapshot(project / "site") == before
     assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
 
 
 def test_a_template_error_names_template_and_line_and_keeps_the_site(project):
     build(load_config(project))
-    before = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    before = snapshot(project / "site")
     tag_page = project / "templates" / "tag.html"
     listing = "{{ entry_list(entries) }}"
     broken = tag_page.read_text().replace(listing, listing + "\n{{ no_such_name.x }}")
@@ -297,7 +295,7 @@ def test_a_template_error_names_template_and_line_and_keeps_the_site(project):
     (line,) = caught.value.lines()
     assert line.startswith("templates/tag.html:10: template error while rendering de/tags/")
     assert "no_such_name" in line
-    assert {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()} == before
+    assert snapshot(project / "site") == before
 
 
 def resolve(page_url: str, href: str) -> str:
@@ -337,7 +335,7 @@ def test_a_custom_domain_gets_a_cname_file(project):
 def test_an_incremental_build_renders_only_what_changed_and_equals_a_cold_build(project, tmp_path):
     config = load_config(project)
     first = build(config)
-    stamps = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in first.output.rglob("*") if p.is_file()}
+    before = stamps(first.output)
     unchanged = build(config, previous=first.state)
     assert (unchanged.rendered, unchanged.written) == (0, 0)
 
@@ -346,11 +344,7 @@ def test_an_incremental_build_renders_only_what_changed_and_equals_a_cold_build(
     edited = build(config, previous=unchanged.state)
     # the article in both languages; listings show summaries, not the body, so they stay
     assert edited.rendered == 2
-    changed = {
-        p.relative_to(edited.output).as_posix()
-        for p in edited.output.rglob("*")
-        if p.is_file() and (p.stat().st_ino, p.stat().st_mtime_ns) != stamps.get(p)
-    }
+    changed = {name for name, stamp in stamps(edited.output).items() if stamp != before.get(name)}
     assert {name for name in changed if name.endswith(".html")} == {
         "de/2026/compilers-in-rust/index.html",
         "en/2026/compilers-in-rust/index.html",
@@ -365,9 +359,7 @@ def test_an_incremental_build_renders_only_what_changed_and_equals_a_cold_build(
     assert edited.written == len(changed)
 
     cold = build(config, output=tmp_path / "cold")
-    files = sorted(p.relative_to(cold.output) for p in cold.output.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(edited.output) for p in edited.output.rglob("*") if p.is_file())
-    assert all((cold.output / f).read_bytes() == (edited.output / f).read_bytes() for f in files)
+    assert snapshot(edited.output) == snapshot(cold.output)
 
 
 def test_listings_are_paginated_with_links_between_the_pages(project):

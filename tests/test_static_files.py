@@ -8,12 +8,9 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import snapshot
 
 from techdigest.cli import main
-
-
-def snapshot(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
 @pytest.fixture

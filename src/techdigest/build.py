@@ -85,17 +85,19 @@ def _build(
     started = time.perf_counter()
     target = output.resolve()
     previous = load_state(config) if previous is None else previous
-    reading = read(config, previous, changes, target, options.progress("reading articles"))
+    reading = read(config, previous, changes, target, options)
+    options.reached("read")
     digest = inputs_digest(config)
     work = select(config, previous, reading, digest)
+    options.reached("selected")
     prepared = prepare(
         Batch(work.outputs, f"{code_version()}|{digest}", work.kept),
         target,
         previous.record if previous.output == target else None,
-        verify=options.verify_output,
-        progress=options.progress("rendering"),
+        options,
     )
     try:
+        options.reached("prepared")
         indexed = _search(prepared, work, previous, options)
         state = BuildState(reading.parsed, prepared.record, indexed.keys, target, work.plan)
         # the cache describes the new site: it is saved with the commit, or not at all
@@ -105,6 +107,7 @@ def _build(
             [urls.search_bundle(year) for year in previous.search if year not in indexed.keys],
             remember,
             stop_after=options.redeliver_signals,
+            on_stage=options.on_stage,
         )
     except BaseException:
         discard(prepared)
@@ -132,4 +135,6 @@ def _search(prepared: Prepared, work: Work, previous: BuildState, options: Build
         if progress := options.progress("indexing for search"):
             progress(0, 0)
 
-    return update_search(prepared, work.outputs, previous.search, options.refresh_search, announce)
+    indexed = update_search(prepared, work.outputs, previous.search, options.refresh_search, announce)
+    options.reached("indexed")
+    return indexed

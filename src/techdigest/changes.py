@@ -27,9 +27,9 @@ from .feeds import Feed, atom_feeds, feed_ids, shown_in
 from .hosting import publishing_files
 from .library import index
 from .model import Article, Site
+from .options import BuildOptions
 from .output import Output, Record
 from .pages import Page, PageId, page_ids, plan, shown_on
-from .parallel import Progress
 from .render import page_outputs
 from .sitemap import sitemap
 
@@ -130,9 +130,7 @@ class Work:
     whole: bool  # a narrow build leaves sitemap, static files and search bundles as they are
 
 
-def read(
-    config: Config, previous: BuildState, changes: Changes | None, target: Path, progress: Progress | None
-) -> Reading:
+def read(config: Config, previous: BuildState, changes: Changes | None, target: Path, options: BuildOptions) -> Reading:
     """Every content file, reusing what ``previous`` parsed; only the changed ones when they are all
     that changed (and ``previous`` is the build of this ``target``, its plan in memory)."""
     if (
@@ -143,7 +141,8 @@ def read(
         and target.is_dir()
     ):
         return Reading(read_again(config, previous.parsed, changes.articles), changes.articles)
-    return Reading(read_all(config, previous.parsed, progress), None)
+    progress = options.progress("reading articles")
+    return Reading(read_all(config, previous.parsed, progress, workers=options.workers), None)
 
 
 def select(config: Config, previous: BuildState, reading: Reading, digest: str) -> Work:

@@ -25,12 +25,16 @@ from .feedback import tally
 from .model import TechdigestError, printable
 
 FEEDBACK_FILE = Path("feedback.jsonl")
+JOBS_HELP = "processes that parse and render (default: one per CPU core; 1: no worker processes)"
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, on_stage: Callable[[str], None] | None = None) -> int:
+    """The command line ``argv``; ``on_stage``: handed to the builds (``BuildOptions.on_stage``), for a
+    program that runs the command and wants to act at a named point of its build."""
     signal.signal(signal.SIGTERM, _interrupt)
     args = _parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run  # the subcommand's, set by _parser
+    args.on_stage = on_stage
     try:
         return run(args)
     except TechdigestError as exc:
@@ -80,7 +84,8 @@ def _build(args: argparse.Namespace) -> int:
     if args.base_url:
         config = with_base_url(config, args.base_url)
     with _terminal_progress() as stage:
-        report = build(config, output=args.output, options=BuildOptions.for_cli(stage))
+        options = BuildOptions.for_cli(stage, workers=args.jobs, on_stage=args.on_stage)
+        report = build(config, output=args.output, options=options)
     print(report.summary())
     return 0
 
@@ -132,6 +137,12 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _jobs(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 1024):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (1 to 1024)")
+    return int(text)
+
+
 def _port(text: str) -> int:
     if not (text.isascii() and text.isdigit() and int(text) <= 65535):
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
@@ -172,7 +183,7 @@ def _deploy(args: argparse.Namespace) -> int:
 
     config = load_config(args.root)
     with _terminal_progress() as stage:
-        report = build(config, options=BuildOptions.for_cli(stage))
+        report = build(config, options=BuildOptions.for_cli(stage, workers=args.jobs, on_stage=args.on_stage))
     print(report.summary())
     publish(report.output, args.root, remote=args.remote, branch=args.branch, push=not args.no_push)
     where = f"{args.remote}/{args.branch}" if not args.no_push else f"local branch {args.branch}"
@@ -198,6 +209,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = commands.add_parser("build", help="build the site into site/")
     sub.add_argument("-o", "--output", type=Path, help="output folder (default: site/)")
     sub.add_argument("--base-url", help="absolute URL the site is published at (overrides the config)")
+    sub.add_argument("-j", "--jobs", type=_jobs, help=JOBS_HELP)
     sub.set_defaults(run=_build)
 
     sub = commands.add_parser("check", help="validate content and list missing translations")
@@ -220,6 +232,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
     sub.add_argument("--branch", default="gh-pages", help="branch to publish to (default: gh-pages)")
     sub.add_argument("--no-push", action="store_true", help="only commit to the local branch")
+    sub.add_argument("-j", "--jobs", type=_jobs, help=JOBS_HELP)
     sub.set_defaults(run=_deploy)
     return parser
 

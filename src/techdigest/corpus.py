@@ -47,11 +47,13 @@ class _Job:
     digest: str
 
 
-def read_all(config: Config, previous: ParsedFiles | None = None, progress: Progress | None = None) -> ParsedFiles:
-    """Every ``*.md`` in the content folder (Emacs' ``.#x.md`` locks aside)."""
+def read_all(
+    config: Config, previous: ParsedFiles | None = None, progress: Progress | None = None, *, workers: int | None = None
+) -> ParsedFiles:
+    """Every ``*.md`` in the content folder (Emacs' ``.#x.md`` locks aside), parsed in ``workers`` processes."""
     with os.scandir(config.content_dir) as entries:
         names = sorted(e.name for e in entries if e.name.endswith(".md") and not e.name.startswith(".#"))
-    return _read(config, names, previous or {}, progress)
+    return _read(config, names, previous or {}, progress, workers)
 
 
 def read_again(config: Config, previous: ParsedFiles, labels: Iterable[str]) -> ParsedFiles:
@@ -65,7 +67,9 @@ def articles_of(parsed: ParsedFiles) -> list[Article]:
     return [entry.article for entry in parsed.values()]
 
 
-def _read(config: Config, names: list[str], previous: ParsedFiles, progress: Progress | None) -> ParsedFiles:
+def _read(
+    config: Config, names: list[str], previous: ParsedFiles, progress: Progress | None, workers: int | None = None
+) -> ParsedFiles:
     # a digest starts with that of the settings that shape the HTML, so a settings change parses anew
     prefix = hashlib.blake2b(
         f"{config.languages}|{config.unsafe_html}|{MARKDOWN_VERSION}".encode(), digest_size=8
@@ -78,7 +82,8 @@ def _read(config: Config, names: list[str], previous: ParsedFiles, progress: Pro
             reused[label] = _reuse(config, label, previous.get(label), prefix)
         except ContentError as exc:
             problems.extend(exc.problems)
-    made = _parse(config, [job for job in reused.values() if isinstance(job, _Job)], progress, problems)
+    todo = [job for job in reused.values() if isinstance(job, _Job)]
+    made = _parse(config, todo, progress, problems, workers)
     if problems:
         raise ContentError(problems)
     return {label: made[label] if isinstance(entry, _Job) else entry for label, entry in reused.items()}
@@ -97,8 +102,10 @@ def _reuse(config: Config, label: str, previous: Parsed | None, prefix: str) -> 
     return _Job(label, stamp, data, digest)
 
 
-def _parse(config: Config, todo: list[_Job], progress: Progress | None, problems: list[Problem]) -> ParsedFiles:
-    """The articles of ``todo``, on all cores; the problems of those that fail go to ``problems``."""
+def _parse(
+    config: Config, todo: list[_Job], progress: Progress | None, problems: list[Problem], workers: int | None
+) -> ParsedFiles:
+    """The articles of ``todo``, in ``workers`` processes; the problems of those that fail go to ``problems``."""
     converters: list[Converter] = []  # one per process, made on first use
 
     def parse(job: _Job) -> Article | list[Problem]:
@@ -112,7 +119,7 @@ def _parse(config: Config, todo: list[_Job], progress: Progress | None, problems
             return exc.problems
 
     made: ParsedFiles = {}
-    for job, result in zip(todo, fork_map(parse, todo, progress), strict=True):
+    for job, result in zip(todo, fork_map(parse, todo, progress, workers=workers), strict=True):
         if isinstance(result, list):
             problems.extend(result)
         else:

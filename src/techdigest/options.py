@@ -1,18 +1,32 @@
 """How a build runs, beside what it builds: ``techdigest build`` and ``serve`` differ in five ways.
 
 What a build makes follows from its inputs (and, in ``serve``, from the change
-set: :mod:`changes`); these options only say how much to check, what to keep
-and how to stop. Named, so that no boolean means six things.
+set: :mod:`changes`); these options only say how much to check, what to keep,
+how many processes work and how to stop. Named, so that no boolean means six things.
+
+``on_stage`` is called with the name of each point the build reaches (:data:`STAGES`),
+in the build's own process and thread: a program embedding the build, or a test,
+can stop it there (deliver a signal, raise) instead of guessing the moment with
+a timer. An exception it raises ends the build as any failure there would.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .parallel import Progress
+from .parallel import Progress, cores
 
 Stage = Callable[[str], Progress]  # what is being done -> its progress callback
+
+# the points at which a build calls ``on_stage``, in this order (a narrow build has no "indexed"):
+STAGES = (
+    "read",  # the content files are read and parsed
+    "selected",  # what to make is known (whole plan or narrow)
+    "prepared",  # the outputs are made aside, next to the site; the site is untouched
+    "indexed",  # the search bundles are made aside (a whole build)
+    "committing",  # signals are held back, the site is about to change (writer.commit)
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,13 +45,24 @@ class BuildOptions:
     warm_templates: bool = False
     # reports what the build is doing, with its progress (on a terminal)
     stage: Stage | None = None
+    # how many processes parse and render (``--jobs``); 1: all in the build's own process
+    workers: int = field(default_factory=cores)
+    # called with each of STAGES as the build reaches it
+    on_stage: Callable[[str], None] | None = None
 
     @classmethod
-    def for_cli(cls, stage: Stage | None = None) -> BuildOptions:
-        return cls(stage=stage)
+    def for_cli(
+        cls, stage: Stage | None = None, *, workers: int | None = None, on_stage: Callable[[str], None] | None = None
+    ) -> BuildOptions:
+        return cls(stage=stage, workers=cores() if workers is None else workers, on_stage=on_stage)
 
     def progress(self, what: str) -> Progress | None:
         return self.stage(what) if self.stage else None
+
+    def reached(self, stage: str) -> None:
+        """The build is at ``stage`` (one of :data:`STAGES`)."""
+        if self.on_stage:
+            self.on_stage(stage)
 
     @classmethod
     def for_preview(cls) -> BuildOptions:

@@ -1,4 +1,4 @@
-"""``fork_map``: the build's costly steps (Markdown, Jinja, feeds) spread over the CPU cores.
+"""``fork_map``: the build's costly steps (Markdown, Jinja, feeds) spread over worker processes.
 
 Workers are forked once the parent holds everything they need, so they read
 the articles and pages copy-on-write and nothing is pickled on the way in:
@@ -6,7 +6,8 @@ a task is a range of indexes, and only the (small) results travel back.
 Each worker keeps whatever ``work`` builds lazily (a Markdown converter, the
 Jinja environments) for all the tasks it runs. Small jobs, one core, a
 process with other threads, or a platform without ``fork`` run in the
-calling process, with the same results.
+calling process, with the same results. How many workers: ``workers``
+(``BuildOptions.workers``, ``techdigest build --jobs N``), by default one per core.
 """
 
 from __future__ import annotations
@@ -32,9 +33,12 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def fork_map(work: Callable[[T], R], items: Sequence[T], progress: Progress | None = None) -> list[R]:
-    """``[work(item) for item in items]``, in order, on every core; ``progress(done, total)`` as it goes."""
-    workers = cores()
+def fork_map(
+    work: Callable[[T], R], items: Sequence[T], progress: Progress | None = None, *, workers: int | None = None
+) -> list[R]:
+    """``[work(item) for item in items]``, in order, in ``workers`` processes (None: one per core);
+    ``progress(done, total)`` as it goes."""
+    workers = cores() if workers is None else workers
     # a process with other threads (serve's watcher and server) is never forked: a lock one of
     # them holds at that instant would stay locked in the worker forever
     if (

@@ -32,8 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .locks import FolderLock
+from .options import BuildOptions
 from .output import Batch, Keys, Output, Record, Stamps, key, naming
-from .parallel import Progress, fork_map
+from .parallel import fork_map
 from .signals import signals_deferred
 
 
@@ -115,21 +116,23 @@ class Prepared:
             yield Path(work)
 
 
-def prepare(
-    batch: Batch, target: Path, previous: Record | None, *, verify: bool = True, progress: Progress | None = None
-) -> Prepared:
+def prepare(batch: Batch, target: Path, previous: Record | None, options: BuildOptions | None = None) -> Prepared:
     """Make what changed since ``previous`` into a folder beside ``target``; the site is not touched.
 
-    With ``verify``, ``previous`` is trusted only for files that still have the
+    ``options``: in how many processes (``workers``), reporting progress to whom; with
+    ``verify_output``, ``previous`` is trusted only for files that still have the
     size and mtime it recorded: a file edited or deleted by hand is made again.
     (``serve`` writes to a private folder that nobody else touches.)
     """
+    options = options or BuildOptions()
     target.parent.mkdir(parents=True, exist_ok=True)
     lock = FolderLock(target.parent, _leftovers(target))
     try:
         in_place = previous is not None and target.is_dir()
         keys = {output.name: key(batch.base, output.inputs) for output in batch.outputs}
-        current = _current(keys, target, previous, verify) if previous is not None and in_place else set()
+        current = (
+            _current(keys, target, previous, options.verify_output) if previous is not None and in_place else set()
+        )
         folder = Path(tempfile.mkdtemp(prefix=aside_prefix(target, "new"), dir=target.parent))
     except BaseException:
         lock.release()
@@ -137,7 +140,12 @@ def prepare(
     try:
         todo = [output for output in batch.outputs if output.name not in current]
         old = target if target.is_dir() else None
-        results = fork_map(lambda output: _place(output, folder, old, in_place), todo, progress)
+        results = fork_map(
+            lambda output: _place(output, folder, old, in_place),
+            todo,
+            options.progress("rendering"),
+            workers=options.workers,
+        )
         previous = previous or Record()
         stamps = {name: previous.stamps[name] for name in current} | {done.name: done.stamp for done in results}
         kept = batch.kept
@@ -167,7 +175,12 @@ def _current(keys: Keys, target: Path, previous: Record, verify: bool) -> set[st
 
 
 def commit(
-    prepared: Prepared, drop: Iterable[str] = (), remember: Callable[[], None] | None = None, stop_after: bool = False
+    prepared: Prepared,
+    drop: Iterable[str] = (),
+    remember: Callable[[], None] | None = None,
+    stop_after: bool = False,
+    *,
+    on_stage: Callable[[str], None] | None = None,
 ) -> None:
     """Make the prepared files the site: a swap, or moving the changes in (signals wait meanwhile).
 
@@ -177,9 +190,12 @@ def commit(
     stopping would only leave a mixture behind. A signal that arrived
     meanwhile is then dropped, as the build it asked to stop has finished;
     with ``stop_after`` (``serve``, which runs on after a build) it takes effect.
+    ``on_stage("committing")`` is called once signals wait, before the first step (``BuildOptions.on_stage``).
     """
     with signals_deferred(redeliver=stop_after):
         try:
+            if on_stage:
+                on_stage("committing")
             _move_in(prepared, drop)
             if remember:
                 remember()

@@ -1,0 +1,72 @@
+"""``render``: one Jinja environment per language (its catalog, autoescape, strict names); errors name the line."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from techdigest.config import load_config
+from techdigest.model import ContentError
+from techdigest.pages import Page
+from techdigest.render import environments, inputs_digest, page_outputs, render_page
+
+
+@pytest.fixture
+def config(project):
+    (project / "templates" / "probe.html").write_text(
+        "{{ _('All tags') }}|{{ text }}\n{{ number }}\n", encoding="utf-8"
+    )
+    return load_config(project)
+
+
+def probe(lang: str = "de", template: str = "probe.html", search_bundle: str | None = None) -> Page:
+    context = {"text": "<b>", "number": 1}
+    return Page(f"{lang}/probe/", template, lang, (), lambda: context, search_bundle=search_bundle)
+
+
+def envs(config):
+    return environments(config.templates_dir, config.locales_dir, config.languages, inputs_digest(config))
+
+
+def test_each_language_renders_with_its_catalog_and_escapes_values(config):
+    german = render_page(envs(config)["de"], probe("de"), config).decode()
+    english = render_page(envs(config)["en"], probe("en"), config).decode()
+    assert german.splitlines()[0] == "Alle Schlagwörter|&lt;b&gt;"
+    assert english.splitlines()[0] == "All tags|&lt;b&gt;"
+
+
+def test_an_undefined_name_is_an_error_at_its_template_line(config):
+    with pytest.raises(ContentError) as caught:
+        render_page(envs(config)["de"], Page("de/x/", "probe.html", "de", (), lambda: {"text": ""}), config)
+    (line,) = caught.value.lines()
+    assert line.startswith("templates/probe.html:2: template error while rendering de/x/index.html: UndefinedError")
+
+
+def test_a_syntax_error_and_a_missing_template_are_errors_naming_the_template(config, project):
+    (project / "templates" / "broken.html").write_text("ok\n{% if %}\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        render_page(envs(config)["de"], probe(template="broken.html"), config)
+    assert caught.value.lines()[0].startswith("templates/broken.html:2: template error: ")
+    with pytest.raises(ContentError) as caught:
+        render_page(envs(config)["de"], probe(template="nowhere.html"), config)
+    assert caught.value.lines() == ["templates/nowhere.html: template not found"]
+
+
+def test_the_inputs_digest_changes_with_templates_and_catalogs_only(config, project):
+    digest = inputs_digest(config)
+    (project / "content" / "chip-export.md").write_text("anything", encoding="utf-8")
+    assert inputs_digest(config) == digest
+    (project / "templates" / "probe.html").write_text("changed", encoding="utf-8")
+    assert inputs_digest(config) != digest
+    changed = inputs_digest(config)
+    shutil.copy(project / "locales" / "de" / "LC_MESSAGES" / "messages.po", project / "locales" / "x.po")
+    po = project / "locales" / "en" / "LC_MESSAGES" / "messages.po"
+    po.write_text(po.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert inputs_digest(config) != changed
+
+
+def test_pages_become_outputs_rendered_only_when_made(config):
+    (output,) = page_outputs([probe("en", search_bundle="2026")], config, inputs_digest(config))
+    assert (output.name, output.search_bundle) == ("en/probe/index.html", "2026")
+    assert output.make().decode().startswith("All tags|")
