@@ -15,6 +15,8 @@ from techdigest.build import build
 from techdigest.config import load_config
 from techdigest.options import STAGES
 
+INTERRUPTED = "interrupted; no file was left half-written (a build stopped before its commit changed nothing)\n"
+
 SIGNALS = ["SIGTERM", "SIGINT"]
 
 
@@ -41,7 +43,7 @@ def edited(project: Path) -> tuple[Path, dict[str, bytes], dict[str, bytes]]:
 def test_a_build_interrupted_before_its_commit_changes_nothing(edited, stage, signal):
     project, before, expected = edited
     result = hooked("--at", stage, "--send", signal, "--", "-C", str(project), "build")
-    assert (result.returncode, result.stderr, result.stdout) == (130, "interrupted; nothing was changed\n", "")
+    assert (result.returncode, result.stderr, result.stdout) == (130, INTERRUPTED, "")
     assert snapshot(project / "site") == before
     assert set_aside(project) == []
     # and the next build, which the interrupted one may not have left a cache for, is complete

@@ -45,7 +45,10 @@ def main(argv: list[str] | None = None, *, on_stage: Callable[[str], None] | Non
         print(f"error: {printable(_os_error(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted; nothing was changed", file=sys.stderr)
+        print(
+            "interrupted; no file was left half-written (a build stopped before its commit changed nothing)",
+            file=sys.stderr,
+        )
         return 130
 
 
