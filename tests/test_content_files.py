@@ -6,6 +6,7 @@ Each is refused with one ``content/x.md: message`` line (all of them at once), a
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -119,8 +120,8 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(built, capsys):
     with open(built / "content" / "riesig.md", "wb") as handle:
         handle.truncate(50_000_000)  # sparse: costs no disk, and would cost 1 GB to parse
     assert refused(built, capsys) == [
-        f"error: content/riesig.md: too large: a seed or content file may have at most {MAX_INPUT_BYTES:,} bytes "
-        "(1 MiB)"
+        "error: content/riesig.md: too large: a seed, content file or config may have at most "
+        f"{MAX_INPUT_BYTES:,} bytes (1 MiB)"
     ]
 
 
@@ -156,3 +157,15 @@ def test_every_bad_file_is_reported_in_one_run(built, capsys):
 )
 def test_is_slug(text, expected):
     assert is_slug(text) is expected
+
+
+def test_a_content_folder_that_is_a_link_out_of_the_project_is_refused(built, capsys, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()  # empty: without the folder's own check this would build an empty site silently
+    shutil.rmtree(built / "content")
+    (built / "content").symlink_to(elsewhere)
+    (line,) = refused(built, capsys)
+    assert line == (
+        f"error: content: a link to {elsewhere}, outside the project: "
+        "only links that stay inside the project are followed"
+    )

@@ -200,7 +200,8 @@ def test_a_seed_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
     with pytest.raises(ContentError) as caught:
         read_input(seed, "seeds/riesig.txt", tmp_path)
     assert caught.value.lines() == [
-        f"seeds/riesig.txt: too large: a seed or content file may have at most {MAX_INPUT_BYTES:,} bytes (1 MiB)"
+        "seeds/riesig.txt: too large: a seed, content file or config may have at most "
+        f"{MAX_INPUT_BYTES:,} bytes (1 MiB)"
     ]
     seed.write_bytes(b"x" * MAX_INPUT_BYTES)
     assert len(read_input(seed, "seeds/riesig.txt", tmp_path)) == MAX_INPUT_BYTES

@@ -44,6 +44,9 @@ HOSTILE = [
     f"[x][r]\n\n[r]: &#x6A;avascript:{PAYLOAD}",
     f"<javascript:{PAYLOAD}>",
     f"[*x* `y`](javascript:{PAYLOAD})",
+    f"[![i](javascript:{PAYLOAD})](javascript:{PAYLOAD})",  # unwrapping the link must not spare the image
+    f"[<ftp://evil/x>](javascript:{PAYLOAD})",
+    f"[[a](javascript:{PAYLOAD})](javascript:{PAYLOAD})",
 ]
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "cite", "poster", "background", "data", "srcset", "xlink:href")
 

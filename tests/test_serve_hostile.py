@@ -361,3 +361,22 @@ def test_the_folder_of_a_preview_killed_with_kill_9_is_removed_by_the_next(proje
     finally:
         second.stop()
     assert not Path(alive).exists()
+
+
+def test_head_and_get_agree_on_a_page(shared):
+    get_status, get_headers, body = request(shared, "GET", BASE_PATH)
+    head_status, head_headers, _ = request(shared, "HEAD", BASE_PATH)
+    assert get_status == head_status == 200
+    for headers in (get_headers, head_headers):  # a page is the file plus the live-reload script
+        assert headers.get("Content-Length") in (None, str(len(body)))
+
+
+def test_a_rating_that_cannot_be_stored_is_a_500_and_one_line(preview):
+    (preview.project / "ratings.jsonl").mkdir()  # where the ratings go is a folder: writing fails
+    status = post_rating(preview)
+    assert status == 500
+    log = preview.log.read_text()
+    assert "Traceback" not in log
+    assert [line for line in log.splitlines() if line.startswith("error: ")] == [
+        f"error: {preview.project / 'ratings.jsonl'}: Is a directory"
+    ]

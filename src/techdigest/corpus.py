@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .config import Config
 from .content import parse_article
-from .inputs import input_stat, read_input
+from .inputs import input_stat, read_input, resolve
 from .markup import VERSION as MARKDOWN_VERSION
 from .markup import Converter, make_markdown
 from .model import Article, ContentError, Problem
@@ -50,7 +50,12 @@ class _Job:
 def read_all(
     config: Config, previous: ParsedFiles | None = None, progress: Progress | None = None, *, workers: int | None = None
 ) -> ParsedFiles:
-    """Every ``*.md`` in the content folder (Emacs' ``.#x.md`` locks aside), parsed in ``workers`` processes."""
+    """Every ``*.md`` in the content folder (Emacs' ``.#x.md`` locks aside), parsed in ``workers`` processes.
+
+    The folder itself is under the project's rule for files too: a ``content/`` that is a link out of
+    the project is refused, not read (its files would be refused one by one, an empty one not at all).
+    """
+    resolve(config.content_dir, LABEL_FOLDER, config.root)
     with os.scandir(config.content_dir) as entries:
         names = sorted(e.name for e in entries if e.name.endswith(".md") and not e.name.startswith(".#"))
     return _read(config, names, previous or {}, progress, workers)

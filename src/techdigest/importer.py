@@ -150,7 +150,7 @@ def _write_new(target: Path, text: str) -> None:
     aside = target.with_name(f"{_ASIDE}{secrets.token_hex(8)}.tmp")
     fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        with naming(aside), os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with naming(target), os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

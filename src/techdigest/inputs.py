@@ -42,7 +42,8 @@ def resolve(path: Path, label: str, root: Path) -> Path:
 
 
 def input_stat(path: Path, label: str, root: Path) -> os.stat_result:
-    """The stat of a seed or content file that :func:`read_input` will read; costs nothing for a huge one."""
+    """The stat of a seed, content file or config that :func:`read_input` will read; costs nothing
+    for a huge one."""
     real = resolve(path, label, root)
     try:
         info = os.stat(real)
@@ -55,16 +56,15 @@ def input_stat(path: Path, label: str, root: Path) -> os.stat_result:
 
 
 def read_input(path: Path, label: str, root: Path) -> bytes:
-    """The bytes of a seed or content file, at most ``MAX_INPUT_BYTES``: one byte more is read,
-    so a file that grew since its stat is refused too."""
-    input_stat(path, label, root)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_INPUT_BYTES + 1)
-    except OSError as exc:
-        raise ContentError.single(label, 0, f"cannot read: {exc.strerror}") from None
-    _check_size(len(data), label)
-    return data
+    """The bytes of a seed, content file or config, at most ``MAX_INPUT_BYTES``.
+
+    The file opened is the one :func:`input_stat` checked (its real path, links not followed
+    again, without blocking), and one byte more than the limit is read, so a link swapped in
+    meanwhile or a file that grew since its stat is refused too.
+    """
+    real = resolve(path, label, root)
+    input_stat(real, label, root)
+    return _read_regular(real, label, MAX_INPUT_BYTES + 1, check_size=True)
 
 
 def read_tree(folder: Path, root: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
@@ -78,7 +78,7 @@ def read_tree(folder: Path, root: Path, skip: tuple[str, ...] = ()) -> dict[str,
     if folder.is_dir() or folder.is_symlink():
         label = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
         real = resolve(folder, label, root)
-        for entry in sorted(set(os.listdir(real)) - set(skip)):
+        for entry in [entry for entry in _entries(real, label) if entry not in skip]:
             walk.collect(folder / entry, f"{label}/{entry}", entry, (real,))
     if walk.problems:
         raise ContentError(walk.problems)
@@ -102,23 +102,35 @@ class _Walk:
             if not real.is_dir():
                 self.found[name] = _read_regular(real, label)
                 return
+            entries = _entries(real, label)
         except ContentError as exc:
             self.problems.extend(exc.problems)
             return
-        for entry in sorted(os.listdir(real)):
+        for entry in entries:
             self.collect(path / entry, f"{label}/{entry}", f"{name}/{entry}", (*above, real))
 
 
-def _read_regular(real: Path, label: str) -> bytes:
-    """A regular file's bytes, opened without blocking, so a FIFO is refused before anything waits on it."""
+def _read_regular(real: Path, label: str, limit: int = -1, check_size: bool = False) -> bytes:
+    """A regular file's bytes (at most ``limit``), opened without blocking and without following a link,
+    so a FIFO is refused before anything waits on it and a link swapped in is not followed."""
     try:
-        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 raise ContentError.single(
                     label, 0, "not a regular file (a FIFO, socket or device); only files are read"
                 )
-            return handle.read()
+            data = handle.read(limit)
+    except OSError as exc:
+        raise ContentError.single(label, 0, f"cannot read: {exc.strerror}") from None
+    if check_size:
+        _check_size(len(data), label)
+    return data
+
+
+def _entries(folder: Path, label: str) -> list[str]:
+    try:
+        return sorted(os.listdir(folder))
     except OSError as exc:
         raise ContentError.single(label, 0, f"cannot read: {exc.strerror}") from None
 
@@ -126,5 +138,5 @@ def _read_regular(real: Path, label: str) -> bytes:
 def _check_size(size: int, label: str) -> None:
     if size > MAX_INPUT_BYTES:
         raise ContentError.single(
-            label, 0, f"too large: a seed or content file may have at most {MAX_INPUT_BYTES:,} bytes (1 MiB)"
+            label, 0, f"too large: a seed, content file or config may have at most {MAX_INPUT_BYTES:,} bytes (1 MiB)"
         )

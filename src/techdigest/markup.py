@@ -239,10 +239,24 @@ class _SafeUrls(Treeprocessor):
     """Every element with a URL a browser would run (not http, https, mailto or relative) becomes its text."""
 
     def run(self, root: etree.Element) -> None:
-        for parent in list(root.iter()):
-            for child in list(parent):
-                if not all(is_safe_url(child.get(name, "")) for name in URL_ATTRIBUTES):
-                    _unwrap(parent, child)
+        _make_safe(root)
+
+
+def _make_safe(root: etree.Element) -> None:
+    """Unwraps each unsafe element in place; what an unwrapped link held moves up and is checked in
+    turn (an image with a ``javascript:`` source inside a ``javascript:`` link). A stack, not
+    recursion: nested emphasis can be thousands of elements deep."""
+    stack = [root]
+    while stack:
+        parent = stack.pop()
+        index = 0
+        while index < len(parent):
+            child = parent[index]
+            if all(is_safe_url(child.get(name, "")) for name in URL_ATTRIBUTES):
+                stack.append(child)
+                index += 1
+            else:
+                _unwrap(parent, child)  # its children now stand at ``index``: look at them next
 
 
 def _unwrap(parent: etree.Element, child: etree.Element) -> None:

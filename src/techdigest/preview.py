@@ -39,8 +39,9 @@ def preview_folder() -> Iterator[Path]:
     afterwards; first, the folders of previews killed with ``kill -9`` are removed."""
     remove_abandoned(Path(tempfile.gettempdir()), f"{PREVIEW_PREFIX}*", ALIVE)
     home = Path(tempfile.mkdtemp(prefix=PREVIEW_PREFIX))
-    (home / ALIVE).mkdir()
-    lock = FolderLock(home / ALIVE)  # held while this preview lives (the site beside it is swapped, this stays)
+    (home / f".{ALIVE}").mkdir()
+    lock = FolderLock(home / f".{ALIVE}")  # held while this preview lives (the site beside it is swapped)
+    (home / f".{ALIVE}").rename(home / ALIVE)  # only now another serve may look at it: it is locked already
     try:
         yield home / "site"
     finally:

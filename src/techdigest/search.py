@@ -116,23 +116,24 @@ def _pagefind(site: Path, year: str, bundle: Path) -> None:
         message = (result.stderr or result.stdout).strip().splitlines()
         shutil.rmtree(bundle, ignore_errors=True)
         raise TechdigestError(f"search: pagefind failed: {message[-1] if message else result.returncode}")
-    _check_room(bundle)
+    shown = urls.search_bundle(year)  # as the site will have it: ``bundle`` is a folder set aside
+    _check_room(bundle, shown)
     entry = bundle / "pagefind-entry.json"
     if entry.is_file():  # pagefind lists the languages in hash order: sort them, so builds are byte-identical
         with naming(entry):
             try:
                 languages = json.loads(entry.read_bytes())
             except ValueError:
-                raise TechdigestError(f"{entry}: search: Pagefind wrote a damaged index") from None
+                raise TechdigestError(f"{shown}pagefind-entry.json: search: Pagefind wrote a damaged index") from None
             entry.write_bytes(json.dumps(languages, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode())
 
 
-def _check_room(bundle: Path) -> None:
+def _check_room(bundle: Path, shown: str) -> None:
     """Pagefind says nothing and exits 0 when the disk fills up while it writes: a bundle made with
     (almost) no room left may be cut short, so it is refused rather than published."""
     info = os.statvfs(bundle)
     if info.f_bavail * info.f_frsize < _ROOM:
         raise TechdigestError(
-            f"{bundle.parent}: search: the disk is full (less than {_ROOM >> 20} MiB free), so "
+            f"{shown}: search: the disk is full (less than {_ROOM >> 20} MiB free), so "
             "the search index may be cut short; free some space and build again"
         )

@@ -21,6 +21,7 @@ import html
 import ipaddress
 import logging
 import socket
+import sys
 from functools import partial
 from pathlib import Path
 from typing import Any, cast
@@ -35,7 +36,7 @@ from tornado.routing import AnyMatches, Matcher, Rule
 
 from . import urls
 from .feedback import MAX_BODY, Rejected, append, check_request, parse_submission
-from .model import TechdigestError
+from .model import TechdigestError, printable
 from .preview import FEEDBACK_PATH, Preview, preview_folder
 from .watch import Watcher
 
@@ -238,7 +239,16 @@ class _FeedbackHandler(web.RequestHandler):
         except Rejected as exc:
             self._reject(exc)
             return
-        append(self.preview.feedback_file, submission)
+        try:
+            append(self.preview.feedback_file, submission)
+        except OSError as exc:  # a full disk, a folder or a read-only file where the ratings go
+            print(
+                f"error: {printable(f'{exc.filename or self.preview.feedback_file}: {exc.strerror}')}",
+                file=sys.stderr,
+                flush=True,
+            )
+            self._reject(Rejected(500, "the rating could not be stored"))
+            return
         print(f"feedback: {submission.article} ({submission.lang}) rated {submission.rating}/5", flush=True)
         if "application/json" in self.request.headers.get("Accept", ""):
             self.finish({"ok": True})
@@ -265,8 +275,8 @@ class _PageAdditions(web.OutputTransform):
             return status_code, headers, chunk
         changed = chunk.replace(b"</head>", self.script + b"</head>", 1)
         changed = changed.replace(b"<body>", b"<body>" + _banner(self.preview.errors).encode("utf-8"), 1)
-        if "Content-Length" in headers:
-            headers["Content-Length"] = str(int(headers["Content-Length"]) + len(changed) - len(chunk))
+        # the file's length is not the page's; a HEAD (no chunk to change) must not claim it either
+        headers.pop("Content-Length", None)
         return status_code, headers, changed
 
 

@@ -141,7 +141,7 @@ def prepare(batch: Batch, target: Path, previous: Record | None, options: BuildO
         todo = [output for output in batch.outputs if output.name not in current]
         old = target if target.is_dir() else None
         results = fork_map(
-            lambda output: _place(output, folder, old, in_place),
+            lambda output: _place(output, folder, old, in_place, target),
             todo,
             options.progress("rendering"),
             workers=options.workers,
@@ -276,8 +276,9 @@ def _holds(path: Path, data: bytes) -> bool:
         return False
 
 
-def _place(output: Output, folder: Path, old: Path | None, in_place: bool) -> _Placed:
-    """Make one output; write it only if its bytes changed."""
+def _place(output: Output, folder: Path, old: Path | None, in_place: bool, site: Path) -> _Placed:
+    """Make one output; write it only if its bytes changed. An error names the file of the ``site``
+    it was made for, not the folder it was written aside in (which is gone by the time one reads it)."""
     data = output.make()
     target = _inside(folder, output.name)
     previous = old / output.name if old else None
@@ -289,7 +290,7 @@ def _place(output: Output, folder: Path, old: Path | None, in_place: bool) -> _P
             return _Placed(output.name, False, (info.st_size, info.st_mtime_ns))
     except OSError:  # links not supported here: write it
         pass
-    with naming(target):
+    with naming(site / output.name):
         target.write_bytes(data)
     info = target.stat()
     return _Placed(output.name, True, (info.st_size, info.st_mtime_ns))
