@@ -1,5 +1,9 @@
 """What only a browser shows: the site under a sub-path, the switcher, phone layout, dark mode, search."""
 
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 
 pytestmark = pytest.mark.browser  # every test here drives Chromium
@@ -86,3 +90,26 @@ def test_search_results_never_show_navigation_text(open_tab, site_url):
     tab.goto(site_url + "en/search/")
     tab.locator("input.pagefind-ui__search-input").fill("Skip")  # the skip link's text, on every page
     tab.locator(".pagefind-ui__message").filter(has_text="No results").wait_for()
+
+
+def test_search_works_where_the_site_is_served_not_only_at_its_base_url(open_tab, built_site):
+    """Built for https://example.org/digest/ but served at the root (a preview, another host): search
+    loads its index relative to the page and its results lead to the articles there."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(built_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    root = f"http://127.0.0.1:{server.server_port}/"
+    try:
+        tab = open_tab()
+        tab.goto(root + "en/search/")
+        tab.locator("input.pagefind-ui__search-input").fill("compilers")
+        result = tab.locator(".pagefind-ui__result-link").first
+        result.wait_for()
+        result.click()
+        tab.wait_for_url(root + "en/2026/compilers-in-rust/")
+    finally:
+        server.shutdown()
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass

@@ -260,7 +260,6 @@ class _Planner:
     def _search(self, lang: str) -> _Draft:
         """The search page loads one bundle per year of articles, newest first: the first one brings
         the UI, the others are merged into it."""
-        base_url = self.config.base_url
         years = sorted({str(item.date.year) for item in self.site.articles}, reverse=True)
         return _Draft(
             urls.search(lang),
@@ -269,9 +268,9 @@ class _Planner:
             urls.search,
             self.newest,
             tuple(years),
-            lambda here: {
-                "search_base": urls.site_path(base_url, ""),
-                "search_bundles": [urls.site_path(base_url, urls.search_bundle(year)) for year in years],
+            lambda here: {  # relative, as every link: the site works wherever it is served
+                "search_base": urls.relative(here, ""),
+                "search_bundles": [urls.relative(here, urls.search_bundle(year)) for year in years],
             },
         )
 
