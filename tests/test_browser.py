@@ -23,7 +23,7 @@ def test_switcher_leads_to_the_same_article_in_the_other_language_under_a_sub_pa
 
 
 def test_root_page_follows_the_browsers_language(open_tab, site_url):
-    for locale, home in [("en-GB", "en/"), ("de-AT", "de/")]:
+    for locale, home in [("en-GB", "en/"), ("de-AT", "de/"), ("fr-FR", "de/")]:  # neither: the default, de
         tab = open_tab(locale=locale)
         tab.goto(site_url)
         tab.wait_for_url(site_url + home)

@@ -73,7 +73,7 @@ def test_invalid_yaml_takes_its_line_from_the_parser():
 
 def test_all_problems_of_a_file_are_reported_together():
     broken = VALID.replace("2026-11-25", "soon").replace("language: de", "language: xx")
-    assert [line.split(": ")[1] for line in errors(broken)] == ["language", "date"]
+    assert [line.split(": ")[1] for line in errors(broken)] == ["date", "language"]  # in line order
 
 
 def test_missing_front_matter_and_required_keys():
@@ -145,3 +145,21 @@ def test_dump_then_parse_round_trips():
     assert article.summary == {"de": "Kurz # nicht kommentiert."}
     assert article.feedback == front.feedback
     assert html.fromstring(article.body_html).text_content() == "Absatz *eins*.\n1. Absatz"
+
+
+def test_an_unquoted_colon_in_a_title_says_to_quote_it():
+    text = "---\ntitle:\n  de: Exportkontrollen: USA verschärfen Regeln\ndate: 2026-11-25\nlanguage: de\n---\nText.\n"
+    with pytest.raises(ContentError) as caught:
+        parse_article("content/x.md", text, ("de", "en"), make_markdown(False))
+    assert caught.value.lines() == [
+        "content/x.md:3: invalid YAML: mapping values are not allowed in this context; "
+        "put a text that holds ': ' in quotes (de: \"Export: USA …\")"
+    ]
+
+
+def test_problems_are_reported_in_line_order():
+    text = "---\ntitel: x\nlanguage: fr\ndate: 2026-13-01\ntitle: {de: T}\nsumary: y\n---\nText.\n"
+    with pytest.raises(ContentError) as caught:
+        parse_article("content/x.md", text, ("de", "en"), make_markdown(False))
+    lines = [int(line.split(":")[1]) for line in caught.value.lines()]
+    assert lines == sorted(lines) and len(lines) >= 4

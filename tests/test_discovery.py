@@ -192,11 +192,11 @@ def test_search_bundles_index_only_article_content_in_both_languages_one_year_ea
         doc = page(built_site, f"{lang}/search/")
         assert doc.get("lang") == lang
         (box,) = doc.xpath('//div[@id="search"]')
-        assert (box.get("data-base-url"), box.get("data-bundles")) == (
-            "/digest/",
-            "/digest/pagefind/2026/ /digest/pagefind/2025/",
+        assert (box.get("data-base-url"), box.get("data-bundles")) == (  # relative: served anywhere
+            "../../",
+            "../../pagefind/2026/ ../../pagefind/2025/",
         )
-        assert doc.xpath("//script/@src") == ["/digest/pagefind/2026/pagefind-ui.js", "../../static/search.js"]
+        assert doc.xpath("//script/@src") == ["../../pagefind/2026/pagefind-ui.js", "../../static/search.js"]
     article = page(built_site, "en/2026/openai-cerebras/")
     assert article.xpath("//article/@data-pagefind-body") == [""]
     assert article.xpath('//section[@id="feedback"]/@data-pagefind-ignore') == [""]

@@ -188,3 +188,20 @@ def test_a_file_left_half_written_by_a_killed_import_is_removed(fresh):
     assert run(fresh, "import") == 0
     assert not left.exists()
     assert len(list((fresh / "content").glob("*.md"))) == 1
+
+
+@pytest.mark.parametrize("value", ["1.12.2026", "20261201", "2026-13-01", "morgen"])
+def test_a_date_in_another_format_says_which_one_it_wants(project, capsys, value):
+    with pytest.raises(SystemExit) as exit_:
+        main(["-C", str(project), "import", "--date", value])
+    assert exit_.value.code == 2
+    assert (
+        capsys.readouterr()
+        .err.splitlines()[-1]
+        .endswith(f"argument --date: {value!r} is not a date as YYYY-MM-DD (e.g. 2026-12-01)")
+    )
+
+
+def test_the_project_folder_may_also_follow_the_command(project, tmp_path, capsys):
+    assert main(["build", "-C", str(project), "-o", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "index.html").is_file()

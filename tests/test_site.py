@@ -276,8 +276,8 @@ def test_content_errors_leave_the_previous_site_intact(project, capsys):
     err = capsys.readouterr().err
     assert err.splitlines() == [
         "error: content/broken.md:2: invalid YAML: did not find expected ',' or ']'",
-        "error: content/chip-export.md:5: language: unknown language 'fr' (site languages: de, en)",
         "error: content/chip-export.md:4: date: invalid ISO date '2026-13-01' (expected YYYY-MM-DD)",
+        "error: content/chip-export.md:5: language: unknown language 'fr' (site languages: de, en)",
     ]
     assert snapshot(project / "site") == before
     assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
@@ -322,6 +322,7 @@ def test_404_page_is_bilingual_with_links_that_work_at_any_depth(built_site):
         ("en", "Page not found"),
     ]
     assert [b.xpath("string(.//a/@href)") for b in blocks] == ["/digest/de/", "/digest/en/"]
+    assert doc.xpath('//header//a[@class="brand"]/@href') == ["/digest/"]  # the logo leads home, at any depth
     assert doc.xpath('//link[@rel="stylesheet"]/@href') == ["/digest/static/style.css"]
     assert doc.xpath('//meta[@name="robots"]/@content') == ["noindex"]
     assert not doc.xpath('//link[@rel="canonical"]')

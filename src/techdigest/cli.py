@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import signal
 import sys
 import time
@@ -198,27 +199,30 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="techdigest", description="Bilingual tech-news digests as a static site.")
     parser.add_argument("-C", "--root", type=Path, default=Path("."), help="project folder (default: here)")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    # ``-C DIR`` also after the command (``techdigest build -C DIR``); there it overrides the one before
+    project = argparse.ArgumentParser(add_help=False)
+    project.add_argument("-C", "--root", type=Path, default=argparse.SUPPRESS, help="project folder (default: here)")
 
-    sub = commands.add_parser("import", help="turn raw seeds into content files (never overwrites)")
+    sub = commands.add_parser("import", parents=[project], help="turn raw seeds into content files (never overwrites)")
     sub.add_argument("seeds", nargs="*", help="seed files (default: every file in seeds/)")
     sub.add_argument(
         "--date",
-        type=dt.date.fromisoformat,
+        type=_iso_date,
         default=dt.date.today(),
         help="publication date for new articles, YYYY-MM-DD (default: today)",
     )
     sub.set_defaults(run=_import)
 
-    sub = commands.add_parser("build", help="build the site into site/")
+    sub = commands.add_parser("build", parents=[project], help="build the site into site/")
     sub.add_argument("-o", "--output", type=Path, help="output folder (default: site/)")
     sub.add_argument("--base-url", help="absolute URL the site is published at (overrides the config)")
     sub.add_argument("-j", "--jobs", type=_jobs, help=JOBS_HELP)
     sub.set_defaults(run=_build)
 
-    sub = commands.add_parser("check", help="validate content and list missing translations")
+    sub = commands.add_parser("check", parents=[project], help="validate content and list missing translations")
     sub.set_defaults(run=_check)
 
-    sub = commands.add_parser("serve", help="preview with live reload; stores feedback form ratings")
+    sub = commands.add_parser("serve", parents=[project], help="preview with live reload; stores feedback form ratings")
     sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     sub.add_argument("-p", "--port", type=_port, default=8000, help="port, 0 for any free one (default: 8000)")
     sub.add_argument(
@@ -227,17 +231,27 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--feedback-file", type=Path, help=f"where ratings are appended (default: {FEEDBACK_FILE})")
     sub.set_defaults(run=_serve)
 
-    sub = commands.add_parser("feedback", help="ratings per article from the feedback file")
+    sub = commands.add_parser("feedback", parents=[project], help="ratings per article from the feedback file")
     sub.add_argument("--file", type=Path, help=f"feedback file (default: {FEEDBACK_FILE})")
     sub.set_defaults(run=_feedback)
 
-    sub = commands.add_parser("deploy", help="build and publish site/ to the gh-pages branch")
+    sub = commands.add_parser("deploy", parents=[project], help="build and publish site/ to the gh-pages branch")
     sub.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
     sub.add_argument("--branch", default="gh-pages", help="branch to publish to (default: gh-pages)")
     sub.add_argument("--no-push", action="store_true", help="only commit to the local branch")
     sub.add_argument("-j", "--jobs", type=_jobs, help=JOBS_HELP)
     sub.set_defaults(run=_deploy)
     return parser
+
+
+def _iso_date(text: str) -> dt.date:
+    """A date as YYYY-MM-DD; anything else (``1.12.2026``) is told the format it needs."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # fromisoformat alone would also take 20261201
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD (e.g. 2026-12-01)")
 
 
 def _interrupt(signum: int, frame: object) -> None:

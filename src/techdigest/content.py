@@ -115,8 +115,8 @@ def _front_matter(path: str, meta: dict[str, Any], lines: dict[str, int], langua
             problem(key, f"control character {found} (written as an escape) is not allowed; delete it")
     if "title" in meta and language in languages and not texts["title"].get(language):
         problem("title", f"needs a title in the original language ({language})")
-    if problems:
-        raise ContentError(problems)
+    if problems:  # in the order an editor reads the file
+        raise ContentError(sorted(problems, key=lambda found: found.line))
     assert date is not None and isinstance(language, str)  # required fields: a problem above otherwise
     return FrontMatter(
         title=texts["title"],
@@ -181,8 +181,10 @@ def _split(path: str, text: str) -> tuple[dict[str, Any], dict[str, int], str]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = min(mark.line + 2, end) if mark else 1  # a mark past the YAML is its last line
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ContentError.single(path, line, f"invalid YAML: {shorten(reason, 2 * EXCERPT_CHARS)}") from None
+        reason = shorten(getattr(exc, "problem", None) or str(exc).splitlines()[0], 2 * EXCERPT_CHARS)
+        if reason.startswith("mapping values are not allowed"):  # a title such as ``de: Export: USA …``
+            reason += "; put a text that holds ': ' in quotes (de: \"Export: USA …\")"
+        raise ContentError.single(path, line, f"invalid YAML: {reason}") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

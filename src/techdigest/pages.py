@@ -216,6 +216,7 @@ class _Planner:
                 lambda here: {
                     "taglines": config.tagline,
                     "language_homes": {code: urls.home(code) for code in config.languages},
+                    "default_language": config.default_language,
                 },
             )
         if page.template == "404.html":
@@ -323,6 +324,8 @@ def _context(config: Config, draft: _Draft, versions: dict[str, str]) -> dict[st
         "x_default": urls.absolute(config.base_url, switch_to(config.default_language) if url else ""),
         "alternates": alternates,
         "chooser": url in ("", urls.NOT_FOUND),
+        # the logo leads home; on the 404 page (either language may have been wanted) to the chooser
+        "brand_href": "" if url == "" else link("" if url == urls.NOT_FOUND else urls.home(lang)),
         "home_href": link(urls.home(lang)),
         "tags_href": link(urls.tags(lang)),
         "search_href": link(urls.search(lang)),
