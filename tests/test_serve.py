@@ -201,3 +201,19 @@ def test_a_port_in_use_is_one_clear_error(project, tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == f"error: cannot serve on 127.0.0.1:{port}: Address already in use"
     assert "Traceback" not in result.stderr
+
+
+def test_a_dropped_seed_is_imported_and_the_log_names_its_content_file(project, tmp_path):
+    (project / "seeds").mkdir(exist_ok=True)
+    server = Preview(project, tmp_path / "seed.log")
+    try:
+        seed = project / "seeds" / "neu.txt"
+        seed.write_text("Ein neuer Artikel über Chips und Rechenzentren.\nSchlagwörter: Chips\n", encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and "imported seeds/neu.txt -> " not in server.log.read_text():
+            time.sleep(0.1)  # polling for the rebuild, not timing it
+        (line,) = [line for line in server.log.read_text().splitlines() if line.startswith("imported ")]
+        content = line.split(" -> ")[1]
+        assert content.startswith("content/") and (project / content).is_file()
+    finally:
+        server.stop()

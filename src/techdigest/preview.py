@@ -72,7 +72,10 @@ class Preview:
         try:
             config = self._config()
             if any(p.is_relative_to(self.root / "seeds") for p in changed):
-                for problem in import_seeds(config, seed_files(config), dt.date.today()).problems:
+                imported = import_seeds(config, seed_files(config), dt.date.today())
+                for line in imported.created:  # which content file to open for the new article
+                    print(f"imported {line}", flush=True)
+                for problem in imported.problems:
                     print(f"error: {problem}", file=sys.stderr)
             # after a failed build, files changed then are not in this burst: look at all of them
             changes = None if had_errors else classify(config, changed, self.state.parsed)
