@@ -380,3 +380,17 @@ def test_a_rating_that_cannot_be_stored_is_a_500_and_one_line(preview):
     assert [line for line in log.splitlines() if line.startswith("error: ")] == [
         f"error: {preview.project / 'ratings.jsonl'}: Is a directory"
     ]
+
+
+def test_the_error_banner_speaks_the_page_language_and_stays_above_the_header(preview):
+    (preview.project / "content" / "kaputt.md").write_text("---\ntitle: [x\n---\n", encoding="utf-8")
+    german = wait_until(lambda: banner(preview, BASE_PATH + "de/"), "the error banner")
+    assert german.startswith("Der Build ist fehlgeschlagen; zu sehen ist die letzte gute Fassung.")
+    assert "content/kaputt.md:2: invalid YAML" in german
+    english = banner(preview, BASE_PATH + "en/")
+    assert english is not None and english.startswith("Build failed; showing the last good version.")
+    _, _, body = request(preview, "GET", BASE_PATH + "de/")
+    doc = html.fromstring(body)
+    (alert,) = doc.xpath("//*[@id='techdigest-build-error']")
+    assert "position" not in alert.get("style", "")  # in the flow: it pushes the header down, never covers it
+    assert doc.body.index(alert) == 0 < doc.body.index(doc.xpath("//header")[0])

@@ -20,6 +20,7 @@ import datetime as dt
 import html
 import ipaddress
 import logging
+import re
 import socket
 import sys
 from functools import partial
@@ -274,21 +275,32 @@ class _PageAdditions(web.OutputTransform):
         if "html" not in headers.get("Content-Type", "") or status_code == 206:
             return status_code, headers, chunk
         changed = chunk.replace(b"</head>", self.script + b"</head>", 1)
-        changed = changed.replace(b"<body>", b"<body>" + _banner(self.preview.errors).encode("utf-8"), 1)
+        changed = changed.replace(b"<body>", b"<body>" + _banner(self.preview.errors, chunk).encode("utf-8"), 1)
         # the file's length is not the page's; a HEAD (no chunk to change) must not claim it either
         headers.pop("Content-Length", None)
         return status_code, headers, changed
 
 
-def _banner(errors: list[str]) -> str:
-    """The build errors, as the browser should show them while they last."""
+# the banner's heading in the page's language (a preview's own words, not the site's: no catalog)
+_BANNER_HEADING = {
+    "de": "Der Build ist fehlgeschlagen; zu sehen ist die letzte gute Fassung.",
+    "en": "Build failed; showing the last good version.",
+}
+_PAGE_LANG = re.compile(rb'<html[^>]*\slang="([a-z]{2,3})"')
+
+
+def _banner(errors: list[str], page: bytes) -> str:
+    """The build errors, as the browser should show them while they last: above the page (never over
+    its header), headed in the page's language; the errors themselves stay as the terminal shows them."""
     if not errors:
         return ""
+    found = _PAGE_LANG.search(page[:2048])
+    heading = _BANNER_HEADING.get(found.group(1).decode() if found else "", _BANNER_HEADING["en"])
     lines = "\n".join(html.escape(line) for line in errors)
     return (
-        '<div role="alert" id="techdigest-build-error" style="position:sticky;top:0;z-index:1000;margin:0;'
+        '<div role="alert" id="techdigest-build-error" style="margin:0;'
         "padding:1rem 1.25rem;background:#8b0000;color:#fff;font:0.95rem/1.5 ui-monospace,monospace;"
-        'white-space:pre-wrap"><strong>Build failed; showing the last good version.</strong>\n'
+        f'white-space:pre-wrap"><strong>{html.escape(heading)}</strong>\n'
         f"{lines}</div>"
     )
 
