@@ -203,7 +203,7 @@ def _parser() -> argparse.ArgumentParser:
     project = argparse.ArgumentParser(add_help=False)
     project.add_argument("-C", "--root", type=Path, default=argparse.SUPPRESS, help="project folder (default: here)")
 
-    sub = commands.add_parser("import", parents=[project], help="turn raw seeds into content files (never overwrites)")
+    sub = _command(commands, project, "import", _import)
     sub.add_argument("seeds", nargs="*", help="seed files (default: every file in seeds/)")
     sub.add_argument(
         "--date",
@@ -211,37 +211,89 @@ def _parser() -> argparse.ArgumentParser:
         default=dt.date.today(),
         help="publication date for new articles, YYYY-MM-DD (default: today)",
     )
-    sub.set_defaults(run=_import)
 
-    sub = commands.add_parser("build", parents=[project], help="build the site into site/")
+    sub = _command(commands, project, "build", _build)
     sub.add_argument("-o", "--output", type=Path, help="output folder (default: site/)")
     sub.add_argument("--base-url", help="absolute URL the site is published at (overrides the config)")
     sub.add_argument("-j", "--jobs", type=_jobs, help=JOBS_HELP)
-    sub.set_defaults(run=_build)
 
-    sub = commands.add_parser("check", parents=[project], help="validate content and list missing translations")
-    sub.set_defaults(run=_check)
+    _command(commands, project, "check", _check)
 
-    sub = commands.add_parser("serve", parents=[project], help="preview with live reload; stores feedback form ratings")
+    sub = _command(commands, project, "serve", _serve)
     sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     sub.add_argument("-p", "--port", type=_port, default=8000, help="port, 0 for any free one (default: 8000)")
     sub.add_argument(
         "--base-path", type=_base_path, default="/", help="serve under a sub-path as GitHub Pages does, e.g. /REPO/"
     )
     sub.add_argument("--feedback-file", type=Path, help=f"where ratings are appended (default: {FEEDBACK_FILE})")
-    sub.set_defaults(run=_serve)
 
-    sub = commands.add_parser("feedback", parents=[project], help="ratings per article from the feedback file")
+    sub = _command(commands, project, "feedback", _feedback)
     sub.add_argument("--file", type=Path, help=f"feedback file (default: {FEEDBACK_FILE})")
-    sub.set_defaults(run=_feedback)
 
-    sub = commands.add_parser("deploy", parents=[project], help="build and publish site/ to the gh-pages branch")
+    sub = _command(commands, project, "deploy", _deploy)
     sub.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
     sub.add_argument("--branch", default="gh-pages", help="branch to publish to (default: gh-pages)")
     sub.add_argument("--no-push", action="store_true", help="only commit to the local branch")
     sub.add_argument("-j", "--jobs", type=_jobs, help=JOBS_HELP)
-    sub.set_defaults(run=_deploy)
     return parser
+
+
+# each command: its one-line help, what it does, and what its exit status means
+_ABOUT = {
+    "import": (
+        "turn raw seeds into content files (never overwrites)",
+        "Writes a content file for each seed in seeds/ (or each SEED given) that no content file names as its\n"
+        "source yet; a file an editor has is never overwritten.",
+        "0: every seed imported or already there; 1: a seed was refused (one line each)",
+    ),
+    "build": (
+        "build the site into site/",
+        "Builds the site from techdigest.toml, content/, templates/ and locales/; only what changed since\n"
+        "the last build is made again. site/ changes in one step, or not at all.",
+        "0: built; 1: an error in an input (one line each, site/ unchanged)",
+    ),
+    "check": (
+        "validate content and list missing translations",
+        "Reads every content file as the build does and lists the texts that still lack a translation.",
+        "0: all valid and translated; 1: an error, or an open translation",
+    ),
+    "serve": (
+        "preview with live reload; stores feedback form ratings",
+        "Builds into a private folder, serves it on this machine and rebuilds on every saved change;\n"
+        "open pages reload by themselves. Ratings sent with the form are appended to the feedback file.",
+        "0: stopped with Ctrl-C or SIGTERM; 1: the project or the address cannot be used",
+    ),
+    "feedback": (
+        "ratings per article from the feedback file",
+        "Sums up the ratings in the feedback file (one JSON line each) per article.",
+        "0: summed up (lines that cannot be read are named and skipped)",
+    ),
+    "deploy": (
+        "build and publish site/ to the gh-pages branch",
+        "Builds the site, then commits site/ to a branch (gh-pages) and pushes it.",
+        "0: published; 1: a build error, or git refused",
+    ),
+}
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    project: argparse.ArgumentParser,
+    name: str,
+    run: Callable[[argparse.Namespace], int],
+) -> argparse.ArgumentParser:
+    """A subcommand whose --help says what it does and what its exit status means."""
+    summary, description, status = _ABOUT[name]
+    sub = commands.add_parser(
+        name,
+        parents=[project],
+        help=summary,
+        description=description,
+        epilog=f"exit status: {status}; 2: a wrong option; 130: interrupted",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.set_defaults(run=run)
+    return sub
 
 
 def _iso_date(text: str) -> dt.date:
