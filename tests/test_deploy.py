@@ -1,5 +1,6 @@
 """``techdigest deploy`` against a local bare repository standing in for GitHub."""
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -37,7 +38,15 @@ def test_deploy_publishes_the_site_to_gh_pages_and_keeps_history(project, tmp_pa
     assert len(git("log", "--format=%H", "gh-pages", cwd=remote).split()) == 2
     assert "OpenAI adds Cerebras" in git("show", "gh-pages:en/2026/openai-cerebras/index.html", cwd=remote)
     assert git("status", "--porcelain", "--untracked-files=no", cwd=project) == ""
-    assert "published" in capsys.readouterr().out
+    subject = git("log", "-1", "--format=%s", "gh-pages", cwd=remote).strip()
+    assert re.fullmatch(
+        r"Publish the techdigest site: \d+ files changed \(.*en/2026/openai-cerebras/index\.html.*", subject
+    )
+    assert f"published {project / 'site'} to origin/gh-pages: {subject}" in capsys.readouterr().out
+
+    assert main(["-C", str(project), "deploy"]) == 0  # nothing changed: no empty commit
+    assert len(git("log", "--format=%H", "gh-pages", cwd=remote).split()) == 2
+    assert "origin/gh-pages has this site already" in capsys.readouterr().out
 
 
 def test_deploy_without_a_remote_is_one_clear_error(project, capsys):

@@ -189,9 +189,9 @@ def _deploy(args: argparse.Namespace) -> int:
     with _terminal_progress() as stage:
         report = build(config, options=BuildOptions.for_cli(stage, workers=args.jobs, on_stage=args.on_stage))
     print(report.summary())
-    publish(report.output, args.root, remote=args.remote, branch=args.branch, push=not args.no_push)
+    message = publish(report.output, args.root, remote=args.remote, branch=args.branch, push=not args.no_push)
     where = f"{args.remote}/{args.branch}" if not args.no_push else f"local branch {args.branch}"
-    print(f"published {report.output} to {where}")
+    print(f"published {report.output} to {where}: {message}" if message else f"{where} has this site already")
     return 0
 
 
