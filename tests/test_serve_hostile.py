@@ -394,3 +394,23 @@ def test_the_error_banner_speaks_the_page_language_and_stays_above_the_header(pr
     (alert,) = doc.xpath("//*[@id='techdigest-build-error']")
     assert "position" not in alert.get("style", "")  # in the flow: it pushes the header down, never covers it
     assert doc.body.index(alert) == 0 < doc.body.index(doc.xpath("//header")[0])
+
+
+def test_a_seed_that_cannot_be_imported_is_shown_in_the_browser_until_it_is_gone(project, tmp_path):
+    (project / "seeds").mkdir(exist_ok=True)
+    server = Preview(project, tmp_path / "seed.log")
+    try:
+        (project / "seeds" / "leer.txt").write_text("   \n", encoding="utf-8")
+
+        def seed_banner() -> str | None:
+            _, _, body = request(server, "GET", BASE_PATH + "de/")
+            alert = html.fromstring(body).xpath("//*[@id='techdigest-seed-error']")
+            return alert[0].text_content() if alert else None
+
+        shown = wait_until(seed_banner, "the seed banner")
+        assert shown == "Nicht importiert:\nseeds/leer.txt: empty seed: no article text"
+        assert banner(server, BASE_PATH + "de/") is None  # the build itself is fine
+        (project / "seeds" / "leer.txt").unlink()
+        wait_until(lambda: seed_banner() is None or None, "the seed banner to go")
+    finally:
+        server.stop()

@@ -51,10 +51,11 @@ def preview_folder() -> Iterator[Path]:
 
 @dataclass
 class Preview:
-    """What the server knows between rebuilds: the last good build and the current error.
+    """What the server knows between rebuilds: the last good build, the current error, and the seeds
+    that could not be imported (the site is current then, but the editor must know).
 
-    ``rebuild`` runs on the watcher's thread; the server's thread only reads
-    ``errors``, ``config`` and ``articles``, which a rebuild replaces whole.
+    ``rebuild`` runs on the watcher's thread; the server's thread only reads ``errors``,
+    ``seed_problems``, ``config`` and ``articles``, which a rebuild replaces whole.
     """
 
     root: Path
@@ -63,20 +64,22 @@ class Preview:
     feedback_file: Path
     state: BuildState = field(default_factory=BuildState)
     errors: list[str] = field(default_factory=list)
+    seed_problems: list[str] = field(default_factory=list)
     config: Config | None = None
     articles: frozenset[str] = frozenset()
 
     def rebuild(self, changed: set[Path]) -> bool:
         """Import new seeds, build; True when the browser should reload."""
-        had_errors = bool(self.errors)
+        had_errors, had_seed_problems = bool(self.errors), self.seed_problems
         try:
             config = self._config()
             if any(p.is_relative_to(self.root / "seeds") for p in changed):
                 imported = import_seeds(config, seed_files(config), dt.date.today())
                 for line in imported.created:  # which content file to open for the new article
                     print(f"imported {line}", flush=True)
-                for problem in imported.problems:
-                    print(f"error: {problem}", file=sys.stderr)
+                self.seed_problems = [str(problem) for problem in imported.problems]
+                for line in self.seed_problems:
+                    print(f"error: {line}", file=sys.stderr)
             # after a failed build, files changed then are not in this burst: look at all of them
             changes = None if had_errors else classify(config, changed, self.state.parsed)
             report = build(
@@ -90,7 +93,7 @@ class Preview:
         self.articles = frozenset(entry.article.slug for entry in report.state.parsed.values())
         self.errors = []
         print(report.summary(), flush=True)
-        return report.written > 0 or had_errors
+        return report.written > 0 or had_errors or self.seed_problems != had_seed_problems
 
     def _failed(self, errors: list[str]) -> bool:
         self.errors = errors

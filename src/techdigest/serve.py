@@ -262,7 +262,7 @@ class _FeedbackHandler(web.RequestHandler):
 
 
 class _PageAdditions(web.OutputTransform):
-    """Every HTML page gets the live-reload script, and the build errors on top while they last."""
+    """Every HTML page gets the live-reload script, and the problems on top while they last."""
 
     def __init__(self, request: httputil.HTTPServerRequest, preview: Preview, port: int) -> None:
         super().__init__(request)
@@ -275,30 +275,39 @@ class _PageAdditions(web.OutputTransform):
         if "html" not in headers.get("Content-Type", "") or status_code == 206:
             return status_code, headers, chunk
         changed = chunk.replace(b"</head>", self.script + b"</head>", 1)
-        changed = changed.replace(b"<body>", b"<body>" + _banner(self.preview.errors, chunk).encode("utf-8"), 1)
+        changed = changed.replace(b"<body>", b"<body>" + _banners(self.preview, chunk).encode("utf-8"), 1)
         # the file's length is not the page's; a HEAD (no chunk to change) must not claim it either
         headers.pop("Content-Length", None)
         return status_code, headers, changed
 
 
-# the banner's heading in the page's language (a preview's own words, not the site's: no catalog)
-_BANNER_HEADING = {
-    "de": "Der Build ist fehlgeschlagen; zu sehen ist die letzte gute Fassung.",
-    "en": "Build failed; showing the last good version.",
+# the banners' headings in the page's language (a preview's own words, not the site's: no catalog)
+_HEADINGS = {
+    "build": {
+        "de": "Der Build ist fehlgeschlagen; zu sehen ist die letzte gute Fassung.",
+        "en": "Build failed; showing the last good version.",
+    },
+    "seed": {"de": "Nicht importiert:", "en": "Not imported:"},
 }
 _PAGE_LANG = re.compile(rb'<html[^>]*\slang="([a-z]{2,3})"')
 
 
-def _banner(errors: list[str], page: bytes) -> str:
-    """The build errors, as the browser should show them while they last: above the page (never over
-    its header), headed in the page's language; the errors themselves stay as the terminal shows them."""
-    if not errors:
-        return ""
+def _banners(preview: Preview, page: bytes) -> str:
+    """The build errors and the seeds that could not be imported, as the browser should show them while
+    they last: above the page (never over its header), headed in the page's language; the problems
+    themselves as the terminal shows them."""
     found = _PAGE_LANG.search(page[:2048])
-    heading = _BANNER_HEADING.get(found.group(1).decode() if found else "", _BANNER_HEADING["en"])
-    lines = "\n".join(html.escape(line) for line in errors)
+    lang = found.group(1).decode() if found else "en"
+    return _banner("build", preview.errors, lang) + _banner("seed", preview.seed_problems, lang)
+
+
+def _banner(kind: str, problems: list[str], lang: str) -> str:
+    if not problems:
+        return ""
+    heading = _HEADINGS[kind].get(lang, _HEADINGS[kind]["en"])
+    lines = "\n".join(html.escape(line) for line in problems)
     return (
-        '<div role="alert" id="techdigest-build-error" style="margin:0;'
+        f'<div role="alert" id="techdigest-{kind}-error" style="margin:0;'
         "padding:1rem 1.25rem;background:#8b0000;color:#fff;font:0.95rem/1.5 ui-monospace,monospace;"
         f'white-space:pre-wrap"><strong>{html.escape(heading)}</strong>\n'
         f"{lines}</div>"
