@@ -42,74 +42,13 @@ sys.path.insert(0, str(REPO / "src"))
 from techdigest.content import dump_article  # noqa: E402
 from techdigest.model import FrontMatter  # noqa: E402
 
-WORDS = [
-    "Rechenzentrum",
-    "Chip",
-    "Halbleiter",
-    "Übernahme",
-    "Größe",
-    "Prüfung",
-    "Grafikkarte",
-    "Software",
-    "Schnittstelle",
-    "Modell",
-    "Künstliche",
-    "Intelligenz",
-    "Speicher",
-    "Leistung",
-    "Energie",
-    "Kühlung",
-    "Fertigung",
-    "Wafer",
-    "Vertrag",
-    "Börse",
-    "Anleger",
-    "Forschung",
-    "Entwicklung",
-    "Sicherheit",
-    "Lücke",
-    "Update",
-    "Browser",
-    "Betriebssystem",
-    "Netzwerk",
-    "Glasfaser",
-    "Mobilfunk",
-    "Akku",
-    "Elektroauto",
-    "Ladesäule",
-    "Roboter",
-    "Sensor",
-    "Kamera",
-    "Display",
-    "Prozessor",
-    "Takt",
-    "Kern",
-    "Cache",
-    "Treiber",
-]
-GLUE = [
-    "der",
-    "die",
-    "das",
-    "und",
-    "mit",
-    "für",
-    "über",
-    "bei",
-    "von",
-    "zu",
-    "im",
-    "auf",
-    "ist",
-    "hat",
-    "wird",
-    "sind",
-    "werden",
-    "nicht",
-    "auch",
-    "noch",
-    "schon",
-]
+WORDS = (
+    "Rechenzentrum Chip Halbleiter Übernahme Größe Prüfung Grafikkarte Software Schnittstelle Modell "
+    "Künstliche Intelligenz Speicher Leistung Energie Kühlung Fertigung Wafer Vertrag Börse Anleger "
+    "Forschung Entwicklung Sicherheit Lücke Update Browser Betriebssystem Netzwerk Glasfaser Mobilfunk "
+    "Akku Elektroauto Ladesäule Roboter Sensor Kamera Display Prozessor Takt Kern Cache Treiber"
+).split()
+GLUE = "der die das und mit für über bei von zu im auf ist hat wird sind werden nicht auch noch schon".split()
 TAGS = [f"Thema {n}" for n in range(1, 151)]
 
 
@@ -190,27 +129,14 @@ def pagefind_alone(site: Path) -> tuple[float, int]:
     at once as there are cores): the wall time, and the peak RSS of the largest run."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from techdigest.urls import article_glob
+    from techdigest.search import pagefind_command
 
     years = sorted(p.name for p in (site / "pagefind").iterdir())
     with tempfile.TemporaryDirectory() as bundles, ThreadPoolExecutor(os.cpu_count()) as pool:
         started = time.perf_counter()
         runs = list(
             pool.map(
-                lambda year: run(
-                    [
-                        sys.executable,
-                        "-m",
-                        "pagefind",
-                        "--site",
-                        str(site),
-                        "--glob",
-                        article_glob(year),
-                        "--output-path",
-                        f"{bundles}/{year}",
-                        "--quiet",
-                    ]
-                ),
+                lambda year: run(pagefind_command(site, year, Path(bundles) / year)),
                 years,
             )
         )

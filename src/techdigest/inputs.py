@@ -44,7 +44,25 @@ def resolve(path: Path, label: str, root: Path) -> Path:
 def input_stat(path: Path, label: str, root: Path) -> os.stat_result:
     """The stat of a seed, content file or config that :func:`read_input` will read; costs nothing
     for a huge one."""
+    return _checked(resolve(path, label, root), label)
+
+
+def read_input(path: Path, label: str, root: Path) -> bytes:
+    """The bytes of a seed, content file or config, at most ``MAX_INPUT_BYTES``.
+
+    The file opened is the one checked (its real path, links not followed again, without
+    blocking), and one byte more than the limit is read, so a link swapped in meanwhile or a
+    file that grew since its stat is refused too.
+    """
     real = resolve(path, label, root)
+    _checked(real, label)
+    data = _read_regular(real, label, MAX_INPUT_BYTES + 1)
+    _check_size(len(data), label)
+    return data
+
+
+def _checked(real: Path, label: str) -> os.stat_result:
+    """The stat of ``real`` if it is a regular file within the size limit; else ``label: why``."""
     try:
         info = os.stat(real)
     except OSError as exc:
@@ -53,18 +71,6 @@ def input_stat(path: Path, label: str, root: Path) -> os.stat_result:
         raise ContentError.single(label, 0, "not a regular file")
     _check_size(info.st_size, label)
     return info
-
-
-def read_input(path: Path, label: str, root: Path) -> bytes:
-    """The bytes of a seed, content file or config, at most ``MAX_INPUT_BYTES``.
-
-    The file opened is the one :func:`input_stat` checked (its real path, links not followed
-    again, without blocking), and one byte more than the limit is read, so a link swapped in
-    meanwhile or a file that grew since its stat is refused too.
-    """
-    real = resolve(path, label, root)
-    input_stat(real, label, root)
-    return _read_regular(real, label, MAX_INPUT_BYTES + 1, check_size=True)
 
 
 def read_tree(folder: Path, root: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
@@ -110,7 +116,7 @@ class _Walk:
             self.collect(path / entry, f"{label}/{entry}", f"{name}/{entry}", (*above, real))
 
 
-def _read_regular(real: Path, label: str, limit: int = -1, check_size: bool = False) -> bytes:
+def _read_regular(real: Path, label: str, limit: int = -1) -> bytes:
     """A regular file's bytes (at most ``limit``), opened without blocking and without following a link,
     so a FIFO is refused before anything waits on it and a link swapped in is not followed."""
     try:
@@ -120,12 +126,9 @@ def _read_regular(real: Path, label: str, limit: int = -1, check_size: bool = Fa
                 raise ContentError.single(
                     label, 0, "not a regular file (a FIFO, socket or device); only files are read"
                 )
-            data = handle.read(limit)
+            return handle.read(limit)
     except OSError as exc:
         raise ContentError.single(label, 0, f"cannot read: {exc.strerror}") from None
-    if check_size:
-        _check_size(len(data), label)
-    return data
 
 
 def _entries(folder: Path, label: str) -> list[str]:

@@ -93,25 +93,16 @@ def _index(prepared: Prepared, bundle: str, names: list[str]) -> int:
     return keep_unchanged(folder, prepared.target / urls.search_bundle(bundle))
 
 
+def pagefind_command(site: Path, year: str, bundle: Path) -> list[str]:
+    """How Pagefind indexes the article pages of ``year`` below ``site`` into ``bundle`` (the benchmark
+    runs it alone the same way)."""
+    return [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", urls.article_glob(year),
+            "--output-path", str(bundle), "--quiet"]  # fmt: skip
+
+
 def _pagefind(site: Path, year: str, bundle: Path) -> None:
     # Ctrl-C or SIGTERM while Pagefind runs: subprocess.run kills it, and the caller removes the folder
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pagefind",
-            "--site",
-            str(site),
-            "--glob",
-            urls.article_glob(year),
-            "--output-path",
-            str(bundle),
-            "--quiet",
-        ],
-        check=False,
-        capture_output=True,
-        text=True,
-    )
+    result = subprocess.run(pagefind_command(site, year, bundle), check=False, capture_output=True, text=True)
     if result.returncode != 0:
         message = (result.stderr or result.stdout).strip().splitlines()
         shutil.rmtree(bundle, ignore_errors=True)
