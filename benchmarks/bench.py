@@ -40,7 +40,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from techdigest.content import dump_article  # noqa: E402
-from techdigest.model import FrontMatter  # noqa: E402
+from techdigest.model import FrontMatter, Moment  # noqa: E402
 
 WORDS = (
     "Rechenzentrum Chip Halbleiter Übernahme Größe Prüfung Grafikkarte Software Schnittstelle Modell "
@@ -66,7 +66,9 @@ def generate(root: Path, count: int) -> None:
         tags = tuple(dict.fromkeys(rng.choices(TAGS, weights, k=rng.randint(1, 4))))
         front = FrontMatter(
             title={"de": f"Meldung {n}: {_words(rng, 6)}", "en": f"Report {n}: {_words(rng, 6)}"},
-            date=start + dt.timedelta(days=n * 2000 // max(count, 1)),
+            published=Moment(
+                dt.datetime.combine(start + dt.timedelta(days=n * 2000 // max(count, 1)), dt.time(), dt.UTC)
+            ),
             language="de",
             tags=tags,
             summary={"de": _paragraph(rng, 40), "en": _paragraph(rng, 40)},

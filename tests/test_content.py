@@ -8,7 +8,7 @@ from lxml import html
 
 from techdigest.content import dump_article, literal_markdown, parse_article
 from techdigest.markup import make_markdown
-from techdigest.model import ContentError, FrontMatter
+from techdigest.model import ContentError, FrontMatter, Moment
 
 LANGS = ("de", "en")
 
@@ -50,13 +50,13 @@ def test_a_valid_file_reads_into_an_article():
 
 def test_a_bad_date_is_reported_at_its_line():
     assert errors(VALID.replace("2026-11-25", "2026-13-01")) == [
-        "content/x.md:3: date: invalid ISO date '2026-13-01' (expected YYYY-MM-DD)"
+        "content/x.md:3: date: invalid date '2026-13-01' (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[+01:00])"
     ]
 
 
 def test_an_unknown_key_is_an_error_at_its_line():
     assert errors(VALID.replace("    tags:", "    catgories: [a]\n    tags:")) == [
-        "content/x.md:5: catgories: unknown key (allowed: title, date, language, tags, summary, feedback, source)"
+        "content/x.md:5: catgories: unknown key (allowed: title, date, updated, draft, language, author, tags, summary, feedback, aliases, source, id)"
     ]
 
 
@@ -130,7 +130,7 @@ def test_any_plain_paragraph_survives_markdown_literally(plain):
 def test_dump_then_parse_round_trips():
     front = FrontMatter(
         title={"de": "Titel: mit Doppelpunkt", "en": ""},
-        date=dt.date(2026, 11, 25),
+        published=Moment(dt.datetime(2026, 11, 25, 7, 30, tzinfo=dt.timezone(dt.timedelta(hours=1))), timed=True),
         language="de",
         tags=("C++", "yes", "2026"),
         summary={"de": "Kurz # nicht kommentiert.", "en": ""},
@@ -141,6 +141,7 @@ def test_dump_then_parse_round_trips():
         "content/x.md", dump_article(front, ("Absatz *eins*.", "1. Absatz")), LANGS, make_markdown(False)
     )
     assert article.title == {"de": "Titel: mit Doppelpunkt"}
+    assert article.published == front.published and article.published.timed
     assert article.tags == ("C++", "yes", "2026")
     assert article.summary == {"de": "Kurz # nicht kommentiert."}
     assert article.feedback == front.feedback

@@ -88,7 +88,7 @@ def test_bad_seeds_are_reported_and_the_good_ones_imported(fresh, capsys):
         "error: seeds/only-tags.txt:1: no article text, only tags or feedback lines",
     ]
     assert len(list((fresh / "content").glob("*.md"))) == 1
-    assert not list((fresh / "content").glob(".import-*"))
+    assert not list((fresh / "content").glob(".techdigest-*"))
 
 
 def test_an_existing_file_with_the_target_name_is_never_replaced(fresh):
@@ -179,11 +179,11 @@ def test_concurrent_imports_take_each_seed_once(fresh):
     articles = articles_of(read_all(config))
     sources = sorted(article.source for article in articles)
     assert sources == sorted(config.relative(seed) for seed in seeds.iterdir())
-    assert not list((fresh / "content").glob(".import-*"))
+    assert not list((fresh / "content").glob(".techdigest-*"))
 
 
 def test_a_file_left_half_written_by_a_killed_import_is_removed(fresh):
-    left = fresh / "content" / ".import-0123456789abcdef.tmp"
+    left = fresh / "content" / ".techdigest-0123456789abcdef.tmp"
     left.write_text("---\ntitle: {de: Halb", encoding="utf-8")
     assert run(fresh, "import") == 0
     assert not left.exists()

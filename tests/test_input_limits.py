@@ -63,7 +63,11 @@ def test_any_alias_is_refused_even_a_harmless_one():
     ("key", "value", "message"),
     [
         ("language", "x" * 100_000, "language: unknown language {} (site languages: de, en)"),
-        ("date", "[" + "[1, 2], " * 10_000 + "3]", "date: invalid ISO date {} (expected YYYY-MM-DD)"),
+        (
+            "date",
+            "[" + "[1, 2], " * 10_000 + "3]",
+            "date: invalid date {} (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[+01:00])",
+        ),
     ],
 )
 def test_errors_quote_a_short_excerpt_of_a_huge_value(key, value, message):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+from pathlib import Path
 from urllib.parse import urljoin
 
 from hypothesis import given, settings
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from lxml import html
 
 from techdigest import urls
+from techdigest.config import parse_config
 from techdigest.content import dump_article, parse_article
 from techdigest.importer import draft_front_matter
 from techdigest.markup import make_markdown
@@ -19,6 +21,15 @@ from techdigest.model import ContentError
 from techdigest.seeds import parse_seed
 from techdigest.slugs import slugify
 
+CONFIG = parse_config(
+    Path("."),
+    {
+        "base_url": "https://x.test/",
+        "languages": ["de", "en"],
+        "default_language": "de",
+        "title": {"de": "t", "en": "t"},
+    },
+)
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400)
 SEEDISH = st.lists(
     st.one_of(
@@ -72,7 +83,7 @@ def test_seed_to_content_file_and_back_round_trips(paragraphs, tags):
         seed = parse_seed(text, "x.txt")
     except ContentError:
         return  # nothing left once blank lines are dropped, or only metadata
-    front = draft_front_matter(seed, "seeds/x.txt", dt.date(2026, 11, 25), ("de", "en"))
+    front = draft_front_matter(seed, "seeds/x.txt", dt.date(2026, 11, 25), CONFIG)
     article = parse_article("content/x.md", dump_article(front, seed.paragraphs), ("de", "en"), make_markdown(False))
     assert article.tags == seed.tags
     assert article.title == {k: " ".join(v.split()) for k, v in front.title.items() if v.strip()}

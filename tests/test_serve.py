@@ -107,7 +107,7 @@ def test_a_broken_edit_shows_the_error_and_a_good_save_recovers(preview, tab):
     save_atomically(article, good.replace("date: 2026-11-25", "date: 2026-13-01"))
     alert = tab.get_by_role("alert")
     alert.wait_for()
-    assert "content/openai-cerebras.md:5: date: invalid ISO date '2026-13-01'" in alert.inner_text()
+    assert "content/openai-cerebras.md:5: date: invalid date '2026-13-01'" in alert.inner_text()
     assert tab.locator("h1").inner_text() == "OpenAI holt Cerebras an Bord"  # the last good page stays
     tab.wait_for_function("window.LiveReload !== undefined")
     save_atomically(article, good.replace("OpenAI holt Cerebras an Bord", "Cerebras kommt an Bord"))

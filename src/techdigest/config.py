@@ -8,10 +8,13 @@ setting that silently does not work.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 import tomllib
+import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +35,7 @@ _TOP_LEVEL: dict[str, tuple[type, bool]] = {
     "cname": (str, False),
     "publisher": (str, False),
     "per_page": (int, False),
+    "timezone": (str, False),
 }
 _SECTIONS: dict[str, dict[str, type]] = {
     "markdown": {"unsafe_html": bool},
@@ -55,6 +59,11 @@ class Config:
     cname: str = ""
     publisher: str = ""
     per_page: int = 20
+    timezone: str = "UTC"  # an IANA name: how times are shown, and how a date without an offset is read
+
+    @cached_property
+    def zone(self) -> dt.tzinfo:
+        return zoneinfo.ZoneInfo(self.timezone)
 
     @property
     def content_dir(self) -> Path:
@@ -126,6 +135,7 @@ def parse_config(root: Path, raw: dict[str, Any]) -> Config:
         cname=raw.get("cname", ""),
         publisher=raw.get("publisher") or raw["title"][raw["default_language"]],
         per_page=raw.get("per_page", 20),
+        timezone=raw.get("timezone", "UTC"),
     )
 
 
@@ -183,9 +193,20 @@ def _text_problems(raw: dict[str, Any], languages: tuple[str, ...]) -> Iterator[
 def _value_problems(raw: dict[str, Any]) -> Iterator[str]:
     if isinstance(raw.get("per_page"), int) and not 1 <= raw["per_page"] <= 1000:
         yield "'per_page' must be between 1 and 1000"
+    zone = raw.get("timezone")
+    if isinstance(zone, str) and not _known_zone(zone):
+        yield f'\'timezone\' {excerpt(zone)} is not a time zone name such as "Europe/Berlin" or "UTC"'
     repo = raw.get("feedback", {}).get("github_repo", "") if isinstance(raw.get("feedback"), dict) else ""
     if isinstance(repo, str) and repo and not re.fullmatch(r"[\w.-]+/[\w.-]+", repo):
         yield "'feedback.github_repo' must look like OWNER/REPO"
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):  # ValueError: a path such as ../x
+        return False
+    return True
 
 
 def with_base_url(config: Config, base_url: str) -> Config:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import uuid
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -24,15 +25,29 @@ from .model import (
     Article,
     ContentError,
     FrontMatter,
+    Moment,
     Problem,
     excerpt,
     shorten,
 )
 from .seeds import MAX_TAGS, merge_tags, too_many_tags
 
-FIELDS = ("title", "date", "language", "tags", "summary", "feedback", "source")
+FIELDS = (
+    "title",
+    "date",
+    "updated",
+    "draft",
+    "language",
+    "author",
+    "tags",
+    "summary",
+    "feedback",
+    "aliases",
+    "source",
+    "id",
+)
 _REQUIRED = ("title", "date", "language")
-_FENCE = "---"
+FENCE = "---"
 _MAX_NUMBER_CHARS = 100
 Report = Callable[[str], None]
 
@@ -71,14 +86,34 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def parse_article(path: str, text: str, languages: tuple[str, ...], converter: Converter, digest: str = "") -> Article:
-    """``path`` is as the editor knows it (``content/x.md``); its stem is the slug."""
+def parse_article(  # noqa: PLR0913 - the settings a file is read with, each one named where it is called
+    path: str,
+    text: str,
+    languages: tuple[str, ...],
+    converter: Converter,
+    digest: str = "",
+    *,
+    zone: dt.tzinfo = dt.UTC,
+) -> Article:
+    """``path`` is as the editor knows it (``content/x.md``); its stem is the slug. ``zone``: the site's
+    time zone, in which a date without an offset is read."""
     _refuse_control_characters(path, text)
     meta, lines, body = _split(path, text)
-    front = _front_matter(path, meta, lines, languages)
+    front = _front_matter(path, meta, lines, languages, zone)
     body_html = to_html(converter, body, path, first_line=len(text.splitlines()) - body.count("\n"))
     slug = path.rsplit("/", 1)[-1].removesuffix(".md")
-    listed = (slug, front.date, front.language, front.tags, sorted(front.title.items()), sorted(front.summary.items()))
+    listed = (
+        slug,
+        front.published,
+        front.published.timed,
+        front.updated,
+        front.draft,
+        front.language,
+        front.author,
+        front.tags,
+        sorted(front.title.items()),
+        sorted(front.summary.items()),
+    )
     return Article(
         **vars(front),
         slug=slug,
@@ -91,7 +126,9 @@ def parse_article(path: str, text: str, languages: tuple[str, ...], converter: C
     )
 
 
-def _front_matter(path: str, meta: dict[str, Any], lines: dict[str, int], languages: tuple[str, ...]) -> FrontMatter:
+def _front_matter(
+    path: str, meta: dict[str, Any], lines: dict[str, int], languages: tuple[str, ...], zone: dt.tzinfo
+) -> FrontMatter:
     """The front matter checked, each problem at its key's line; all of them raised together."""
     problems: list[Problem] = []
 
@@ -105,11 +142,20 @@ def _front_matter(path: str, meta: dict[str, Any], lines: dict[str, int], langua
     if "language" in meta and language not in languages:
         problem("language", f"unknown language {excerpt(language)} (site languages: {', '.join(languages)})")
     texts = {key: _per_language(meta.get(key), language, languages, partial(problem, key)) for key in TRANSLATED}
-    date = _date(meta.get("date"), lambda m: problem("date", m)) if "date" in meta else None
+    date = _moment(meta["date"], zone, partial(problem, "date")) if "date" in meta else None
+    updated = _moment(meta["updated"], zone, partial(problem, "updated")) if meta.get("updated") is not None else None
+    if date and updated and updated < date:
+        problem("updated", f"{updated.isoformat()} is before the article's date ({date.isoformat()})")
     tags = _tags(meta.get("tags", []), lambda m: problem("tags", m))
     source = meta.get("source", "")
     if not isinstance(source, str):
         problem("source", "must be a text")
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        problem("draft", "must be true or false (publishing is deleting the line)")
+    identity = _identity(meta["id"], partial(problem, "id")) if "id" in meta else ""
+    aliases = _aliases(meta.get("aliases"), partial(problem, "aliases"))
+    author = _names(meta.get("author"), partial(problem, "author"))
     for key in (key for key in FIELDS if key in meta and key != "source"):  # source names a file, never shown
         if found := _control_character(meta[key]):
             problem(key, f"control character {found} (written as an escape) is not allowed; delete it")
@@ -120,29 +166,40 @@ def _front_matter(path: str, meta: dict[str, Any], lines: dict[str, int], langua
     assert date is not None and isinstance(language, str)  # required fields: a problem above otherwise
     return FrontMatter(
         title=texts["title"],
-        date=date,
+        published=date,
         language=language,
         tags=tags,
         summary=texts["summary"],
         feedback=texts["feedback"],
         source=source,
+        draft=draft is True,
+        updated=updated,
+        id=identity,
+        aliases=aliases,
+        author=author,
     )
 
 
 def dump_article(front: FrontMatter, paragraphs: tuple[str, ...]) -> str:
-    """A content file whose body shows ``paragraphs`` literally once rendered."""
-    data = {
-        "title": front.title,
-        "date": front.date,
-        "language": front.language,
-        "tags": list(front.tags),
-        "summary": front.summary,
-        "feedback": front.feedback,
-        "source": front.source,
-    }
+    """A content file whose body shows ``paragraphs`` literally once rendered; keys left at their
+    defaults (no author, no correction, not a draft) are left out, as an editor would."""
+    data: dict[str, Any] = {"title": front.title, "date": front.published.isoformat()}
+    if front.updated:
+        data["updated"] = front.updated.isoformat()
+    if front.draft:
+        data["draft"] = True
+    data["language"] = front.language
+    if front.author:
+        data["author"] = front.author[0] if len(front.author) == 1 else list(front.author)
+    data |= {"tags": list(front.tags), "summary": front.summary, "feedback": front.feedback}
+    if front.aliases:
+        data["aliases"] = list(front.aliases)
+    data["source"] = front.source
+    if front.id:
+        data["id"] = front.id
     yaml_text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     body = "\n\n".join(literal_markdown(p) for p in paragraphs)
-    return f"{_FENCE}\n{yaml_text}{_FENCE}\n\n{body}\n"
+    return f"{FENCE}\n{yaml_text}{FENCE}\n\n{body}\n"
 
 
 def literal_markdown(paragraph: str) -> str:
@@ -164,9 +221,9 @@ def _split(path: str, text: str) -> tuple[dict[str, Any], dict[str, int], str]:
     """Front matter as a mapping, the line of each key, and the Markdown body."""
     text = text.removeprefix("\ufeff")
     lines = text.splitlines()
-    if not lines or lines[0].strip() != _FENCE:
+    if not lines or lines[0].strip() != FENCE:
         raise ContentError.single(path, 1, "missing front matter: the file must start with a '---' line")
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == _FENCE), None)
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == FENCE), None)
     if end is None:
         raise ContentError.single(path, 1, "front matter is not closed by a '---' line")
     yaml_text = "\n".join(lines[1:end])
@@ -227,15 +284,77 @@ def _per_language(value: Any, original: Any, languages: tuple[str, ...], report:
     return result
 
 
-def _date(value: Any, report: Report) -> dt.date | None:
-    text = value if isinstance(value, str) else excerpt(value)
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?")
+
+
+def parse_moment(value: Any, zone: dt.tzinfo) -> Moment | None:
+    """``2026-12-02`` (that day, from its start in ``zone``) or ``2026-12-02T07:30[:00][+01:00|Z]``
+    (without an offset: in ``zone``); None for anything else."""
+    text = value if isinstance(value, str) else ""
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return dt.date.fromisoformat(text)
+        if _DAY.fullmatch(text):
+            day = dt.date.fromisoformat(text)
+            return Moment(dt.datetime(day.year, day.month, day.day, tzinfo=zone))
+        if _TIME.fullmatch(text):
+            at = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return Moment(at if at.tzinfo else at.replace(tzinfo=zone), timed=True)
     except ValueError:
         pass
-    report(f"invalid ISO date {excerpt(text)} (expected YYYY-MM-DD)")
     return None
+
+
+def _moment(value: Any, zone: dt.tzinfo, report: Report) -> Moment | None:
+    moment = parse_moment(value, zone)
+    if moment is None:
+        report(f"invalid date {excerpt(value)} (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[+01:00])")
+    return moment
+
+
+def _identity(value: Any, report: Report) -> str:
+    """The article's permanent id: a UUID (``import`` writes a new one), in its canonical spelling."""
+    try:
+        if isinstance(value, str):
+            return str(uuid.UUID(value))
+    except ValueError:
+        pass
+    report(f"{excerpt(value)} is not a UUID; each article keeps the id it was given (a new one: {uuid.uuid4()})")
+    return ""
+
+
+_ALIAS_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+def _aliases(value: Any, report: Report) -> tuple[str, ...]:
+    """Old URLs of the article, site-relative (``de/2025/old-name/``); a leading ``/`` is allowed and
+    a missing final one added (a folder), unless the URL names a file (``old.html``)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        report("must be a list of old URLs (de/2025/old-name/)")
+        return ()
+    found: list[str] = []
+    for item in value:
+        path = item.strip().lstrip("/")
+        segments = path.rstrip("/").split("/")
+        if not path or any(s in (".", "..") or not _ALIAS_SEGMENT.fullmatch(s) for s in segments):
+            report(f"{excerpt(item)} is not a URL path of the site (such as de/2025/old-name/)")
+            continue
+        alias = path if path.endswith((".html", "/")) else path + "/"
+        if alias not in found:
+            found.append(alias)
+    return tuple(found)
+
+
+def _names(value: Any, report: Report) -> tuple[str, ...]:
+    """One name or a list of names."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        report("must be a name or a list of names")
+        return ()
+    return tuple(dict.fromkeys(" ".join(item.split()) for item in items if item.strip()))
 
 
 def _tags(value: Any, report: Report) -> tuple[str, ...]:

@@ -77,7 +77,7 @@ def _read(
 ) -> ParsedFiles:
     # a digest starts with that of the settings that shape the HTML, so a settings change parses anew
     prefix = hashlib.blake2b(
-        f"{config.languages}|{config.unsafe_html}|{MARKDOWN_VERSION}".encode(), digest_size=8
+        f"{config.languages}|{config.unsafe_html}|{config.timezone}|{MARKDOWN_VERSION}".encode(), digest_size=8
     ).hexdigest()
     reused: dict[str, Parsed | _Job] = {}
     problems: list[Problem] = []
@@ -117,7 +117,9 @@ def _parse(
         if not converters:
             converters.append(make_markdown(config.unsafe_html))
         try:
-            return parse_article(job.label, job.data.decode("utf-8"), config.languages, converters[0], job.digest)
+            return parse_article(
+                job.label, job.data.decode("utf-8"), config.languages, converters[0], job.digest, zone=config.zone
+            )
         except UnicodeDecodeError:
             return [Problem(job.label, 0, "not UTF-8 text")]
         except ContentError as exc:

@@ -13,22 +13,18 @@ take one seed, and what the lock holder finds set aside was left by a dead one.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import secrets
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
-from .content import dump_article, front_matter
+from .content import dump_article, front_matter, parse_moment
+from .edits import content_lock, write_new
 from .inputs import read_input
-from .locks import FolderLock
 from .model import ContentError, FrontMatter, Problem, printable
-from .output import naming
 from .seeds import FEEDBACK_PROMPTS, SeedArticle, decode_seed, parse_seed
 from .slugs import slugify, unique
 from .summarize import draft_summary, draft_title
-
-_ASIDE = ".import-"  # prefix of a new content file while it is written
 
 
 @dataclass
@@ -39,8 +35,7 @@ class ImportReport:
 
 
 def import_seeds(config: Config, seeds: list[Path], today: dt.date) -> ImportReport:
-    config.content_dir.mkdir(parents=True, exist_ok=True)
-    with FolderLock(config.content_dir, (f"{_ASIDE}*",)):
+    with content_lock(config):
         return _import(config, seeds, today)
 
 
@@ -74,7 +69,7 @@ def _import_seed(config: Config, seed: Path, today: dt.date, taken: set[str]) ->
     source = config.relative(seed)
     label = printable(source)
     parsed = parse_seed(decode_seed(read_input(seed, label, config.root), label), label, config.default_language)
-    front = draft_front_matter(parsed, source, today, config.languages)
+    front = draft_front_matter(parsed, source, today, config)
     slug = unique(slugify(front.title[parsed.language], fallback="article", symbols=False), taken)
     target = config.content_dir / f"{slug}.md"
     text = dump_article(front, parsed.paragraphs)
@@ -86,7 +81,7 @@ def _import_seed(config: Config, seed: Path, today: dt.date, taken: set[str]) ->
             "(a line break such as U+2028, or bytes that are not UTF-8, "
             "in it); rename the seed",
         )
-    _write_new(target, text)
+    write_new(target, text)
     return target
 
 
@@ -105,9 +100,12 @@ def seed_files(config: Config) -> list[Path]:
     return sorted(p for p in config.seeds_dir.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
-def draft_front_matter(seed: SeedArticle, source: str, today: dt.date, languages: tuple[str, ...]) -> FrontMatter:
-    """Drafts in the original language, empty slots for the translations an editor adds."""
-    lang = seed.language
+def draft_front_matter(seed: SeedArticle, source: str, today: dt.date, config: Config) -> FrontMatter:
+    """A draft (``draft: true``) with texts in the original language, empty slots for the translations
+    an editor adds, and the permanent id the article keeps whatever is renamed."""
+    lang, languages = seed.language, config.languages
+    published = parse_moment(today.isoformat(), config.zone)
+    assert published is not None  # an ISO date always reads
     empty = dict.fromkeys(languages, "")
     prompt_language = next((c for c, p in FEEDBACK_PROMPTS.items() if p == seed.feedback), None)
     if prompt_language:
@@ -116,7 +114,9 @@ def draft_front_matter(seed: SeedArticle, source: str, today: dt.date, languages
         feedback = {**empty, lang: seed.feedback} if seed.feedback else {}
     return FrontMatter(
         title={**empty, lang: draft_title(seed.paragraphs[0], lang)},
-        date=today,
+        published=published,
+        draft=True,
+        id=str(uuid.uuid4()),
         language=lang,
         tags=seed.tags,
         summary={**empty, lang: draft_summary(list(seed.paragraphs), lang)},
@@ -143,19 +143,3 @@ def _imported_sources(content_dir: Path, root: Path) -> dict[str, str]:
     if problems:
         raise ContentError(problems)
     return found
-
-
-def _write_new(target: Path, text: str) -> None:
-    """Aside, then linked into place; created as any new file is (0666 less the umask), not private."""
-    aside = target.with_name(f"{_ASIDE}{secrets.token_hex(8)}.tmp")
-    fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with naming(target), os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.link(aside, target)  # fails instead of replacing a file that appeared meanwhile
-    except FileExistsError:
-        raise ContentError.single(target.name, 0, "exists already; not overwritten") from None
-    finally:
-        os.unlink(aside)

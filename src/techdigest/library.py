@@ -13,7 +13,7 @@ from .slugs import slugify, unique
 
 
 def index(articles: list[Article]) -> Site:
-    newest_first = tuple(sorted(articles, key=lambda a: (a.date, a.slug), reverse=True))
+    newest_first = tuple(sorted(articles, key=lambda a: (a.published.at, a.slug), reverse=True))
     names: dict[str, str] = {}
     for item in reversed(newest_first):
         for name in item.tags:

@@ -105,20 +105,47 @@ class Text:
     fallback: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
+class Moment:
+    """A point in time as an editor wrote it: ``at`` in the site's time zone, and whether a time of
+    day was given (a plain date means that day, from its first minute, and is shown without a time)."""
+
+    at: dt.datetime  # aware: an offset of its own, or the site's time zone
+    timed: bool = field(default=False, compare=False)
+
+    @property
+    def day(self) -> dt.date:
+        return self.at.date()
+
+    def isoformat(self) -> str:
+        """``2026-12-02`` or ``2026-12-02T07:30:00+01:00``: the precision the editor gave."""
+        return self.at.isoformat() if self.timed else self.day.isoformat()
+
+
+@dataclass(frozen=True, kw_only=True)
 class FrontMatter:
     """What an editor writes above the body; texts per language are dicts keyed by code."""
 
     title: dict[str, str]
-    date: dt.date
+    published: Moment  # the front matter's ``date``
     language: str
     tags: tuple[str, ...]
     summary: dict[str, str]
     feedback: dict[str, str]
     source: str
+    draft: bool = False
+    updated: Moment | None = None  # a correction's date
+    id: str = ""  # permanent (a UUID, given at import): what feeds and ratings know the article by
+    aliases: tuple[str, ...] = ()  # its old URLs (site-relative), which redirect to it
+    author: tuple[str, ...] = ()
+
+    @property
+    def date(self) -> dt.date:
+        """The day it is published, in the site's time zone: its URL's year, the date listings show."""
+        return self.published.day
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Article(FrontMatter):
     """One article as read from ``content/``: its front matter and what the build derives."""
 

@@ -90,4 +90,6 @@ class Watcher(FileSystemEventHandler):
         if first not in self._names:
             return False
         name = path.name
-        return not (name.startswith((".#", ".import-")) or name.endswith(_IGNORED_SUFFIXES) or name in _IGNORED_NAMES)
+        return not (
+            name.startswith((".#", ".techdigest-")) or name.endswith(_IGNORED_SUFFIXES) or name in _IGNORED_NAMES
+        )

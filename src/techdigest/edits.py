@@ -1,0 +1,142 @@
+"""Changes that commands make to content files: the one way techdigest writes into ``content/``.
+
+An editor owns every content file, so a command (``publish``, ``rename``,
+``remove``, ``import``) changes only what it must, the way the editor would: a
+front-matter change goes through ruamel.yaml's round trip, which keeps the
+editor's comments, key order and quoting; the body is kept byte for byte. A
+new text is written aside and moved into place in one step, and only while
+the file still holds what was read (an editor who saved meanwhile wins, and
+is told to run the command again). Every writer holds the lock of
+``content/`` (:func:`content_lock`), so two commands never interleave, and
+whatever a killed one left aside is swept by the next.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import YAMLError
+
+from .config import Config
+from .content import FENCE, front_matter
+from .inputs import read_input
+from .locks import FolderLock
+from .model import ContentError
+from .output import naming
+
+ASIDE = ".techdigest-"  # prefix of a content file while it is written
+Change = Callable[[CommentedMap], None]
+
+
+def content_lock(config: Config) -> FolderLock:
+    """Held by whatever writes content files; sweeps what a writer killed meanwhile left aside."""
+    config.content_dir.mkdir(parents=True, exist_ok=True)
+    return FolderLock(config.content_dir, (f"{ASIDE}*",))
+
+
+def content_path(config: Config, slug: str) -> tuple[Path, str]:
+    """The content file of ``slug`` (``x`` or ``content/x.md`` both name it) and its label."""
+    name = Path(slug).name.removesuffix(".md")
+    return config.content_dir / f"{name}.md", f"content/{name}.md"
+
+
+def edit_front_matter(config: Config, label: str, change: Change, *, rename_to: Path | None = None) -> str:
+    """Applies ``change`` to the front matter of the content file ``label`` and returns the new text;
+    with ``rename_to``, the changed file is written there (never over an existing file) and the old
+    one removed. The caller holds :func:`content_lock`."""
+    path = config.content_dir / Path(label).name
+    data = read_input(path, label, config.root)
+    text = data.decode("utf-8")
+    new_text = changed_front_matter(label, text, change)
+    if rename_to is None:
+        replace_if_unchanged(path, data, new_text, label)
+    else:
+        write_new(rename_to, new_text)
+        if path.read_bytes() != data:  # saved meanwhile: keep the editor's version, drop ours
+            rename_to.unlink()
+            raise ContentError.single(label, 0, "changed while it was being renamed; nothing was done, try again")
+        path.unlink()
+    return new_text
+
+
+def changed_front_matter(label: str, text: str, change: Change) -> str:
+    """``text`` with ``change`` applied to its front matter, everything else as it was."""
+    front_matter(label, text)  # the file reads as the build reads it, or an error at its line
+    head, rest = text.removeprefix("\ufeff").split("\n", 1)
+    yaml_text, fence, body = rest.partition(f"\n{FENCE}")
+    if not fence and rest.startswith(FENCE):  # an empty front matter
+        yaml_text, body = "", rest[len(FENCE) :]
+    loader = _round_trip()
+    try:
+        meta = loader.load(yaml_text) if yaml_text.strip() else CommentedMap()
+    except YAMLError as exc:  # the build's reader took it: a difference between the two readers
+        raise ContentError.single(label, 1, f"cannot be changed by techdigest: {str(exc).splitlines()[0]}") from None
+    change(meta)
+    out = io.StringIO()
+    loader.dump(meta, out)
+    new_text = f"{head}\n{out.getvalue()}{FENCE}{body}"
+    front_matter(label, new_text)  # what we wrote reads back
+    return new_text
+
+
+def replace_if_unchanged(path: Path, expected: bytes, text: str, label: str) -> None:
+    """``text`` into ``path`` in one step, if ``path`` still holds ``expected``."""
+    aside = _aside(path, text)
+    try:
+        if path.read_bytes() != expected:
+            raise ContentError.single(label, 0, "changed while techdigest was changing it; nothing was done, try again")
+        os.replace(aside, path)
+    finally:
+        aside.unlink(missing_ok=True)
+
+
+def write_new(target: Path, text: str) -> None:
+    """A new file, never replacing one that appeared meanwhile; created as any new file is
+    (0666 less the umask), not private."""
+    aside = _aside(target, text)
+    try:
+        os.link(aside, target)  # fails instead of replacing a file that appeared meanwhile
+    except FileExistsError:
+        raise ContentError.single(f"content/{target.name}", 0, "exists already; not overwritten") from None
+    finally:
+        os.unlink(aside)
+
+
+def _aside(target: Path, text: str) -> Path:
+    """``text`` written and synced beside ``target``, under a name every content reader skips."""
+    aside = target.with_name(f"{ASIDE}{secrets.token_hex(8)}.tmp")
+    fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with naming(target), os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        aside.unlink(missing_ok=True)
+        raise
+    return aside
+
+
+def _round_trip() -> YAML:
+    """ruamel's round trip set to write as ``import`` does (lists unindented, 100 columns)."""
+    loader = YAML(typ="rt")
+    loader.preserve_quotes = True
+    loader.width = 100
+    loader.indent(mapping=2, sequence=2, offset=0)
+    return loader
+
+
+def set_key(meta: CommentedMap, key: str, value: object, *, before: str = "source") -> None:
+    """``key`` set to ``value``: in its place if it is there, else just before ``before`` (or last)."""
+    if key in meta:
+        meta[key] = value
+    elif before in meta:
+        meta.insert(list(meta).index(before), key, value)
+    else:
+        meta[key] = value
