@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .config import load_config, with_base_url
+from .config import Config, load_config, with_base_url
 from .feedback import tally
 from .model import TechdigestError, printable
 
@@ -304,6 +304,26 @@ def _iso_date(text: str) -> dt.date:
     except ValueError:
         pass
     raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD (e.g. 2026-12-01)")
+
+
+CLOCK_HELP = "take this as the time now, YYYY-MM-DD[THH:MM[+01:00]] in the site's timezone (default: the real time)"
+
+
+def _clock_text(text: str) -> str:
+    """A ``--clock`` value that reads as a date or a time; read in the site's time zone by :func:`_clock`."""
+    from .content import parse_moment
+
+    if parse_moment(text, dt.UTC) is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date or time as YYYY-MM-DD[THH:MM[+01:00]]")
+    return text
+
+
+def _clock(config: Config, text: str | None) -> dt.datetime | None:
+    """The ``--clock`` time, read in the site's time zone; None: the real time."""
+    from .content import parse_moment
+
+    moment = parse_moment(text, config.zone) if text else None
+    return moment.at if moment else None
 
 
 def _interrupt(signum: int, frame: object) -> None:

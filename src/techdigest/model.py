@@ -144,6 +144,10 @@ class FrontMatter:
         """The day it is published, in the site's time zone: its URL's year, the date listings show."""
         return self.published.day
 
+    def status(self, now: dt.datetime) -> str:
+        """``draft``, ``scheduled`` (its date is after ``now``: embargoed) or ``""`` (published)."""
+        return "draft" if self.draft else "scheduled" if self.published.at > now else ""
+
 
 @dataclass(frozen=True, kw_only=True)
 class Article(FrontMatter):

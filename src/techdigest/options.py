@@ -12,6 +12,7 @@ a timer. An exception it raises ends the build as any failure there would.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -49,6 +50,11 @@ class BuildOptions:
     workers: int = field(default_factory=cores)
     # called with each of STAGES as the build reaches it
     on_stage: Callable[[str], None] | None = None
+    # the time the build takes as now (``--clock``), deciding which articles are still embargoed; None: the real one
+    clock: dt.datetime | None = None
+
+    def now(self) -> dt.datetime:
+        return self.clock or dt.datetime.now(dt.UTC)
 
     @classmethod
     def for_cli(
