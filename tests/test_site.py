@@ -276,7 +276,8 @@ def test_content_errors_leave_the_previous_site_intact(project, capsys):
     err = capsys.readouterr().err
     assert err.splitlines() == [
         "error: content/broken.md:2: invalid YAML: did not find expected ',' or ']'",
-        "error: content/chip-export.md:4: date: invalid date '2026-13-01' (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[+01:00])",
+        "error: content/chip-export.md:4: date: invalid date '2026-13-01' "
+        "(expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[+01:00])",
         "error: content/chip-export.md:5: language: unknown language 'fr' (site languages: de, en)",
     ]
     assert snapshot(project / "site") == before
