@@ -30,6 +30,7 @@ from .model import Article, Site
 from .options import BuildOptions
 from .output import Output, Record
 from .pages import Page, PageId, page_ids, plan, shown_on
+from .records import read_removed
 from .render import page_outputs
 from .sitemap import sitemap
 
@@ -161,7 +162,7 @@ def select(config: Config, previous: BuildState, reading: Reading, digest: str) 
 
 
 def _whole(config: Config, site: Site, digest: str) -> Work:
-    ids, feeds = page_ids(site, config), feed_ids(site, config)
+    ids, feeds = page_ids(site, config, read_removed(config)), feed_ids(site, config)
     pages = plan(site, config, ids)
     outputs = [
         *page_outputs(pages, config, digest),
@@ -191,12 +192,15 @@ def _narrow(config: Config, previous: BuildState, site: Site, slugs: set[str], d
 def _with_texts(site: Site, changed: list[Article]) -> Site | None:
     """``site`` with ``changed`` articles in place of their old versions, without sorting anew.
 
-    Only when each keeps its date and tags (so every list keeps its order and
-    every tag its name and slug); None otherwise, and the site is indexed anew.
+    Only when each keeps its date, tags and aliases (so every list keeps its
+    order, every tag its name and slug, and no redirect page comes or goes);
+    None otherwise, and the site is indexed anew.
     """
     new = {item.slug: item for item in changed}
     old = {item.slug: item for item in site.articles if item.slug in new}
-    if old.keys() != new.keys() or any((old[s].date, old[s].tags) != (new[s].date, new[s].tags) for s in new):
+    if old.keys() != new.keys() or any(
+        (old[s].date, old[s].tags, old[s].aliases) != (new[s].date, new[s].tags, new[s].aliases) for s in new
+    ):
         return None
     tag_slugs = {tag.slug for slug in new for tag in site.article_tags[slug]}
     return Site(

@@ -133,6 +133,34 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _publish(args: argparse.Namespace) -> int:
+    from .content import parse_moment
+    from .editorial import publish
+
+    config = load_config(args.root)
+    now = dt.datetime.now(config.zone)
+    text = now.replace(microsecond=0).isoformat() if args.now else args.date
+    for line in publish(config, args.slugs, parse_moment(text, config.zone) if text else None, now):
+        print(line)
+    return 0
+
+
+def _rename(args: argparse.Namespace) -> int:
+    from .editorial import rename
+
+    print(rename(load_config(args.root), args.old, args.new))
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    from .editorial import remove
+
+    removed = remove(load_config(args.root), args.slug, dt.date.today())
+    shown = f"; a page at {', '.join(removed.urls)} says so" if removed.urls else " (a draft: it had no URL)"
+    print(f"removed content/{removed.slug}.md, recorded in removed.toml{shown}")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
@@ -219,6 +247,23 @@ def _parser() -> argparse.ArgumentParser:
 
     _command(commands, project, "check", _check)
 
+    sub = _command(commands, project, "publish", _publish)
+    sub.add_argument("slugs", nargs="+", metavar="SLUG", help="articles to publish (content/SLUG.md)")
+    when = sub.add_mutually_exclusive_group()
+    when.add_argument(
+        "--date",
+        type=_clock_text,
+        help="also set its date: YYYY-MM-DD[THH:MM[+01:00]] in the site's timezone; a future one is an embargo",
+    )
+    when.add_argument("--now", action="store_true", help="also set its date to the current time")
+
+    sub = _command(commands, project, "rename", _rename)
+    sub.add_argument("old", metavar="OLD", help="the article's slug now (content/OLD.md)")
+    sub.add_argument("new", metavar="NEW", help="its new slug (content/NEW.md, which must not exist)")
+
+    sub = _command(commands, project, "remove", _remove)
+    sub.add_argument("slug", metavar="SLUG", help="the article to take off the site (content/SLUG.md)")
+
     sub = _command(commands, project, "serve", _serve)
     sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     sub.add_argument("-p", "--port", type=_port, default=8000, help="port, 0 for any free one (default: 8000)")
@@ -256,6 +301,25 @@ _ABOUT = {
         "validate content and list missing translations",
         "Reads every content file as the build does and lists the texts that still lack a translation.",
         "0: all valid and translated; 1: an error, or an open translation",
+    ),
+    "publish": (
+        "publish drafts, now or at a date (an embargo)",
+        "Deletes 'draft: true' from each article (comments and everything else kept); with --date or --now\n"
+        "also sets its date. An article dated in the future is published by the first build after that time.",
+        "0: published (an article that is no draft is named and left alone); 1: no such article, or it cannot\n"
+        "be read (nothing changed)",
+    ),
+    "rename": (
+        "rename an article; its old URLs redirect to the new ones",
+        "Renames content/OLD.md to content/NEW.md and adds the old URLs (one per language) to its 'aliases',\n"
+        "which the build turns into redirect pages; its feed entry keeps its id. A draft has no old URL to keep.",
+        "0: renamed; 1: no such article, NEW is not a slug or exists already (nothing changed)",
+    ),
+    "remove": (
+        "take an article off the site for good",
+        "Deletes content/SLUG.md after recording it in removed.toml (the build leaves a page saying it was\n"
+        "removed at each of its URLs) and its seed in imported.toml (import never brings it back). Commit both.",
+        "0: removed; 1: no such article, or a record cannot be read (nothing changed)",
     ),
     "serve": (
         "preview with live reload; stores feedback form ratings",

@@ -335,15 +335,22 @@ def _aliases(value: Any, report: Report) -> tuple[str, ...]:
         return ()
     found: list[str] = []
     for item in value:
-        path = item.strip().lstrip("/")
-        segments = path.rstrip("/").split("/")
-        if not path or any(s in (".", "..") or not _ALIAS_SEGMENT.fullmatch(s) for s in segments):
+        alias = alias_path(item)
+        if alias is None:
             report(f"{excerpt(item)} is not a URL path of the site (such as de/2025/old-name/)")
-            continue
-        alias = path if path.endswith((".html", "/")) else path + "/"
-        if alias not in found:
+        elif alias not in found:
             found.append(alias)
     return tuple(found)
+
+
+def alias_path(text: str) -> str | None:
+    """``text`` as a site-relative URL path that a page can be written to (``de/2025/old-name/``), or
+    None: never a way out of the site (``..``) nor a character a URL would have to escape."""
+    path = text.strip().lstrip("/")
+    segments = path.rstrip("/").split("/")
+    if not path or any(s in (".", "..") or not _ALIAS_SEGMENT.fullmatch(s) for s in segments):
+        return None
+    return path if path.endswith((".html", "/")) else path + "/"
 
 
 def _names(value: Any, report: Report) -> tuple[str, ...]:

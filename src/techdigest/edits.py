@@ -31,7 +31,8 @@ from .model import ContentError
 from .output import naming
 
 ASIDE = ".techdigest-"  # prefix of a content file while it is written
-Change = Callable[[CommentedMap], None]
+Front = CommentedMap  # a front matter as the round trip loaded it: a dict that keeps comments and order
+Change = Callable[[Front], None]
 
 
 def content_lock(config: Config) -> FolderLock:
@@ -91,6 +92,15 @@ def replace_if_unchanged(path: Path, expected: bytes, text: str, label: str) -> 
     try:
         if path.read_bytes() != expected:
             raise ContentError.single(label, 0, "changed while techdigest was changing it; nothing was done, try again")
+        os.replace(aside, path)
+    finally:
+        aside.unlink(missing_ok=True)
+
+
+def replace_file(path: Path, text: str) -> None:
+    """``text`` into ``path`` in one step (a record of the project, written whole under the content lock)."""
+    aside = _aside(path, text)
+    try:
         os.replace(aside, path)
     finally:
         aside.unlink(missing_ok=True)

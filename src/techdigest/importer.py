@@ -1,8 +1,12 @@
 """``techdigest import``: turns seeds into content files, once, never overwriting.
 
-A seed counts as imported when a content file names it as its ``source``
-(read as the YAML it is, so any file name reads back as written); that file
-belongs to the editors from then on, whatever they changed in it. New files
+A seed counts as imported when ``imported.toml`` records it (:mod:`records`:
+committed, so a fresh clone knows it too) or a content file names it as its
+``source`` (read as the YAML it is, so any file name reads back as written; a
+project from before the record gets it recorded on its next import). A
+recorded seed is never imported again, even once its article was deleted by
+hand or with ``remove``: what an editor took off the site stays off. A content
+file belongs to the editors from then on, whatever they changed in it. New files
 are written to a temporary name and linked into place, so a crash never
 leaves half a file and a file that appeared meanwhile is never replaced. An
 import holds the lock of ``content/`` from reading what is imported to writing
@@ -22,6 +26,7 @@ from .content import dump_article, front_matter, parse_moment
 from .edits import content_lock, write_new
 from .inputs import read_input
 from .model import ContentError, FrontMatter, Problem, printable
+from .records import read_imported, write_imported
 from .seeds import FEEDBACK_PROMPTS, SeedArticle, decode_seed, parse_seed
 from .slugs import slugify, unique
 from .summarize import draft_summary, draft_title
@@ -42,30 +47,38 @@ def import_seeds(config: Config, seeds: list[Path], today: dt.date) -> ImportRep
 def _import(config: Config, seeds: list[Path], today: dt.date) -> ImportReport:
     report = ImportReport()
     try:
-        imported = _imported_sources(config.content_dir, config.root)
+        named = _imported_sources(config.content_dir, config.root)
+        recorded = read_imported(config)
     except ContentError as exc:  # a seed it names could be imported twice: no import until it is fixed
         report.problems.extend(exc.problems)
         return report
+    record = recorded | {source: identity for source, (_, identity) in named.items() if source not in recorded}
     taken = {p.stem for p in config.content_dir.glob("*.md")}
     for seed in sorted(seeds):
         source = config.relative(seed)
         label = printable(source)
-        if source in imported:
-            report.kept.append(f"{label}: already imported as {imported[source]}, left unchanged")
+        if source in named:
+            report.kept.append(f"{label}: already imported as {named[source][0]}, left unchanged")
+            continue
+        if source in record:
+            report.kept.append(f"{label}: imported before, its article since removed; not again (see imported.toml)")
             continue
         try:
-            target = _import_seed(config, seed, today, taken)
+            target, identity = _import_seed(config, seed, today, taken)
         except ContentError as exc:
             report.problems.extend(exc.problems)
             continue
         taken.add(target.stem)
-        imported[source] = config.relative(target)
+        record[source] = identity
         report.created.append(f"{label} -> {config.relative(target)}")
+    if record != recorded:
+        write_imported(config, record)
     return report
 
 
-def _import_seed(config: Config, seed: Path, today: dt.date, taken: set[str]) -> Path:
-    """One seed into a new content file, which must name it as its ``source`` when read back."""
+def _import_seed(config: Config, seed: Path, today: dt.date, taken: set[str]) -> tuple[Path, str]:
+    """One seed into a new content file, which must name it as its ``source`` when read back; the
+    file and the new article's id."""
     source = config.relative(seed)
     label = printable(source)
     parsed = parse_seed(decode_seed(read_input(seed, label, config.root), label), label, config.default_language)
@@ -82,7 +95,7 @@ def _import_seed(config: Config, seed: Path, today: dt.date, taken: set[str]) ->
             "in it); rename the seed",
         )
     write_new(target, text)
-    return target
+    return target, front.id
 
 
 def _source_read_back(path: str, text: str) -> object:
@@ -125,21 +138,22 @@ def draft_front_matter(seed: SeedArticle, source: str, today: dt.date, config: C
     )
 
 
-def _imported_sources(content_dir: Path, root: Path) -> dict[str, str]:
-    """Seed path -> content file, from the ``source`` of each content file (read as the build reads
-    them: editors' ``.#`` lock links aside); one that cannot be read is an error."""
-    found: dict[str, str] = {}
+def _imported_sources(content_dir: Path, root: Path) -> dict[str, tuple[str, str]]:
+    """Seed path -> content file and its ``id``, from the ``source`` of each content file (read as
+    the build reads them: editors' ``.#`` lock links aside); one that cannot be read is an error."""
+    found: dict[str, tuple[str, str]] = {}
     problems: list[Problem] = []
     for path in sorted(p for p in content_dir.glob("*.md") if not p.name.startswith(".#")):
         label = f"{content_dir.name}/{path.name}"
         try:
             text = read_input(path, label, root).decode("utf-8", errors="replace")
-            source = front_matter(label, text).get("source")
+            meta = front_matter(label, text)
         except ContentError as exc:
             problems.extend(exc.problems)
             continue
+        source, identity = meta.get("source"), meta.get("id")
         if isinstance(source, str):
-            found.setdefault(source, label)
+            found.setdefault(source, (label, identity if isinstance(identity, str) else ""))
     if problems:
         raise ContentError(problems)
     return found

@@ -9,6 +9,7 @@ and the views of :mod:`views`. Feeds, sitemap and search read the same list.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -17,7 +18,8 @@ from typing import Any
 from . import urls
 from .config import Config
 from .i18n import language_name, og_locale
-from .model import Article, Site, Tag, TechdigestError
+from .model import Article, ContentError, Problem, Site, Tag, TechdigestError
+from .records import Removed
 from .views import Alternate, Link, Pager, article_view, entry_view, not_found_texts
 
 
@@ -68,7 +70,24 @@ class Single:
     lang: str
 
 
-PageId = Listing | ArticlePage | Single  # which page of the site: what :func:`plan` plans a page from
+@dataclass(frozen=True)
+class Redirect:
+    """An old URL of an article (one of its ``aliases``) that leads to it."""
+
+    url: str
+    position: int  # the article's, in the site's articles
+
+
+@dataclass(frozen=True)
+class Gone:
+    """A URL of an article taken off the site (``removed.toml``), saying so."""
+
+    url: str
+    removed: Removed
+
+
+# which page of the site: what :func:`plan` plans a page from
+PageId = Listing | ArticlePage | Single | Redirect | Gone
 
 
 @dataclass(frozen=True)
@@ -85,8 +104,9 @@ class _Draft:
     search_bundle: str | None = None
 
 
-def page_ids(site: Site, config: Config) -> list[PageId]:
-    """Every page of the site, in the site's order (the sitemap's)."""
+def page_ids(site: Site, config: Config, removed: Sequence[Removed] = ()) -> list[PageId]:
+    """Every page of the site, in the site's order (the sitemap's); ``removed``: what ``removed.toml``
+    lists, whose URLs get a page saying so, unless a live page has that URL now (see :func:`plan`)."""
     ids: list[PageId] = [Single("root.html", config.default_language), Single("404.html", config.default_language)]
     for lang in config.languages:
         ids += [Listing(lang, None, number) for number in range(1, _page_count(site.articles, config) + 1)]
@@ -94,12 +114,14 @@ def page_ids(site: Site, config: Config) -> list[PageId]:
         for slug, articles in site.tag_articles.items():
             ids += [Listing(lang, slug, number) for number in range(1, _page_count(articles, config) + 1)]
         ids += [Single(template, lang) for template in ("tags.html", "search.html", "thanks.html")]
+    ids += [Redirect(alias, position) for position, item in enumerate(site.articles) for alias in item.aliases]
+    ids += [Gone(url, entry) for entry in removed for url in entry.urls]
     return ids
 
 
 def shown_on(site: Site, config: Config, page: PageId) -> Sequence[Article]:
     """The articles a page shows (its body, or entries of its list)."""
-    if isinstance(page, ArticlePage):
+    if isinstance(page, ArticlePage | Redirect):
         return site.articles[page.position : page.position + 1]
     if isinstance(page, Listing):
         start = (page.number - 1) * config.per_page
@@ -111,6 +133,9 @@ def plan(site: Site, config: Config, ids: Sequence[PageId]) -> list[Page]:
     """The pages ``ids`` of the site, with their contexts; raises on two pages written to one file."""
     planner = _Planner(site, config)
     pages = [_page(config, planner.draft(page)) for page in ids]
+    live = {page.output for page in pages if page.template != "removed.html"}
+    pages = [page for page in pages if page.template != "removed.html" or page.output not in live]
+    _refuse_taken_aliases(pages, site)
     _refuse_duplicates(pages)
     return pages
 
@@ -136,7 +161,33 @@ class _Planner:
             return self._article(page.lang, self.site.articles[page.position])
         if isinstance(page, Listing):
             return self._listing(page)
+        if isinstance(page, Redirect):
+            return self._redirect(page.url, self.site.articles[page.position])
+        if isinstance(page, Gone):
+            return self._gone(page.url, page.removed)
         return self._single(page)
+
+    def _redirect(self, url: str, item: Article) -> _Draft:
+        """An old URL: a page that sends browsers on at once (meta refresh, relative, so it works
+        wherever the site is served) and search engines to the article (canonical, noindex)."""
+        config = self.config
+        lang = urls.alias_language(url, config.languages, config.default_language)
+        target = urls.article(lang, item)
+
+        def extra(here: str) -> dict[str, Any]:
+            return {
+                "target_href": urls.relative(here, target),
+                "canonical": urls.absolute(config.base_url, target),
+                "target_title": item.text("title", lang),
+            }
+
+        return _Draft(url, "redirect.html", lang, None, None, (target, item.entry_digest), extra)
+
+    def _gone(self, url: str, removed: Removed) -> _Draft:
+        """A URL of a removed article: a page saying so, with the day (not a redirect home, which
+        search engines take for a soft 404 and which hides that something was withdrawn)."""
+        lang = urls.alias_language(url, self.config.languages, self.config.default_language)
+        return _Draft(url, "removed.html", lang, None, None, (removed.date,), lambda here: {"removed": removed.date})
 
     def feeds(self, lang: str, here: str, *tags: Tag) -> list[Link]:
         config = self.config
@@ -341,6 +392,19 @@ def _tag_url(lang: str, slug: str) -> str:
 
 def _article_url(lang: str, item: Article) -> str:
     return urls.article(lang, item)
+
+
+def _refuse_taken_aliases(pages: list[Page], site: Site) -> None:
+    """An alias whose URL another page (or another alias) has already: an error at its line."""
+    seen = Counter(page.output for page in pages)
+    problems = [
+        Problem(item.path, item.lines.get("aliases", 0), f"aliases: {alias} is the URL of another page already")
+        for item in site.articles
+        for alias in item.aliases
+        if seen[urls.output_file(alias)] > 1
+    ]
+    if problems:
+        raise ContentError(problems)
 
 
 def _refuse_duplicates(pages: list[Page]) -> None:

@@ -39,9 +39,10 @@ from . import urls
 from .feedback import MAX_BODY, Rejected, append, check_request, parse_submission
 from .model import TechdigestError, printable
 from .preview import FEEDBACK_PATH, Preview, preview_folder
+from .records import IMPORTED, REMOVED
 from .watch import Watcher
 
-WATCHED = ["content", "templates", "locales", "seeds", "techdigest.toml"]
+WATCHED = ["content", "templates", "locales", "seeds", "techdigest.toml", REMOVED, IMPORTED]
 
 
 def serve(root: Path, host: str, port: int, base_path: str, feedback_file: Path) -> None:

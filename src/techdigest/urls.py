@@ -25,6 +25,17 @@ def article(lang: str, item: Article) -> str:
     return f"{lang}/{item.date.year}/{item.slug}/"
 
 
+def article_versions(languages: tuple[str, ...], item: Article) -> list[str]:
+    """The article's URL in each language: what an alias keeps alive after a rename or a year move."""
+    return [article(lang, item) for lang in languages]
+
+
+def alias_language(alias: str, languages: tuple[str, ...], default: str) -> str:
+    """The language whose version an old URL leads to: its first folder's, else the default one."""
+    first = alias.split("/", 1)[0]
+    return first if first in languages else default
+
+
 def article_glob(year: str) -> str:
     """The article pages of that year in every language, and nothing else, for Pagefind."""
     return f"*/{year}/*/index.html"
