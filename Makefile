@@ -7,8 +7,11 @@ NODE_STAMP := node_modules/.installed-stamp
 
 .PHONY: site test test-fast lint format serve check import messages lighthouse screenshot clean
 
-site: $(STAMP)  ## build site/ from the committed content (BASE_URL=... to publish elsewhere)
-	$(BIN)/techdigest build $(if $(BASE_URL),--base-url "$(BASE_URL)")
+# where the site is published, for this run (CI): BASE_URL=https://OWNER.github.io/REPO/ FEEDBACK_REPO=OWNER/REPO
+PUBLISHED_AT = $(if $(BASE_URL),--base-url "$(BASE_URL)") $(if $(FEEDBACK_REPO),--feedback-repo "$(FEEDBACK_REPO)")
+
+site: $(STAMP)  ## build site/ from the committed content (BASE_URL=..., FEEDBACK_REPO=... to publish elsewhere)
+	$(BIN)/techdigest build $(PUBLISHED_AT)
 
 LINTED := src tests scripts benchmarks
 
@@ -29,8 +32,8 @@ format: $(STAMP)  ## rewrite the code in ruff's format
 serve: $(STAMP)  ## preview on http://127.0.0.1:8000/ with live reload
 	$(BIN)/techdigest serve
 
-check: $(STAMP)  ## validate content and list open translations
-	$(BIN)/techdigest check
+check: $(STAMP)  ## the editor's gate: errors stop publishing; reminders (drafts, scheduled, translations)
+	$(BIN)/techdigest check $(PUBLISHED_AT)
 
 import: $(STAMP)  ## turn new seeds/ into content/ files (never overwrites)
 	$(BIN)/techdigest import

@@ -1,10 +1,11 @@
+import dataclasses
 import os
 from pathlib import Path
 
 import pytest
 
 from techdigest.cli import main
-from techdigest.config import load_config, parse_config, with_base_url
+from techdigest.config import EXAMPLE_GITHUB_REPO, load_config, parse_config, with_base_url, with_feedback_repo
 from techdigest.model import ContentError
 
 VALID = {
@@ -61,6 +62,18 @@ def test_base_url_override_is_validated(project):
     assert with_base_url(config, "https://owner.github.io/repo").base_url == "https://owner.github.io/repo/"
     with pytest.raises(ContentError):
         with_base_url(config, "/repo/")
+
+
+def test_the_feedback_repo_override_replaces_only_the_shipped_example(project):
+    """CI passes the repository it runs in; a repository (or none) the project chose itself is kept."""
+    config = load_config(project)
+    assert with_feedback_repo(config, "owner/news").feedback_github_repo == "example/digest"
+    shipped = dataclasses.replace(config, feedback_github_repo=EXAMPLE_GITHUB_REPO)
+    assert with_feedback_repo(shipped, "owner/news").feedback_github_repo == "owner/news"
+    none = dataclasses.replace(config, feedback_github_repo="")
+    assert with_feedback_repo(none, "owner/news").feedback_github_repo == ""
+    with pytest.raises(ContentError):
+        with_feedback_repo(shipped, "owner")
 
 
 def test_control_characters_and_huge_values_are_refused_with_short_quotes():

@@ -54,3 +54,29 @@ def test_deploy_without_a_remote_is_one_clear_error(project, capsys):
     assert main(["-C", str(project), "deploy", "--remote", "nowhere"]) == 1
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith("error: deploy: ")
+
+
+def test_deploy_refuses_on_check_errors_and_the_example_values_before_building(project, tmp_path, capsys):
+    remote = tmp_path / "remote.git"
+    git("init", "--bare", "-q", str(remote), cwd=tmp_path)
+    git("init", "-q", "-b", "main", cwd=project)
+    git("remote", "add", "origin", str(remote), cwd=project)
+    config = project / "techdigest.toml"
+    config.write_text(config.read_text().replace('"example/digest"', '"techdigest/techdigest"'))
+    (project / "content" / "broken.md").write_text("---\ntitle: {de: Kaputt}\n---\nText.\n")
+
+    assert main(["-C", str(project), "deploy"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "error: content/broken.md:1: date: missing",
+        "error: content/broken.md:1: language: missing",
+        "error: techdigest.toml:14: feedback.github_repo is still the example techdigest/techdigest: name your"
+        ' repository as OWNER/REPO (or "" for no rating form), or pass --feedback-repo',
+        "nothing published: fix the errors above first (techdigest check lists them)",
+    ]
+    (project / "content" / "broken.md").unlink()
+    assert main(["-C", str(project), "deploy", "--no-push"]) == 1
+    assert not (project / "site").exists() and git("branch", "--list", cwd=project) == ""
+    assert git("branch", "--list", cwd=remote) == ""
+
+    assert main(["-C", str(project), "deploy", "--no-push", "--feedback-repo", "owner/news"]) == 0
+    assert "github.com/owner/news/" in (project / "site" / "de" / "2026" / "openai-cerebras" / "index.html").read_text()

@@ -305,14 +305,15 @@ def resolve(page_url: str, href: str) -> str:
 
 
 def test_check_lists_every_missing_translation_with_file_and_line(project, capsys):
-    assert main(["-C", str(project), "check"]) == 1
+    assert main(["-C", str(project), "check"]) == 0  # reminders: the site can go out with a fallback
     out = capsys.readouterr().out.splitlines()
     assert out == [
-        "warning: content/chip-export.md:2: title: no en text yet (not yet translated)",
-        "warning: content/chip-export.md:7: summary: no en text yet (not yet translated)",
-        "warning: content/chip-export.md:9: feedback: no en text yet (not yet translated)",
-        "checked 3 articles: 3 open translations",
+        "reminder: content/chip-export.md:2: title: no en text yet (not yet translated)",
+        "reminder: content/chip-export.md:7: summary: no en text yet (not yet translated)",
+        "reminder: content/chip-export.md:9: feedback: no en text yet (not yet translated)",
+        "checked 3 articles: no errors; reminders: 3 open translations",
     ]
+    assert main(["-C", str(project), "check", "--strict"]) == 1
 
 
 def test_404_page_is_bilingual_with_links_that_work_at_any_depth(built_site):

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .config import Config, load_config, with_base_url
+from .config import EXAMPLE_GITHUB_REPO, Config, load_config, with_base_url, with_feedback_repo
 from .feedback import tally
 from .model import TechdigestError, printable
 
@@ -84,9 +84,7 @@ def _build(args: argparse.Namespace) -> int:
     from .build import build
     from .options import BuildOptions
 
-    config = load_config(args.root)
-    if args.base_url:
-        config = with_base_url(config, args.base_url)
+    config = _published_config(args)
     with _terminal_progress() as stage:
         options = BuildOptions.for_cli(stage, workers=args.jobs, on_stage=args.on_stage)
         report = build(config, output=args.output, options=options)
@@ -120,17 +118,25 @@ def _terminal_progress() -> Iterator[Callable[[str], Callable[[int, int], None]]
         print("\r\x1b[K", end="", file=sys.stderr, flush=True)
 
 
-def _check(args: argparse.Namespace) -> int:
-    from .check import missing_translations
-    from .corpus import articles_of, read_all
-
+def _published_config(args: argparse.Namespace) -> Config:
+    """The config as this run publishes it: ``--base-url`` and ``--feedback-repo`` applied."""
     config = load_config(args.root)
-    articles = articles_of(read_all(config))
-    problems = missing_translations(articles, config)
-    for problem in problems:
-        print(f"warning: {problem}")
-    print(f"checked {len(articles)} articles: {len(problems) or 'no'} open translations")
-    return 1 if problems else 0
+    if args.base_url:
+        config = with_base_url(config, args.base_url)
+    if args.feedback_repo:
+        config = with_feedback_repo(config, args.feedback_repo)
+    return config
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .check import check
+
+    config = _published_config(args)
+    report = check(config, _clock(config, args.clock) or dt.datetime.now(dt.UTC))
+    for finding in report.findings:
+        print(finding)
+    print(report.summary())
+    return 1 if report.errors or (args.strict and report.reminders) else 0
 
 
 def _publish(args: argparse.Namespace) -> int:
@@ -210,10 +216,17 @@ def _feedback(args: argparse.Namespace) -> int:
 
 def _deploy(args: argparse.Namespace) -> int:
     from .build import build
+    from .check import check
     from .deploy import publish
     from .options import BuildOptions
 
-    config = load_config(args.root)
+    config = _published_config(args)
+    refused = check(config, dt.datetime.now(dt.UTC)).errors
+    if refused:
+        for finding in refused:
+            print(finding, file=sys.stderr)
+        print("nothing published: fix the errors above first (techdigest check lists them)", file=sys.stderr)
+        return 1
     with _terminal_progress() as stage:
         report = build(config, options=BuildOptions.for_cli(stage, workers=args.jobs, on_stage=args.on_stage))
     print(report.summary())
@@ -242,10 +255,13 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = _command(commands, project, "build", _build)
     sub.add_argument("-o", "--output", type=Path, help="output folder (default: site/)")
-    sub.add_argument("--base-url", help="absolute URL the site is published at (overrides the config)")
+    _publishing_options(sub)
     sub.add_argument("-j", "--jobs", type=_jobs, help=JOBS_HELP)
 
-    _command(commands, project, "check", _check)
+    sub = _command(commands, project, "check", _check)
+    _publishing_options(sub)
+    sub.add_argument("--strict", action="store_true", help="exit 1 on reminders too (drafts, open translations, …)")
+    sub.add_argument("--clock", type=_clock_text, help=CLOCK_HELP)
 
     sub = _command(commands, project, "publish", _publish)
     sub.add_argument("slugs", nargs="+", metavar="SLUG", help="articles to publish (content/SLUG.md)")
@@ -279,8 +295,19 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
     sub.add_argument("--branch", default="gh-pages", help="branch to publish to (default: gh-pages)")
     sub.add_argument("--no-push", action="store_true", help="only commit to the local branch")
+    _publishing_options(sub)
     sub.add_argument("-j", "--jobs", type=_jobs, help=JOBS_HELP)
     return parser
+
+
+def _publishing_options(sub: argparse.ArgumentParser) -> None:
+    """``--base-url`` and ``--feedback-repo``: the config as CI publishes it, for this run."""
+    sub.add_argument("--base-url", help="absolute URL the site is published at (overrides the config)")
+    sub.add_argument(
+        "--feedback-repo",
+        metavar="OWNER/REPO",
+        help=f"GitHub repository for ratings where the config still names the example {EXAMPLE_GITHUB_REPO}",
+    )
 
 
 # each command: its one-line help, what it does, and what its exit status means
@@ -298,9 +325,11 @@ _ABOUT = {
         "0: built; 1: an error in an input (one line each, site/ unchanged)",
     ),
     "check": (
-        "validate content and list missing translations",
-        "Reads every content file as the build does and lists the texts that still lack a translation.",
-        "0: all valid and translated; 1: an error, or an open translation",
+        "the editor's gate: errors that stop publishing, reminders of what is left to do",
+        "Reads every content file as the build does. Errors: what the build refuses, and the example base_url or\n"
+        "feedback.github_repo of the shipped techdigest.toml. Reminders, per file and line: drafts, scheduled\n"
+        "articles (when they go live), titles still as imported, texts not yet translated.",
+        "0: no errors (reminders allowed); 1: an error, or with --strict a reminder",
     ),
     "publish": (
         "publish drafts, now or at a date (an embargo)",
@@ -334,8 +363,9 @@ _ABOUT = {
     ),
     "deploy": (
         "build and publish site/ to the gh-pages branch",
-        "Builds the site, then commits site/ to a branch (gh-pages) and pushes it.",
-        "0: published; 1: a build error, or git refused",
+        "Refuses to publish on what techdigest check calls an error (the example base_url or repository too);\n"
+        "else builds the site, then commits site/ to a branch (gh-pages) and pushes it.",
+        "0: published; 1: a check or build error (nothing pushed), or git refused",
     ),
 }
 

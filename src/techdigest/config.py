@@ -22,6 +22,10 @@ from .inputs import read_input
 from .model import CONTROL_CHARACTERS, EXCERPT_CHARS, ContentError, Problem, excerpt, shorten
 
 CONFIG_NAME = "techdigest.toml"
+# what the shipped techdigest.toml holds: a site published with them links to someone else's site and repo
+EXAMPLE_BASE_URL = "https://techdigest.github.io/techdigest/"
+EXAMPLE_GITHUB_REPO = "techdigest/techdigest"
+_REPO = re.compile(r"[\w.-]+/[\w.-]+")
 
 # key -> (expected type, required)
 _TOP_LEVEL: dict[str, tuple[type, bool]] = {
@@ -197,7 +201,7 @@ def _value_problems(raw: dict[str, Any]) -> Iterator[str]:
     if isinstance(zone, str) and not _known_zone(zone):
         yield f'\'timezone\' {excerpt(zone)} is not a time zone name such as "Europe/Berlin" or "UTC"'
     repo = raw.get("feedback", {}).get("github_repo", "") if isinstance(raw.get("feedback"), dict) else ""
-    if isinstance(repo, str) and repo and not re.fullmatch(r"[\w.-]+/[\w.-]+", repo):
+    if isinstance(repo, str) and repo and not _REPO.fullmatch(repo):
         yield "'feedback.github_repo' must look like OWNER/REPO"
 
 
@@ -214,6 +218,17 @@ def with_base_url(config: Config, base_url: str) -> Config:
     if not _ABSOLUTE_URL.match(base_url):
         raise ContentError.single("--base-url", 0, f"{excerpt(base_url)} is not an absolute http(s) URL")
     return dataclasses.replace(config, base_url=base_url.rstrip("/") + "/")
+
+
+def with_feedback_repo(config: Config, repo: str) -> Config:
+    """The config with ratings going to ``repo`` where it still names the shipped example repository
+    (``--feedback-repo``; CI passes the repository it runs in): a repository the project names itself,
+    or none (no rating form), is kept."""
+    if not _REPO.fullmatch(repo):
+        raise ContentError.single("--feedback-repo", 0, f"{excerpt(repo)} does not look like OWNER/REPO")
+    if config.feedback_github_repo != EXAMPLE_GITHUB_REPO:
+        return config
+    return dataclasses.replace(config, feedback_github_repo=repo)
 
 
 def _type_name(kind: type) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from functools import cache
 from typing import Protocol
 
@@ -34,7 +35,22 @@ _POSITION_BONUS = 0.5
 _ANAPHORA_MALUS = 0.8
 _ANAPHORA = re.compile(r"^(diese[rsmn]?|dies|dort|damit|dabei|er|sie|es|this|these|that|those|it|they)\b", re.I)
 _REDUNDANCY = 0.7
-TITLE_MAX = 80
+TITLE_MAX = 80  # a headline's length: a long lead becomes as many of its leading clauses as fit
+TITLE_LIMIT = 200  # a draft title is never longer; a longer lead without a shorter clause is cut, with "…"
+_CLAUSE_WORDS = 4  # a clause has at least as many words: "Update:" or "Kaiva 5:" is a label, not a headline
+# words that open a subordinate clause ("weil …"), or one that follows a comma ("…, der …")
+_CONJUNCTIONS = (
+    "dass|weil|wenn|falls|als|ob|obwohl|obgleich|nachdem|bevor|ehe|sobald|solange|sodass|indem|wer|um|ohne|statt|"
+    "because|although|though|while|whereas|when|if|unless|after|before|since|until|as"
+)
+_RELATIVES = "der|die|das|dem|den|dessen|deren|denen|welche[rsmn]?|wo|womit|wobei|which|who|whom|whose|where"
+_COORDINATORS = "und|oder|aber|doch|denn|jedoch|and|or|but|yet|so"  # not "sondern": it needs the "nicht" before
+# a clause ends before "; ", ": ", a spaced dash, or a comma opening a new clause
+_BOUNDARY = re.compile(rf"[;:]\s+|\s+[–—]\s+|,\s+(?=(?:{_CONJUNCTIONS}|{_RELATIVES}|{_COORDINATORS})\b)", re.I)
+_OPENS_SUBORDINATE = re.compile(rf"(?:{_CONJUNCTIONS})\b", re.I)
+# a clause inserted into the main one ("Der Konzern, der 2019 gegründet wurde, hat …") ends in a comma
+# and the main clause's next word (lower case: a verb), not a noun or a clause of its own
+_RESUMES_MAIN = re.compile(rf"[^,;:]*,\s+(?!(?:{_CONJUNCTIONS}|{_RELATIVES}|{_COORDINATORS})\b)[a-zäöüß]")
 
 
 # pysbd and snowballstemmer ship no types: what this module uses of them, typed.
@@ -51,16 +67,48 @@ def sentences(text: str, lang: str) -> list[str]:
 
 
 def draft_title(first_paragraph: str, lang: str) -> str:
-    """The lead sentence, cut to a clause or at a word boundary to fit a headline."""
+    """The lead sentence as a headline: its leading whole clauses, never a phrase cut off.
+
+    German puts the verb of a subordinate clause last and the main clause's verb second, so a
+    lead cut at 80 characters loses its verb ("Der Hersteller bringt mit dem Kaiva 5 ein Smartphone
+    auf den…"). Cut at a clause boundary instead, the main clause keeps its verb: a lead longer than
+    :data:`TITLE_MAX` becomes as many of its leading clauses as fit (at least the first, whatever
+    its length), provided the sentence opens with its main clause. A lead that opens with a
+    subordinate clause ("Wer … vorbeifährt, sieht …") or has no clause boundary stays whole; only a
+    lead beyond :data:`TITLE_LIMIT` without a shorter clause is cut at a word, ending in "…", which
+    ``techdigest check`` reports until an editor writes the headline.
+    """
     sentence = (sentences(first_paragraph[:2_000], lang) or [first_paragraph])[0].strip()
     lead = sentence.rstrip(".!? ") or sentence  # a "sentence" of punctuation only stays as it is
     if len(lead) <= TITLE_MAX:
         return lead
-    clause = re.split(r"[,;:–—]\s", lead, maxsplit=1)[0]
-    if 30 <= len(clause) <= TITLE_MAX:
-        return clause
-    cut = lead[: TITLE_MAX - 1]
+    ends = list(_clause_ends(lead))
+    fitting = [end for end in ends if end <= TITLE_MAX]
+    if fitting or ends:
+        end = fitting[-1] if fitting else ends[0]
+        if end <= TITLE_LIMIT:
+            return lead[:end]
+    if len(lead) <= TITLE_LIMIT:
+        return lead
+    cut = lead[: TITLE_LIMIT - 1]
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:–— ") + "…"
+
+
+def _clause_ends(lead: str) -> Iterator[int]:
+    """Where the sentence's leading clauses end: before a clause boundary, when the text before it is
+    the main clause and what follows it (a clause boundary inside quotes or brackets, after a mere
+    label such as "Update:", or opening a clause inserted into the main one does not count)."""
+    if _OPENS_SUBORDINATE.match(lead):
+        return
+    for boundary in _BOUNDARY.finditer(lead):
+        before, after = lead[: boundary.start()], lead[boundary.end() :]
+        inserted = boundary.group().startswith(",") and _RESUMES_MAIN.match(after)
+        if not inserted and len(before.split()) >= _CLAUSE_WORDS and _balanced(before):
+            yield boundary.start()
+
+
+def _balanced(text: str) -> bool:
+    return text.count("„") == text.count("“") and text.count("(") == text.count(")") and text.count('"') % 2 == 0
 
 
 def draft_summary(paragraphs: list[str], lang: str, max_sentences: int = 3, max_chars: int = 520) -> str:
