@@ -324,7 +324,10 @@ def _context(config: Config, draft: _Draft, versions: dict[str, str]) -> dict[st
         "og_type": "website",
         "og_locale": og_locale(lang),
         "og_locale_alternates": [og_locale(code) for code in versions if code != lang],
-        "indexed": bool(versions) and not draft.noindex,
+        "indexed": bool(versions),  # has language versions: canonical, hreflang, Open Graph
+        # kept out of search engines: no language versions, or a draft's or scheduled article's page
+        # (which keeps its metadata, so the editor previews what will be published)
+        "noindex": not versions or draft.noindex,
         "canonical": urls.absolute(config.base_url, url),
         # the root chooser is the x-default of itself; elsewhere the default language's page is
         "x_default": urls.absolute(config.base_url, switch_to(config.default_language) if url else ""),
