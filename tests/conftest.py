@@ -21,6 +21,7 @@ from techdigest.config import load_config, with_base_url
 from techdigest.content import parse_article
 from techdigest.markup import make_markdown
 from techdigest.model import Article
+from techdigest.options import BuildOptions
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -106,7 +107,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
     )
     (root / "seeds" / "huge-paragraph.txt").write_text(sentence * 2800 + "\nSchlagwörter: Lang\n", encoding="utf-8")
     code = main(["-C", str(root), "import", "--date", "2026-11-25"])
-    return root, code, build(load_config(root)).output
+    return root, code, build(load_config(root), options=BuildOptions.for_cli(drafts=True)).output  # imported: drafts
 
 
 def page(site: Path, url: str) -> html.HtmlElement:

@@ -96,7 +96,9 @@ def test_an_article_through_a_newsroom_day(newsroom: Path, capsys: pytest.Captur
     assert entry.published == "2026-12-02T07:30:00+01:00"
 
     # a correction: shown on the page, in the feed, the sitemap and the structured data
-    corrected = source.read_text(encoding="utf-8").replace(f"date: '{EMBARGO}'", f"date: '{EMBARGO}'\nupdated: 2026-12-03T09:00:00+01:00")
+    corrected = source.read_text(encoding="utf-8").replace(
+        f"date: '{EMBARGO}'", f"date: '{EMBARGO}'\nupdated: 2026-12-03T09:00:00+01:00"
+    )
     if corrected == source.read_text(encoding="utf-8"):  # the date as publish wrote it, unquoted
         corrected = re.sub(r"^(date: .*)$", r"\1\nupdated: 2026-12-03T09:00:00+01:00", corrected, count=1, flags=re.M)
     source.write_text(corrected, encoding="utf-8")

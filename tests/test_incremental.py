@@ -168,7 +168,7 @@ def test_a_template_error_in_a_worker_names_the_template_line(project):
     assert result.returncode == 1
     assert forks(result) == 2, "the articles were read from the cache; the pages rendered in two workers"
     (line,) = result.stderr.splitlines()
-    assert line.startswith("error: templates/article.html:14: template error while rendering "), line
+    assert line.startswith("error: templates/article.html:20: template error while rendering "), line
     assert stamps(project / "site") == before
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from techdigest.build import build
@@ -44,13 +46,13 @@ def test_an_existing_article_changed_is_its_text_and_a_folder_s_own_event_is_not
 def test_only_article_texts_that_keep_date_and_tags_make_a_narrow_build(config, project):
     first = build(config, options=BuildOptions.for_preview())
     article = project / "content" / "chip-export.md"
-    options = BuildOptions(workers=1)
+    options = replace(BuildOptions.for_preview(), workers=1)
 
     def work(old: str, new: str):
         article.write_text(article.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
         changes = classify(config, {article}, first.state.parsed)
         reading = read(config, first.state, changes, first.output, options)
-        return select(config, first.state, reading, inputs_digest(config))
+        return select(config, first.state, reading, inputs_digest(config), options)
 
     narrow = work("werden verschärft.", "werden deutlich verschärft.")
     assert not narrow.whole
@@ -64,6 +66,7 @@ def test_only_article_texts_that_keep_date_and_tags_make_a_narrow_build(config, 
 
 def test_without_changes_every_file_is_read_and_the_whole_plan_made(config):
     first = build(config)
-    reading = read(config, first.state, None, first.output, BuildOptions(workers=1))
+    options = BuildOptions(workers=1)
+    reading = read(config, first.state, None, first.output, options)
     assert reading.again is None and len(reading.parsed) == 3
-    assert select(config, first.state, reading, inputs_digest(config)).whole
+    assert select(config, first.state, reading, inputs_digest(config), options).whole

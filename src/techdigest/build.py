@@ -89,7 +89,7 @@ def _build(
     reading = record_year_moves(config, previous.parsed, read(config, previous, changes, target, options))
     options.reached("read")
     digest = inputs_digest(config)
-    work = select(config, previous, reading, digest)
+    work = select(config, previous, reading, digest, options)
     options.reached("selected")
     prepared = prepare(
         Batch(work.outputs, f"{code_version()}|{digest}", work.kept),

@@ -2,7 +2,8 @@
 
 ``serve`` learns from the file system which files changed and hands the build
 a :class:`Changes` (as Zola's ``ChangeKind``). When only the texts of existing
-articles changed, and their dates and tags stayed, a *narrow* build reads just
+articles changed, and their dates, draft states and tags stayed (and the
+passing time published no scheduled article), a *narrow* build reads just
 those files again and makes just the pages and feeds showing those articles,
 found in a reverse index (article → pages and feeds) built once per whole
 plan. Any other change, or none known (``techdigest build``), makes the
@@ -14,6 +15,7 @@ asked for from a :class:`Site`; only this module chooses what to ask for.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -25,7 +27,7 @@ from .config import Config
 from .corpus import LABEL_FOLDER, ParsedFiles, articles_of, read_again, read_all
 from .feeds import Feed, atom_feeds, feed_ids, shown_in
 from .hosting import publishing_files
-from .library import index
+from .library import index, statuses
 from .model import Article, Site
 from .options import BuildOptions
 from .output import Output, Record
@@ -146,19 +148,22 @@ def read(config: Config, previous: BuildState, changes: Changes | None, target: 
     return Reading(read_all(config, previous.parsed, progress, workers=options.workers), None)
 
 
-def select(config: Config, previous: BuildState, reading: Reading, digest: str) -> Work:
+def select(config: Config, previous: BuildState, reading: Reading, digest: str, options: BuildOptions) -> Work:
     """The narrow work when only article texts changed; else the whole plan. ``digest``: of what every
-    page depends on (:func:`render.inputs_digest`)."""
+    page depends on (:func:`render.inputs_digest`). Either way only the articles ``options`` shows
+    at its time now are on the site."""
+    now = options.now()
+    shown = [item for item in articles_of(reading.parsed) if options.shows(item, now)]
     if reading.again is not None and previous.plan is not None:
         fresh = [
             reading.parsed[label].article
             for label in sorted(reading.again)
             if reading.parsed[label].article is not previous.parsed[label].article
         ]
-        site = _with_texts(previous.plan.site, fresh)
+        site = _with_texts(previous.plan.site, fresh, shown, now)
         if site is not None:
-            return _narrow(config, previous, site, {item.slug for item in fresh}, digest)
-    return _whole(config, index(articles_of(reading.parsed)), digest)
+            return _narrow(config, previous, site, {item.slug for item in fresh if item.slug in site.tag_keys}, digest)
+    return _whole(config, index(shown, now), digest)
 
 
 def _whole(config: Config, site: Site, digest: str) -> Work:
@@ -189,18 +194,21 @@ def _narrow(config: Config, previous: BuildState, site: Site, slugs: set[str], d
     return Work(Plan(site, whole.pages, whole.feeds, whole._showing), pages, outputs, previous.record, whole=False)
 
 
-def _with_texts(site: Site, changed: list[Article]) -> Site | None:
+def _with_texts(site: Site, changed: list[Article], shown: list[Article], now: dt.datetime) -> Site | None:
     """``site`` with ``changed`` articles in place of their old versions, without sorting anew.
 
-    Only when each keeps its date, tags and aliases (so every list keeps its
-    order, every tag its name and slug, and no redirect page comes or goes);
+    Only when the site shows the same articles with the same marks at ``now`` (time passing
+    publishes a scheduled one), and each changed one keeps its dates, draft state, tags and aliases
+    (so every list keeps its order, every tag its name and slug, the sitemap its dates, and no
+    redirect page comes or goes);
     None otherwise, and the site is indexed anew.
     """
-    new = {item.slug: item for item in changed}
+    slugs = {item.slug for item in shown}
+    if slugs != site.tag_keys.keys() or statuses(shown, now) != site.status:
+        return None
+    new = {item.slug: item for item in changed if item.slug in slugs}
     old = {item.slug: item for item in site.articles if item.slug in new}
-    if old.keys() != new.keys() or any(
-        (old[s].date, old[s].tags, old[s].aliases) != (new[s].date, new[s].tags, new[s].aliases) for s in new
-    ):
+    if any(_placed(old[slug]) != _placed(new[slug]) for slug in new):
         return None
     tag_slugs = {tag.slug for slug in new for tag in site.article_tags[slug]}
     return Site(
@@ -212,4 +220,11 @@ def _with_texts(site: Site, changed: list[Article]) -> Site | None:
         },
         article_tags=site.article_tags,
         tag_keys=site.tag_keys,
+        status=site.status,
     )
+
+
+def _placed(item: Article) -> tuple[object, ...]:
+    """What places an article in lists, feeds and the sitemap: its dates (as written), draft state, tags;
+    and its aliases, each a page of its own."""
+    return item.published.isoformat(), item.updated and item.updated.isoformat(), item.draft, item.tags, item.aliases

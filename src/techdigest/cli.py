@@ -86,7 +86,14 @@ def _build(args: argparse.Namespace) -> int:
 
     config = _published_config(args)
     with _terminal_progress() as stage:
-        options = BuildOptions.for_cli(stage, workers=args.jobs, on_stage=args.on_stage)
+        options = BuildOptions.for_cli(
+            stage,
+            workers=args.jobs,
+            on_stage=args.on_stage,
+            drafts=args.drafts,
+            future=args.future,
+            clock=_clock(config, args.clock),
+        )
         report = build(config, output=args.output, options=options)
     print(report.summary())
     return 0
@@ -257,6 +264,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("-o", "--output", type=Path, help="output folder (default: site/)")
     _publishing_options(sub)
     sub.add_argument("-j", "--jobs", type=_jobs, help=JOBS_HELP)
+    sub.add_argument("--drafts", action="store_true", help="also build drafts (draft: true), marked as such")
+    sub.add_argument("--future", action="store_true", help="also build articles dated after now, marked as scheduled")
+    sub.add_argument("--clock", type=_clock_text, help=CLOCK_HELP)
 
     sub = _command(commands, project, "check", _check)
     _publishing_options(sub)
@@ -321,7 +331,8 @@ _ABOUT = {
     "build": (
         "build the site into site/",
         "Builds the site from techdigest.toml, content/, templates/ and locales/; only what changed since\n"
-        "the last build is made again. site/ changes in one step, or not at all.",
+        "the last build is made again. site/ changes in one step, or not at all. Drafts (draft: true) and\n"
+        "articles whose date is still to come are left out unless --drafts or --future.",
         "0: built; 1: an error in an input (one line each, site/ unchanged)",
     ),
     "check": (

@@ -1,9 +1,12 @@
 """Atom feeds, one per language and one per tag and language; the only module importing feedgen.
 
-Every URL in a feed is absolute (from the base URL), entry ids are tag URIs
-(RFC 4151) made from the site's host, the article's date and its slug, so a
-title edit keeps the id, and every date is the article's own: the same
-content gives the same bytes. A feed is made again only when one of its
+Every URL in a feed is absolute (from the base URL). An entry's id comes from
+the article's permanent ``id`` (a ``urn:uuid:`` per language feed), so editing
+its date, slug or title never shows a reader the article twice; an article
+without one keeps the tag URI (RFC 4151) made from the site's host, its date
+and slug. Every date is the article's own (``published``, and ``updated`` for
+a correction; the feed's is its newest entry's): the same content gives the
+same bytes. Each entry names its authors; the feed's author is the publisher. A feed is made again only when one of its
 entries or the site's settings changed. Feeds are named by :class:`Feed`,
 so a rebuild can ask for some of them (:mod:`changes`).
 """
@@ -11,6 +14,7 @@ so a rebuild can ask for some of them (:mod:`changes`).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -75,15 +79,17 @@ def _atom(config: Config, site: Site, feed: Feed) -> bytes:
     atom.author({"name": config.publisher})
     atom.link(href=urls.absolute(config.base_url, name), rel="self", type="application/atom+xml")
     atom.link(href=urls.absolute(config.base_url, home), rel="alternate", type="text/html")
-    atom.updated(_moment(entries[0].date) if entries else _moment(dt.date(1970, 1, 1)))
-    host = urlsplit(config.base_url).hostname
+    atom.updated(max(_updated(item) for item in entries) if entries else dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
+    host = urlsplit(config.base_url).hostname or ""
     for item in reversed(entries):  # feedgen puts the last added entry first
         entry = atom.add_entry()
-        entry.id(f"tag:{host},{item.date.isoformat()}:{lang}/{item.slug}")
+        entry.id(_entry_id(item, lang, host))
         entry.title(item.text("title", lang).value)
         entry.link(href=urls.absolute(config.base_url, urls.article(lang, item)), rel="alternate", type="text/html")
-        entry.published(_moment(item.date))
-        entry.updated(_moment(item.date))
+        entry.published(item.published.at)
+        entry.updated(_updated(item))
+        for name in item.author:
+            entry.author({"name": name})
         summary = item.text("summary", lang).value
         if summary:
             entry.summary(summary)
@@ -94,5 +100,13 @@ def _atom(config: Config, site: Site, feed: Feed) -> bytes:
     return xml
 
 
-def _moment(day: dt.date) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+def _entry_id(item: Article, lang: str, host: str) -> str:
+    """The article's id in the ``lang`` feed: from its permanent id if it has one (one per language,
+    as each language's entry is a text of its own), else from its date and slug."""
+    if item.id:
+        return uuid.uuid5(uuid.UUID(item.id), lang).urn
+    return f"tag:{host},{item.date.isoformat()}:{lang}/{item.slug}"
+
+
+def _updated(item: Article) -> dt.datetime:
+    return (item.updated or item.published).at

@@ -1,4 +1,4 @@
-"""The only module that imports Babel: catalogs, dates, language names.
+"""The only module that imports Babel: catalogs, dates and times, lists of names, language names.
 
 Catalogs are compiled from the ``.po`` files in memory at every build, so no
 ``.mo`` file is ever committed or goes stale; dates are formatted by Babel
@@ -15,11 +15,13 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.dates import format_date as _format_date
+from babel.dates import format_time, get_datetime_format
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
-from .model import ContentError
+from .model import ContentError, Moment
 
 DOMAIN = "messages"
 
@@ -49,6 +51,26 @@ def format_date(value: dt.date, lang: str) -> str:
     """``25. November 2026`` in German, ``November 25, 2026`` in English (cached: Babel
     parses its locale data on every call, and a site shows the same dates on many pages)."""
     return _format_date(value, format="long", locale=lang)
+
+
+def format_moment(value: Moment, lang: str) -> str:
+    """A date as :func:`format_date`, with its time if one was given: ``2. Dezember 2026, 07:30``,
+    ``December 2, 2026, 7:30 AM``. The time is shown as ``value`` holds it (the caller puts it in
+    the site's time zone)."""
+    return _format_wall(value.at.replace(tzinfo=None), lang) if value.timed else format_date(value.day, lang)
+
+
+@lru_cache(maxsize=65536)
+def _format_wall(at: dt.datetime, lang: str) -> str:
+    """Keyed by the wall time alone: aware times of one instant in two zones are equal, shown apart."""
+    pattern = str(get_datetime_format("medium", locale=lang)).replace("'", "")  # how Babel joins date and time
+    return pattern.replace("{0}", format_time(at, "short", locale=lang)).replace("{1}", format_date(at.date(), lang))
+
+
+@lru_cache(maxsize=1024)
+def format_names(names: tuple[str, ...], lang: str) -> str:
+    """``Erika Mustermann und Max Muster``: a byline's names as a list reads in ``lang``."""
+    return format_list(list(names), locale=lang) if names else ""
 
 
 @lru_cache(maxsize=1024)

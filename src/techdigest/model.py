@@ -184,3 +184,5 @@ class Site:
     article_tags: dict[str, tuple[Tag, ...]]
     # each article's tags (as pages show them) in one plain string, for the keys of those pages
     tag_keys: dict[str, str]
+    # the articles shown marked, by slug: "draft" or "scheduled" (only in builds that show them)
+    status: dict[str, str] = field(default_factory=dict)

@@ -1,8 +1,9 @@
-"""How a build runs, beside what it builds: ``techdigest build`` and ``serve`` differ in five ways.
+"""How a build runs, beside what it builds: ``techdigest build`` and ``serve`` differ in seven ways.
 
 What a build makes follows from its inputs (and, in ``serve``, from the change
-set: :mod:`changes`); these options only say how much to check, what to keep,
-how many processes work and how to stop. Named, so that no boolean means six things.
+set: :mod:`changes`); these options only say which articles it shows (drafts,
+scheduled ones, at what time), how much to check, what to keep, how many
+processes work and how to stop. Named, so that no boolean means six things.
 
 ``on_stage`` is called with the name of each point the build reaches (:data:`STAGES`),
 in the build's own process and thread: a program embedding the build, or a test,
@@ -15,8 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .parallel import Progress, cores
+
+if TYPE_CHECKING:
+    from .model import FrontMatter
 
 Stage = Callable[[str], Progress]  # what is being done -> its progress callback
 
@@ -52,15 +57,38 @@ class BuildOptions:
     on_stage: Callable[[str], None] | None = None
     # the time the build takes as now (``--clock``), deciding which articles are still embargoed; None: the real one
     clock: dt.datetime | None = None
+    # also build drafts (``build --drafts``, serve), marked as such
+    drafts: bool = False
+    # also build articles whose date is still to come (``build --future``, serve), marked as scheduled
+    future: bool = False
 
     def now(self) -> dt.datetime:
         return self.clock or dt.datetime.now(dt.UTC)
 
+    def shows(self, item: FrontMatter, now: dt.datetime) -> bool:
+        """Whether the site built at ``now`` has ``item``: a draft only with ``drafts``, an article
+        dated after ``now`` only with ``future`` (a scheduled draft needs both)."""
+        return (self.drafts or not item.draft) and (self.future or item.published.at <= now)
+
     @classmethod
-    def for_cli(
-        cls, stage: Stage | None = None, *, workers: int | None = None, on_stage: Callable[[str], None] | None = None
+    def for_cli(  # noqa: PLR0913 - the build command's options, each one named where it is called
+        cls,
+        stage: Stage | None = None,
+        *,
+        workers: int | None = None,
+        on_stage: Callable[[str], None] | None = None,
+        drafts: bool = False,
+        future: bool = False,
+        clock: dt.datetime | None = None,
     ) -> BuildOptions:
-        return cls(stage=stage, workers=cores() if workers is None else workers, on_stage=on_stage)
+        return cls(
+            stage=stage,
+            workers=cores() if workers is None else workers,
+            on_stage=on_stage,
+            drafts=drafts,
+            future=future,
+            clock=clock,
+        )
 
     def progress(self, what: str) -> Progress | None:
         return self.stage(what) if self.stage else None
@@ -72,6 +100,13 @@ class BuildOptions:
 
     @classmethod
     def for_preview(cls) -> BuildOptions:
+        """``serve``: the editor sees everything, drafts and scheduled articles marked as such."""
         return cls(
-            verify_output=False, refresh_search=False, save_cache=False, redeliver_signals=True, warm_templates=True
+            verify_output=False,
+            refresh_search=False,
+            save_cache=False,
+            redeliver_signals=True,
+            warm_templates=True,
+            drafts=True,
+            future=True,
         )

@@ -8,7 +8,6 @@ and the views of :mod:`views`. Feeds, sitemap and search read the same list.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from typing import Any
 from . import urls
 from .config import Config
 from .i18n import language_name, og_locale
-from .model import Article, ContentError, Problem, Site, Tag, TechdigestError
+from .model import Article, ContentError, Moment, Problem, Site, Tag, TechdigestError
 from .records import Removed
 from .views import Alternate, Link, Pager, article_view, entry_view, not_found_texts
 
@@ -39,7 +38,8 @@ class Page:
     inputs: tuple[object, ...]
     context: Callable[[], dict[str, Any]]
     versions: dict[str, str] = field(default_factory=dict)
-    lastmod: dt.date | None = None
+    lastmod: Moment | None = None
+    noindex: bool = False  # a draft's or scheduled article's page: shown, but not for search engines
     search_bundle: str | None = None  # the search bundle indexing it (an article page's year)
 
     @cached_property
@@ -98,10 +98,11 @@ class _Draft:
     template: str
     lang: str
     url_in: Callable[[str], str] | None  # the page's URL in another language; None: not for search engines
-    lastmod: dt.date | None
+    lastmod: Moment | None
     inputs: tuple[object, ...]
     extra: Callable[[str], dict[str, Any]]  # the template's own context, given the page's URL
     search_bundle: str | None = None
+    noindex: bool = False  # has language versions, but is not for search engines (yet)
 
 
 def page_ids(site: Site, config: Config, removed: Sequence[Removed] = ()) -> list[PageId]:
@@ -154,7 +155,7 @@ class _Planner:
     def __init__(self, site: Site, config: Config) -> None:
         self.site = site
         self.config = config
-        self.newest = site.articles[0].date if site.articles else None
+        self.newest = site.articles[0].published if site.articles else None
 
     def draft(self, page: PageId) -> _Draft:
         if isinstance(page, ArticlePage):
@@ -195,6 +196,8 @@ class _Planner:
         return [*own, Link(config.title[lang], urls.relative(here, urls.feed(lang)))]
 
     def _article(self, lang: str, item: Article) -> _Draft:
+        status = self.site.status.get(item.slug, "")
+
         def extra(here: str) -> dict[str, Any]:
             view = article_view(self.site, item, lang, here, self.config)
             return {
@@ -209,10 +212,11 @@ class _Planner:
             "article.html",
             lang,
             partial(_article_url, item=item),
-            item.date,
-            (item.digest, self.site.tag_keys[item.slug]),
+            _last_change(item),
+            (item.digest, self.site.tag_keys[item.slug], status),
             extra,
             search_bundle=str(item.date.year),
+            noindex=bool(status),
         )
 
     def _listing(self, page: Listing) -> _Draft:
@@ -240,16 +244,17 @@ class _Planner:
                 newer=urls.relative(here, url_in(lang, number - 1)) if number > 1 else "",
                 older=urls.relative(here, url_in(lang, number + 1)) if number < total else "",
             )
-            return {**own, "entries": [entry_view(site, item, lang, here) for item in chunk], "pager": pager}
+            entries = [entry_view(site, item, lang, here, self.config) for item in chunk]
+            return {**own, "entries": entries, "pager": pager}
 
         inputs = () if tag is None else (tag.slug, tag.name, len(articles))
-        shown = [(item.entry_digest, site.tag_keys[item.slug]) for item in chunk]
+        shown = [(item.entry_digest, site.tag_keys[item.slug], site.status.get(item.slug, "")) for item in chunk]
         return _Draft(
             url_in(lang),
             "home.html" if tag is None else "tag.html",
             lang,
             url_in,
-            chunk[0].date if chunk else None,
+            max(map(_last_change, chunk)) if chunk else None,
             (*inputs, number, total, shown),
             extra,
         )
@@ -341,6 +346,7 @@ def _page(config: Config, draft: _Draft) -> Page:
         context=partial(_context, config, draft, versions),
         versions=versions,
         lastmod=draft.lastmod,
+        noindex=draft.noindex,
         search_bundle=draft.search_bundle,
     )
 
@@ -369,7 +375,10 @@ def _context(config: Config, draft: _Draft, versions: dict[str, str]) -> dict[st
         "og_type": "website",
         "og_locale": og_locale(lang),
         "og_locale_alternates": [og_locale(code) for code in versions if code != lang],
-        "indexed": bool(versions),
+        "indexed": bool(versions),  # has language versions: canonical, hreflang, Open Graph
+        # kept out of search engines: no language versions, or a draft's or scheduled article's page
+        # (which keeps its metadata, so the editor previews what will be published)
+        "noindex": not versions or draft.noindex,
         "canonical": urls.absolute(config.base_url, url),
         # the root chooser is the x-default of itself; elsewhere the default language's page is
         "x_default": urls.absolute(config.base_url, switch_to(config.default_language) if url else ""),
@@ -384,6 +393,11 @@ def _context(config: Config, draft: _Draft, versions: dict[str, str]) -> dict[st
         "feeds": [],
         **draft.extra(url),
     }
+
+
+def _last_change(item: Article) -> Moment:
+    """When an article last changed for a reader: its correction's date, else its publication."""
+    return item.updated or item.published
 
 
 def _tag_url(lang: str, slug: str) -> str:

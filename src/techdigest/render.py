@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from .config import Config
-from .i18n import format_date, language_name, load_translations
+from .i18n import format_moment, language_name, load_translations
 from .inputs import read_tree
 from .model import ContentError
 from .output import Output
@@ -77,7 +77,7 @@ def _environment(templates_dir: Path, locales_dir: Path, lang: str) -> jinja2.En
     )
     # added by the jinja2.ext.i18n extension at run time, so not in Environment's types
     env.install_gettext_translations(load_translations(locales_dir, lang), newstyle=True)  # type: ignore[attr-defined]
-    env.filters["date"] = lambda value: format_date(value, lang)
+    env.filters["moment"] = lambda value: format_moment(value, lang)
     env.filters["language_name"] = lambda code: language_name(code, lang)
     env.filters["markup"] = Markup
     return env

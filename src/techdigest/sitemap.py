@@ -2,7 +2,9 @@
 
 Each ``<url>`` lists all language versions of its page as ``xhtml:link``
 alternates, itself included, plus ``x-default``, as search engines expect;
-pages kept out of search engines (404, thank-you) are not listed. The XML is
+pages kept out of search engines (404, thank-you, drafts and scheduled articles
+in a build that shows them) are not listed. ``lastmod`` is an article's
+correction date, else its publication (a W3C datetime when it has a time). The XML is
 written line by line (a site of 10,000 articles has some 20,000 entries;
 ElementTree took seconds for them), every value escaped.
 """
@@ -24,8 +26,8 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 def sitemap(pages: list[Page], config: Config) -> list[Output]:
     """The sitemap is keyed by the listed pages' URLs and dates: their language versions follow
     from those (and the config), so it is written again only when a page comes, goes or moves."""
-    listed = [page for page in pages if page.versions]
-    inputs = "\n".join(f"{page.url} {page.lastmod}" for page in listed)
+    listed = [page for page in pages if page.versions and not page.noindex]
+    inputs = "\n".join(f"{page.url} {page.lastmod and page.lastmod.isoformat()}" for page in listed)
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(config.base_url, urls.SITEMAP)}\n"
     return [Output(urls.SITEMAP, inputs, partial(_urlset, listed, config)), fixed("robots.txt", robots.encode())]
 

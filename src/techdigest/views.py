@@ -8,15 +8,14 @@ edit of an article's text does not touch the listings it appears in.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any
 
 from . import urls
 from .config import Config
-from .i18n import load_translations
-from .model import Article, Site, Text
+from .i18n import format_names, load_translations
+from .model import Article, Moment, Site, Text
 
 WORDS_PER_MINUTE = 200
 
@@ -39,12 +38,19 @@ class FeedbackView:
 
 @dataclass(frozen=True)
 class EntryView:
-    """An article as listings show it; nothing more, so a body edit leaves listings untouched."""
+    """An article as listings show it; nothing more, so a body edit leaves listings untouched.
+
+    Its dates are in the site's time zone; ``status`` is "draft" or "scheduled" in a build that
+    shows such articles (they are marked), else "".
+    """
 
     href: str
     slug: str
     title: Text
-    date: dt.date
+    published: Moment
+    updated: Moment | None
+    byline: str  # the authors' names as a list reads in the page's language; "" without any
+    status: str
     tags: tuple[Link, ...]
     summary: Text
 
@@ -59,19 +65,27 @@ class ArticleView(EntryView):
     structured_data: dict[str, Any]
 
 
-def entry_view(site: Site, item: Article, lang: str, here: str) -> EntryView:
+def entry_view(site: Site, item: Article, lang: str, here: str, config: Config) -> EntryView:
     return EntryView(
         href=urls.relative(here, urls.article(lang, item)),
         slug=item.slug,
         title=item.text("title", lang),
-        date=item.date,
+        published=_in_zone(item.published, config),
+        updated=_in_zone(item.updated, config) if item.updated else None,
+        byline=format_names(item.author, lang),
+        status=site.status.get(item.slug, ""),
         tags=tuple(Link(t.name, urls.relative(here, urls.tag(lang, t.slug))) for t in site.article_tags[item.slug]),
         summary=item.text("summary", lang),
     )
 
 
+def _in_zone(moment: Moment, config: Config) -> Moment:
+    """A time as the site shows it, in its time zone (a plain date stays that day)."""
+    return Moment(moment.at.astimezone(config.zone), timed=True) if moment.timed else moment
+
+
 def article_view(site: Site, item: Article, lang: str, here: str, config: Config) -> ArticleView:
-    entry = entry_view(site, item, lang, here)
+    entry = entry_view(site, item, lang, here, config)
     canonical = urls.absolute(config.base_url, urls.article(lang, item))
     others = [item.text("summary", code) for code in sorted(item.summary) if code not in (lang, entry.summary.lang)]
     return ArticleView(
@@ -86,13 +100,14 @@ def article_view(site: Site, item: Article, lang: str, here: str, config: Config
             "@type": "NewsArticle",
             "headline": entry.title.value,
             "description": entry.summary.value,
-            "datePublished": item.date.isoformat(),
-            "dateModified": item.date.isoformat(),
+            "datePublished": entry.published.isoformat(),
+            "dateModified": (entry.updated or entry.published).isoformat(),
             "inLanguage": lang,
             "keywords": [tag.text for tag in entry.tags],
             "url": canonical,
             "mainEntityOfPage": canonical,
             "isAccessibleForFree": True,
+            **({"author": [{"@type": "Person", "name": name} for name in item.author]} if item.author else {}),
             "publisher": {"@type": "Organization", "name": config.publisher, "url": config.base_url},
         },
     )
