@@ -298,7 +298,8 @@ def parse_moment(value: Any, zone: dt.tzinfo) -> Moment | None:
             return Moment(dt.datetime(day.year, day.month, day.day, tzinfo=zone))
         if _TIME.fullmatch(text):
             at = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-            return Moment(at if at.tzinfo else at.replace(tzinfo=zone), timed=True)
+            # in the site's time zone, whatever offset it was written with: its day is the site's day
+            return Moment(at.astimezone(zone) if at.tzinfo else at.replace(tzinfo=zone), timed=True)
     except ValueError:
         pass
     return None

@@ -53,10 +53,12 @@ def format_date(value: dt.date, lang: str) -> str:
     return _format_date(value, format="long", locale=lang)
 
 
-def format_moment(value: Moment, lang: str) -> str:
+def format_moment(value: Moment | dt.date, lang: str) -> str:
     """A date as :func:`format_date`, with its time if one was given: ``2. Dezember 2026, 07:30``,
     ``December 2, 2026, 7:30 AM``. The time is shown as ``value`` holds it (the caller puts it in
-    the site's time zone)."""
+    the site's time zone). A plain day (a removal's) is shown as a date."""
+    if isinstance(value, dt.date):
+        return format_date(value, lang)
     return _format_wall(value.at.replace(tzinfo=None), lang) if value.timed else format_date(value.day, lang)
 
 
