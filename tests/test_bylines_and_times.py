@@ -107,7 +107,7 @@ def test_feeds_carry_real_times_corrections_authors_and_the_permanent_id(site):
     root = etree.fromstring((site / "de" / "feed.xml").read_bytes())
     entries = {e.findtext(f"{ATOM}title"): e for e in root.findall(f"{ATOM}entry")}
     corrected, early = entries["Korrigiert"], entries["Früh"]
-    assert corrected.findtext(f"{ATOM}published") == "2026-11-26T07:15:00+00:00"
+    assert corrected.findtext(f"{ATOM}published") == "2026-11-26T08:15:00+01:00"  # 07:15Z, in the site's zone
     assert corrected.findtext(f"{ATOM}updated") == "2026-11-30T09:00:00+01:00"
     assert early.findtext(f"{ATOM}published") == early.findtext(f"{ATOM}updated") == "2026-11-26T06:00:00+01:00"
     assert root.findtext(f"{ATOM}updated") == "2026-11-30T09:00:00+01:00", "the newest entry's updated"

@@ -244,7 +244,7 @@ class _Planner:
                 newer=urls.relative(here, url_in(lang, number - 1)) if number > 1 else "",
                 older=urls.relative(here, url_in(lang, number + 1)) if number < total else "",
             )
-            entries = [entry_view(site, item, lang, here, self.config) for item in chunk]
+            entries = [entry_view(site, item, lang, here) for item in chunk]
             return {**own, "entries": entries, "pager": pager}
 
         inputs = () if tag is None else (tag.slug, tag.name, len(articles))

@@ -65,13 +65,13 @@ class ArticleView(EntryView):
     structured_data: dict[str, Any]
 
 
-def entry_view(site: Site, item: Article, lang: str, here: str, config: Config) -> EntryView:
+def entry_view(site: Site, item: Article, lang: str, here: str) -> EntryView:
     return EntryView(
         href=urls.relative(here, urls.article(lang, item)),
         slug=item.slug,
         title=item.text("title", lang),
-        published=_in_zone(item.published, config),
-        updated=_in_zone(item.updated, config) if item.updated else None,
+        published=item.published,  # in the site's time zone as read (content.parse_moment)
+        updated=item.updated,
         byline=format_names(item.author, lang),
         status=site.status.get(item.slug, ""),
         tags=tuple(Link(t.name, urls.relative(here, urls.tag(lang, t.slug))) for t in site.article_tags[item.slug]),
@@ -79,13 +79,8 @@ def entry_view(site: Site, item: Article, lang: str, here: str, config: Config) 
     )
 
 
-def _in_zone(moment: Moment, config: Config) -> Moment:
-    """A time as the site shows it, in its time zone (a plain date stays that day)."""
-    return Moment(moment.at.astimezone(config.zone), timed=True) if moment.timed else moment
-
-
 def article_view(site: Site, item: Article, lang: str, here: str, config: Config) -> ArticleView:
-    entry = entry_view(site, item, lang, here, config)
+    entry = entry_view(site, item, lang, here)
     canonical = urls.absolute(config.base_url, urls.article(lang, item))
     others = [item.text("summary", code) for code in sorted(item.summary) if code not in (lang, entry.summary.lang)]
     return ArticleView(
