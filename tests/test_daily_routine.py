@@ -138,7 +138,7 @@ def renamed(newsroom: Path, slug: str, url: str, entry_id: str) -> None:
 
 def removed_for_good(newsroom: Path, slug: str, url: str, entry_id: str) -> None:
     """Removal: a "removed" page at every URL it had, out of the feed, and never imported again."""
-    assert run(newsroom, "remove", "cerebras-deal") == 0
+    assert run(newsroom, "remove", "cerebras-deal", "--clock", "2026-12-04T10:00+01:00") == 0
     site = built(newsroom, "2026-12-04T10:00+01:00")
     for gone in ("de/2026/cerebras-deal/", url, f"en/2026/{slug}/"):
         page = doc(site, gone)

@@ -22,7 +22,7 @@ from . import urls
 from .cache import BuildState, code_version, load_state, save_state
 from .changes import Changes, Work, read, select
 from .config import Config
-from .editorial import record_year_moves
+from .editorial import record_moves
 from .options import BuildOptions
 from .output import Batch
 from .render import environments, inputs_digest
@@ -86,7 +86,7 @@ def _build(
     started = time.perf_counter()
     target = output.resolve()
     previous = load_state(config) if previous is None else previous
-    reading = record_year_moves(config, previous.parsed, read(config, previous, changes, target, options))
+    reading = record_moves(config, previous.parsed, read(config, previous, changes, target, options))
     options.reached("read")
     digest = inputs_digest(config)
     work = select(config, previous, reading, digest, options)

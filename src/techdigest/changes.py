@@ -168,14 +168,13 @@ def select(config: Config, previous: BuildState, reading: Reading, digest: str, 
 
 def _whole(config: Config, site: Site, digest: str) -> Work:
     ids, feeds = page_ids(site, config, read_removed(config)), feed_ids(site, config)
-    pages = plan(site, config, ids)
-    outputs = [
-        *page_outputs(pages, config, digest),
+    files = [
         *atom_feeds(site, config, feeds),
-        *sitemap(pages, config),
         *publishing_files(config),
         *static_outputs(config.templates_dir / "static", config.root),
     ]
+    pages = plan(site, config, ids, {output.name for output in [*files, *sitemap([], config)]})
+    outputs = [*page_outputs(pages, config, digest), *files, *sitemap(pages, config)]
     return Work(Plan(site, tuple(ids), tuple(feeds)), pages, outputs, Record(), whole=True)
 
 

@@ -23,10 +23,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .cache import BuildState
+from .changes import Reading, select
 from .config import CONFIG_NAME, EXAMPLE_BASE_URL, EXAMPLE_GITHUB_REPO, Config
-from .corpus import articles_of, read_all
+from .corpus import ParsedFiles, articles_of, read_all
 from .inputs import read_input
 from .model import TRANSLATED, Article, ContentError, Problem
+from .options import BuildOptions
+from .render import inputs_digest
 
 ERROR = "error"
 # the kinds of reminder, in the order the summary names them (singular, plural)
@@ -97,8 +101,9 @@ class Report:
 def check(config: Config, now: dt.datetime) -> Report:
     """Every finding about the project as published with ``config`` at ``now``."""
     try:
-        articles: list[Article] | None = articles_of(read_all(config))
-        refused: list[Problem] = []
+        parsed = read_all(config)
+        articles: list[Article] | None = articles_of(parsed)
+        refused = _unplannable(config, parsed, now)
     except ContentError as exc:
         articles, refused = None, exc.problems
     findings = [
@@ -109,6 +114,17 @@ def check(config: Config, now: dt.datetime) -> Report:
         None if articles is None else len(articles),
         tuple(sorted(findings, key=lambda f: (f.problem.path, f.problem.line))),
     )
+
+
+def _unplannable(config: Config, parsed: ParsedFiles, now: dt.datetime) -> list[Problem]:
+    """What the build refuses beyond the files one by one: an alias taking another page's URL, a
+    broken ``removed.toml``. Found by planning the site as ``build`` would at ``now`` (nothing is
+    rendered or written)."""
+    try:
+        select(config, BuildState(), Reading(parsed, None), inputs_digest(config), BuildOptions(clock=now))
+    except ContentError as exc:
+        return exc.problems
+    return []
 
 
 def example_values(config: Config) -> list[Problem]:

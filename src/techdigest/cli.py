@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .config import EXAMPLE_GITHUB_REPO, Config, load_config, with_base_url, with_feedback_repo
 from .feedback import tally
-from .model import TechdigestError, printable
+from .model import ContentError, TechdigestError, printable
 
 FEEDBACK_FILE = Path("feedback.jsonl")
 JOBS_HELP = "processes that parse and render (default: one per CPU core; 1: no worker processes)"
@@ -147,13 +147,17 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from .content import parse_moment
+    from .content import read_moment
     from .editorial import publish
 
     config = load_config(args.root)
     now = dt.datetime.now(config.zone)
     text = now.replace(microsecond=0).isoformat() if args.now else args.date
-    for line in publish(config, args.slugs, parse_moment(text, config.zone) if text else None, now):
+    try:
+        when = read_moment(text, config.zone) if text else None
+    except ValueError as exc:  # a time the clocks skip in the site's time zone
+        raise ContentError.single("--date", 0, str(exc)) from None
+    for line in publish(config, args.slugs, when, now):
         print(line)
     return 0
 
@@ -168,8 +172,9 @@ def _rename(args: argparse.Namespace) -> int:
 def _remove(args: argparse.Namespace) -> int:
     from .editorial import remove
 
-    removed = remove(load_config(args.root), args.slug, dt.date.today())
-    shown = f"; a page at {', '.join(removed.urls)} says so" if removed.urls else " (a draft: it had no URL)"
+    config = load_config(args.root)
+    removed = remove(config, args.slug, _clock(config, args.clock) or dt.datetime.now(dt.UTC))
+    shown = f"; a page at {', '.join(removed.urls)} says so" if removed.urls else " (not yet published: it had no URL)"
     print(f"removed content/{removed.slug}.md, recorded in removed.toml{shown}")
     return 0
 
@@ -289,6 +294,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = _command(commands, project, "remove", _remove)
     sub.add_argument("slug", metavar="SLUG", help="the article to take off the site (content/SLUG.md)")
+    sub.add_argument("--clock", type=_clock_text, help=CLOCK_HELP + ": whether it was live yet")
 
     sub = _command(commands, project, "serve", _serve)
     sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -425,10 +431,12 @@ def _clock_text(text: str) -> str:
 
 def _clock(config: Config, text: str | None) -> dt.datetime | None:
     """The ``--clock`` time, read in the site's time zone; None: the real time."""
-    from .content import parse_moment
+    from .content import read_moment
 
-    moment = parse_moment(text, config.zone) if text else None
-    return moment.at if moment else None
+    try:
+        return read_moment(text, config.zone).at if text else None
+    except ValueError as exc:  # a time the clocks skip in the site's time zone
+        raise ContentError.single("--clock", 0, str(exc)) from None
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -288,9 +288,10 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?")
 
 
-def parse_moment(value: Any, zone: dt.tzinfo) -> Moment | None:
+def read_moment(value: Any, zone: dt.tzinfo) -> Moment:
     """``2026-12-02`` (that day, from its start in ``zone``) or ``2026-12-02T07:30[:00][+01:00|Z]``
-    (without an offset: in ``zone``); None for anything else."""
+    (without an offset: in ``zone``); a ValueError saying what is wrong otherwise, including a time
+    of day that the clocks skip in ``zone`` (02:30 on the night summer time begins)."""
     text = value if isinstance(value, str) else ""
     try:
         if _DAY.fullmatch(text):
@@ -298,18 +299,44 @@ def parse_moment(value: Any, zone: dt.tzinfo) -> Moment | None:
             return Moment(dt.datetime(day.year, day.month, day.day, tzinfo=zone))
         if _TIME.fullmatch(text):
             at = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if at.tzinfo is None and _skipped(at, zone):
+                raise _Skipped(
+                    f"{excerpt(value)} does not exist in {zone} (the clocks skip that hour): "
+                    "write a time after the change, or give an offset"
+                )
             # in the site's time zone, whatever offset it was written with: its day is the site's day
             return Moment(at.astimezone(zone) if at.tzinfo else at.replace(tzinfo=zone), timed=True)
+    except _Skipped:
+        raise
     except ValueError:
         pass
-    return None
+    raise ValueError(f"invalid date {excerpt(value)} (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[+01:00])")
+
+
+class _Skipped(ValueError):
+    """A local time that does not exist."""
+
+
+def _skipped(wall: dt.datetime, zone: dt.tzinfo) -> bool:
+    """Whether no moment shows ``wall`` on the clocks of ``zone`` (it falls into a gap)."""
+    there = wall.replace(tzinfo=zone).astimezone(dt.UTC).astimezone(zone)
+    return there.replace(tzinfo=None) != wall
+
+
+def parse_moment(value: Any, zone: dt.tzinfo) -> Moment | None:
+    """:func:`read_moment`, None instead of the error."""
+    try:
+        return read_moment(value, zone)
+    except ValueError:
+        return None
 
 
 def _moment(value: Any, zone: dt.tzinfo, report: Report) -> Moment | None:
-    moment = parse_moment(value, zone)
-    if moment is None:
-        report(f"invalid date {excerpt(value)} (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[+01:00])")
-    return moment
+    try:
+        return read_moment(value, zone)
+    except ValueError as exc:
+        report(str(exc))
+        return None
 
 
 def _identity(value: Any, report: Report) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,14 +59,38 @@ def read_all(
     resolve(config.content_dir, LABEL_FOLDER, config.root)
     with os.scandir(config.content_dir) as entries:
         names = sorted(e.name for e in entries if e.name.endswith(".md") and not e.name.startswith(".#"))
-    return _read(config, names, previous or {}, progress, workers)
+    return _refuse_shared_ids(_read(config, names, previous or {}, progress, workers))
 
 
 def read_again(config: Config, previous: ParsedFiles, labels: Iterable[str]) -> ParsedFiles:
     """``previous`` with the files ``labels`` read again (``serve``, told by the file system that only
     they changed): the others are taken as they are, without a look at the folder, in their place."""
     names = [label.removeprefix(f"{LABEL_FOLDER}/") for label in sorted(labels)]
-    return previous | _read(config, names, previous, None)
+    return _refuse_shared_ids(previous | _read(config, names, previous, None))
+
+
+def _refuse_shared_ids(parsed: ParsedFiles) -> ParsedFiles:
+    """Each article's ``id`` is its own: a file copied to start a new article keeps the original's, and
+    feeds would show the two as one entry (and ratings count them together). Which one is the copy
+    only the editor knows, so each file sharing an id is named."""
+    sharing: dict[str, list[str]] = {}
+    for label, entry in parsed.items():
+        if entry.article.id:
+            sharing.setdefault(entry.article.id, []).append(label)
+    problems = [
+        Problem(
+            label,
+            parsed[label].article.lines.get("id", 0),
+            f"id: also the id of {', '.join(other for other in labels if other != label)}; "
+            f"each article needs its own (a new one: {uuid.uuid4()})",
+        )
+        for labels in sharing.values()
+        if len(labels) > 1
+        for label in labels
+    ]
+    if problems:
+        raise ContentError(problems)
+    return parsed
 
 
 def articles_of(parsed: ParsedFiles) -> list[Article]:

@@ -1,9 +1,10 @@
-"""An article's life after import: ``publish``, ``rename``, ``remove``, and dates moved into another year.
+"""An article's life after import: ``publish``, ``rename``, ``remove``, and URLs that moved meanwhile.
 
 Each changes content files only through :mod:`edits` (comments and key order
 kept, only while the file holds what was read) and under the content lock.
-Whatever changes an article's URL keeps the old one alive: ``rename`` and a
-year move add the old URLs to ``aliases`` (the build makes redirect pages of
+Whatever changes an article's URL keeps the old one alive: ``rename``, and a
+build that finds an article under another URL than the previous build (a year
+move, a file renamed by hand), add the old URLs to ``aliases`` (the build makes redirect pages of
 them), ``remove`` records the URLs in ``removed.toml`` (the build makes
 "removed" pages there) and the seed in ``imported.toml`` (never imported
 again). A draft was never published at any URL, so it leaves no alias behind.
@@ -13,14 +14,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from . import urls
 from .changes import Reading
 from .config import Config
 from .content import alias_path, parse_moment
-from .corpus import Parsed, ParsedFiles, read_again
+from .corpus import ParsedFiles, read_again
 from .edits import Front, content_lock, content_path, edit_front_matter, set_key
 from .model import Article, ContentError, Moment, Problem
 from .records import Removed, add_removed, read_imported, write_imported
@@ -71,15 +72,17 @@ def rename(config: Config, old: str, new: str) -> str:
     return f"renamed {label} to {new_label}{kept}"
 
 
-def remove(config: Config, slug: str, today: dt.date) -> Removed:
+def remove(config: Config, slug: str, now: dt.datetime) -> Removed:
     """The article's content file deleted, once it is recorded: in ``removed.toml`` with every URL it
-    had (none for a draft), its seed in ``imported.toml`` so that ``import`` never brings it back."""
+    had (none for a draft or an article still under embargo at ``now``: its URLs were never live, and
+    a "removed" page would give them away), its seed in ``imported.toml`` so that ``import`` never
+    brings it back."""
     path, label = content_path(config, slug)
     _existing(config, [slug])
     with content_lock(config):
         item = _article(config, label)
-        shown = [] if item.draft else [*urls.article_versions(config.languages, item), *item.aliases]
-        entry = Removed(item.id, item.slug, today, tuple(shown))
+        shown = [] if item.status(now) else [*urls.article_versions(config.languages, item), *item.aliases]
+        entry = Removed(item.id, item.slug, now.astimezone(config.zone).date(), tuple(shown))
         imported = read_imported(config)
         if item.source and item.source not in imported:
             write_imported(config, {**imported, item.source: item.id})
@@ -88,17 +91,25 @@ def remove(config: Config, slug: str, today: dt.date) -> Removed:
     return entry
 
 
-def record_year_moves(config: Config, before: ParsedFiles, reading: Reading) -> Reading:
-    """An article whose date moved into another year since the build that read ``before`` has a new
-    URL: its old URLs are added to its ``aliases`` (so they redirect), said in one line each, and the
-    file read again for this build. A file saved again meanwhile is left alone (its next build looks)."""
-    moved = [label for label, entry in reading.parsed.items() if _year_moved(before.get(label), entry.article)]
+def record_moves(config: Config, before: ParsedFiles, reading: Reading) -> Reading:
+    """An article whose URL changed since the build that read ``before`` (its date moved into another
+    year; or its file was renamed by hand, found by its ``id``) keeps its old URLs: they are added to
+    its ``aliases`` (so they redirect), said in one line each, and the file read again for this build.
+    A file saved again meanwhile is left alone (its next build looks)."""
+    earlier = _earlier(before)
+    moved = {
+        label: old
+        for label, entry in reading.parsed.items()
+        if (old := earlier(label, entry.article)) is not None
+        and _moved(old, entry.article, config)
+        and not set(urls.article_versions(config.languages, old)) <= set(entry.article.aliases)  # kept already
+    }
     if not moved:
         return reading
     done = []
     with content_lock(config):
-        for label in moved:
-            old, new = before[label].article, reading.parsed[label].article
+        for label, old in moved.items():
+            new = reading.parsed[label].article
             added = urls.article_versions(config.languages, old)
             live = urls.article_versions(config.languages, new)
             change = partial(_dated_aliases_changed, date=new.published, zone=config.zone, added=added, live=live)
@@ -107,13 +118,27 @@ def record_year_moves(config: Config, before: ParsedFiles, reading: Reading) -> 
             except (ContentError, _Changed):
                 continue
             done.append(label)
-            print(f"{label}: moved from {old.date.year} to {new.date.year}; aliases added: {', '.join(added)}")
+            print(f"{label}: moved from {', '.join(added)}; they redirect to it now")
     again = None if reading.again is None else reading.again | set(done)
     return Reading(read_again(config, reading.parsed, done), again)
 
 
-def _year_moved(old: Parsed | None, new: Article) -> bool:
-    return old is not None and not (old.article.draft or new.draft) and old.article.date.year != new.date.year
+def _earlier(before: ParsedFiles) -> Callable[[str, Article], Article | None]:
+    """How to find an article as the previous build read it: by its permanent id, else by its file."""
+    by_id = {entry.article.id: entry.article for entry in before.values() if entry.article.id}
+
+    def earlier(label: str, item: Article) -> Article | None:
+        found = by_id.get(item.id) if item.id else None
+        return found or (before[label].article if label in before else None)
+
+    return earlier
+
+
+def _moved(old: Article, new: Article, config: Config) -> bool:
+    """Published then and now, under other URLs (a draft never had one)."""
+    return not (old.draft or new.draft) and urls.article_versions(config.languages, old) != urls.article_versions(
+        config.languages, new
+    )
 
 
 class _Changed(Exception):

@@ -27,7 +27,7 @@ from .config import Config
 from .content import FENCE, front_matter
 from .inputs import read_input
 from .locks import FolderLock
-from .model import ContentError
+from .model import ContentError, printable
 from .output import naming
 
 ASIDE = ".techdigest-"  # prefix of a content file while it is written
@@ -42,8 +42,11 @@ def content_lock(config: Config) -> FolderLock:
 
 
 def content_path(config: Config, slug: str) -> tuple[Path, str]:
-    """The content file of ``slug`` (``x`` or ``content/x.md`` both name it) and its label."""
-    name = Path(slug).name.removesuffix(".md")
+    """The content file of ``slug`` (``x``, ``x.md`` and ``content/x.md`` all name it) and its label;
+    a path anywhere else names no content file (``../x`` is not taken as ``x``)."""
+    name = slug.removeprefix("content/").removesuffix(".md")
+    if not name or "/" in name or name in (".", ".."):
+        raise ContentError.single(printable(slug), 0, "names no content file: give its slug (x) or content/x.md")
     return config.content_dir / f"{name}.md", f"content/{name}.md"
 
 

@@ -9,7 +9,7 @@ and the views of :mod:`views`. Feeds, sitemap and search read the same list.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Any
@@ -130,15 +130,27 @@ def shown_on(site: Site, config: Config, page: PageId) -> Sequence[Article]:
     return ()
 
 
-def plan(site: Site, config: Config, ids: Sequence[PageId]) -> list[Page]:
-    """The pages ``ids`` of the site, with their contexts; raises on two pages written to one file."""
+def plan(site: Site, config: Config, ids: Sequence[PageId], files: Collection[str] = frozenset()) -> list[Page]:
+    """The pages ``ids`` of the site, with their contexts; raises on two pages written to one file.
+    ``files``: the site's other files (feeds, static assets, …), which no alias may take either."""
     planner = _Planner(site, config)
     pages = [_page(config, planner.draft(page)) for page in ids]
     live = {page.output for page in pages if page.template != "removed.html"}
-    pages = [page for page in pages if page.template != "removed.html" or page.output not in live]
-    _refuse_taken_aliases(pages, site)
+    pages = [
+        page
+        for page in pages
+        if page.template != "removed.html" or not (page.output in live or _clashes(page.output, files))
+    ]
+    _refuse_taken_aliases(pages, site, files)
     _refuse_duplicates(pages)
     return pages
+
+
+def _clashes(output: str, files: Collection[str]) -> bool:
+    """A page at ``output`` would replace one of ``files``, or need a folder where one of them is a
+    file (``static/style.css/``), or land among the search bundles, which Pagefind writes."""
+    parts = output.split("/")
+    return output.startswith(urls.SEARCH_BUNDLE) or any("/".join(parts[:n]) in files for n in range(1, len(parts) + 1))
 
 
 def _page_count(articles: Sequence[Article], config: Config) -> int:
@@ -155,7 +167,8 @@ class _Planner:
     def __init__(self, site: Site, config: Config) -> None:
         self.site = site
         self.config = config
-        self.newest = site.articles[0].published if site.articles else None
+        # when the site last changed for a reader: its newest article, or a later correction
+        self.newest = max(map(_last_change, site.articles), default=None)
 
     def draft(self, page: PageId) -> _Draft:
         if isinstance(page, ArticlePage):
@@ -408,14 +421,15 @@ def _article_url(lang: str, item: Article) -> str:
     return urls.article(lang, item)
 
 
-def _refuse_taken_aliases(pages: list[Page], site: Site) -> None:
-    """An alias whose URL another page (or another alias) has already: an error at its line."""
+def _refuse_taken_aliases(pages: list[Page], site: Site, files: Collection[str]) -> None:
+    """An alias whose URL another page (or another alias, or a file of the site) has already: an
+    error at its line."""
     seen = Counter(page.output for page in pages)
     problems = [
         Problem(item.path, item.lines.get("aliases", 0), f"aliases: {alias} is the URL of another page already")
         for item in site.articles
         for alias in item.aliases
-        if seen[urls.output_file(alias)] > 1
+        if seen[urls.output_file(alias)] > 1 or _clashes(urls.output_file(alias), files)
     ]
     if problems:
         raise ContentError(problems)
