@@ -31,7 +31,7 @@ def test_similar_tags_get_different_ascii_slugs():
 
 def test_each_article_has_its_tags_key_and_an_untagged_one_an_empty_one():
     site = index([article("x", tags="[Chips, KI]"), article("y", tags="[]")])
-    assert site.tag_keys == {"x": "chips=Chips|ki=KI", "y": ""}
+    assert site.tag_keys == {"x": "de:chips=Chips|en:chips=Chips|de:ki=KI|en:ki=KI", "y": ""}
     assert site.article_tags["y"] == ()
 
 

@@ -35,6 +35,7 @@ from .pages import Page, PageId, page_ids, plan, shown_on
 from .records import read_removed
 from .render import page_outputs
 from .sitemap import sitemap
+from .tagnames import read_tag_names
 
 if TYPE_CHECKING:
     from .cache import BuildState
@@ -163,7 +164,7 @@ def select(config: Config, previous: BuildState, reading: Reading, digest: str, 
         site = _with_texts(previous.plan.site, fresh, shown, now)
         if site is not None:
             return _narrow(config, previous, site, {item.slug for item in fresh if item.slug in site.tag_keys}, digest)
-    return _whole(config, index(shown, now), digest)
+    return _whole(config, index(shown, now, read_tag_names(config)), digest)
 
 
 def _whole(config: Config, site: Site, digest: str) -> Work:

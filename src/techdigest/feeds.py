@@ -54,22 +54,25 @@ def atom_feeds(site: Site, config: Config, feeds: Sequence[Feed]) -> list[Output
     for feed in feeds:
         entries = shown_in(site, feed)
         inputs = (_title(config, site, feed), [(item.digest, site.tag_keys[item.slug]) for item in entries])
-        outputs.append(Output(_name(feed), inputs, partial(_atom, config, site, feed)))
+        outputs.append(Output(_name(site, feed), inputs, partial(_atom, config, site, feed)))
     return outputs
 
 
-def _name(feed: Feed) -> str:
-    return urls.feed(feed.lang) if feed.tag is None else urls.tag_feed(feed.lang, feed.tag)
+def _name(site: Site, feed: Feed) -> str:
+    """The feed's file: a tag's under that tag's slug in the feed's language."""
+    return (
+        urls.feed(feed.lang) if feed.tag is None else urls.tag_feed(feed.lang, site.tags[feed.tag].slug_in(feed.lang))
+    )
 
 
 def _title(config: Config, site: Site, feed: Feed) -> str:
     own = config.title[feed.lang]
-    return own if feed.tag is None else f"{own}: {site.tags[feed.tag].name}"
+    return own if feed.tag is None else f"{own}: {site.tags[feed.tag].name_in(feed.lang)}"
 
 
 def _atom(config: Config, site: Site, feed: Feed) -> bytes:
-    lang, name, entries = feed.lang, _name(feed), shown_in(site, feed)
-    home = urls.home(lang) if feed.tag is None else urls.tag(lang, feed.tag)
+    lang, name, entries = feed.lang, _name(site, feed), shown_in(site, feed)
+    home = urls.home(lang) if feed.tag is None else urls.tag(lang, site.tags[feed.tag].slug_in(lang))
     atom = FeedGenerator()
     atom.id(urls.absolute(config.base_url, name))
     atom.title(_title(config, site, feed))
@@ -95,7 +98,7 @@ def _atom(config: Config, site: Site, feed: Feed) -> bytes:
             entry.summary(summary)
         entry.content(item.body_html, type="html")
         for tag in site.article_tags[item.slug]:
-            entry.category(term=tag.name, scheme=urls.absolute(config.base_url, urls.tags(lang)))
+            entry.category(term=tag.name_in(lang), scheme=urls.absolute(config.base_url, urls.tags(lang)))
     xml: bytes = atom.atom_str(pretty=True)  # feedgen ships no types
     return xml
 

@@ -1,9 +1,11 @@
 """``index``: from loose articles to a :class:`Site` the pages are planned from.
 
 Tags are matched across articles ignoring case and spacing (the oldest
-article's spelling wins), and every tag gets an ASCII slug that no other tag
-has, so ``C++``, ``C#`` and ``C`` get three pages and nothing can write
-outside its folder. The articles given are those the build shows (see
+article's spelling wins) and through ``tags.toml``'s ``same`` spellings (its
+table's spelling wins); each tag has a name per language (``tags.toml``, else
+as written) and in each language an ASCII slug that no other tag has there, so
+``C++``, ``C#`` and ``C`` get three pages and nothing can write outside its
+folder. The articles given are those the build shows (see
 ``BuildOptions.shows``); those not yet published at ``now`` are marked.
 """
 
@@ -14,26 +16,26 @@ from collections.abc import Iterable
 
 from .model import Article, Site, Tag, tag_identity
 from .slugs import slugify, unique
+from .tagnames import TagNames
 
 
-def index(articles: list[Article], now: dt.datetime | None = None) -> Site:
-    """``now``: the build's time, at which drafts and scheduled articles are marked; None: none is."""
+def index(articles: list[Article], now: dt.datetime | None = None, names: TagNames | None = None) -> Site:
+    """``now``: the build's time, at which drafts and scheduled articles are marked; None: none is.
+    ``names``: ``tags.toml`` (which spellings are one tag, their names per language); None: none."""
+    names = names or TagNames()
     newest_first = tuple(sorted(articles, key=lambda a: (a.published.at, a.slug), reverse=True))
-    names: dict[str, str] = {}
+    written: dict[str, str] = {}
     for item in reversed(newest_first):
         for name in item.tags:
-            names.setdefault(tag_identity(name), name)
+            canonical = names.canonical(name)
+            written.setdefault(tag_identity(canonical), canonical)
 
-    taken: set[str] = set()
-    tags: dict[str, Tag] = {}
-    slug_of: dict[str, str] = {}
-    for key in sorted(names):
-        slug = unique(slugify(names[key], fallback="tag"), taken)
-        taken.add(slug)
-        tags[slug] = Tag(name=names[key], slug=slug)
-        slug_of[key] = slug
-
-    article_tags = {a.slug: tuple(tags[slug_of[tag_identity(n)]] for n in a.tags) for a in newest_first}
+    tags = _tags(written, names)
+    by_identity = {identity: tags[slug] for identity, slug in zip(sorted(written), tags, strict=True)}
+    article_tags = {
+        a.slug: tuple(by_identity[i] for i in dict.fromkeys(tag_identity(names.canonical(n)) for n in a.tags))
+        for a in newest_first
+    }
     tag_articles: dict[str, list[Article]] = {slug: [] for slug in tags}
     for item in newest_first:
         for tag in article_tags[item.slug]:
@@ -43,9 +45,28 @@ def index(articles: list[Article], now: dt.datetime | None = None) -> Site:
         tags=tags,
         tag_articles={slug: tuple(items) for slug, items in tag_articles.items()},
         article_tags=article_tags,
-        tag_keys={slug: "|".join(f"{t.slug}={t.name}" for t in tags) for slug, tags in article_tags.items()},
+        tag_keys={slug: "|".join(t.key for t in tags) for slug, tags in article_tags.items()},
         status=statuses(newest_first, now) if now else {},
     )
+
+
+def _tags(written: dict[str, str], names: TagNames) -> dict[str, Tag]:
+    """A tag per identity (in their order), keyed by its default language's slug; each language's
+    slugs unique within that language."""
+    taken: dict[str, set[str]] = {code: set() for code in names.languages}
+    tags: dict[str, Tag] = {}
+    for identity in sorted(written):
+        entry = names.entry(written[identity])
+        own = entry.names if entry else {}
+        shown = {code: own.get(code, written[identity]) for code in names.languages}
+        slugs = {code: unique(slugify(shown[code], fallback="tag"), taken[code]) for code in names.languages}
+        for code, slug in slugs.items():
+            taken[code].add(slug)
+        missing = tuple(code for code in names.languages if code not in own and code != names.default)
+        aliases = entry.aliases if entry else ()
+        key = slugs[names.default]
+        tags[key] = Tag(written[identity], key, shown, slugs, missing, aliases)
+    return tags
 
 
 def statuses(articles: Iterable[Article], now: dt.datetime) -> dict[str, str]:

@@ -92,8 +92,28 @@ def tag_identity(name: str) -> str:
 
 @dataclass(frozen=True)
 class Tag:
+    """A tag as the site shows it: ``name`` as written in content (the oldest article's spelling, or
+    its ``tags.toml`` table's), ``slug`` its default language's slug (what the site keys it by), and
+    per language its name and slug (``missing``: the languages showing the written name for want of
+    one of their own); ``aliases``: its old URLs (``tags.toml``), which redirect to it."""
+
     name: str
     slug: str
+    names: dict[str, str] = field(default_factory=dict)
+    slugs: dict[str, str] = field(default_factory=dict)
+    missing: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+    def name_in(self, lang: str) -> str:
+        return self.names.get(lang, self.name)
+
+    def slug_in(self, lang: str) -> str:
+        return self.slugs.get(lang, self.slug)
+
+    @property
+    def key(self) -> str:
+        """Its names and slugs in one plain string: what pages showing it are keyed by."""
+        return "|".join(f"{code}:{self.slugs[code]}={self.names[code]}" for code in sorted(self.slugs))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 from . import urls
 from .config import Config
 from .i18n import language_name, og_locale
-from .model import Article, ContentError, Moment, Problem, Site, Tag, TechdigestError
+from .model import Article, ContentError, Moment, Problem, Site, Tag, TechdigestError, Text
 from .records import Removed
 from .views import Alternate, Link, Pager, article_view, entry_view, not_found_texts
 
@@ -41,6 +41,7 @@ class Page:
     lastmod: Moment | None = None
     noindex: bool = False  # a draft's or scheduled article's page: shown, but not for search engines
     search_bundle: str | None = None  # the search bundle indexing it (an article page's year)
+    yields: bool = False  # left out when a live page has its URL (a removed article's, a tag's old URL)
 
     @cached_property
     def output(self) -> str:
@@ -79,6 +80,14 @@ class Redirect:
 
 
 @dataclass(frozen=True)
+class TagRedirect:
+    """An old URL of a tag (its ``aliases`` in ``tags.toml``, kept by ``tags rename``) that leads to it."""
+
+    url: str
+    tag: str  # the tag's key in ``Site.tags``
+
+
+@dataclass(frozen=True)
 class Gone:
     """A URL of an article taken off the site (``removed.toml``), saying so."""
 
@@ -87,7 +96,7 @@ class Gone:
 
 
 # which page of the site: what :func:`plan` plans a page from
-PageId = Listing | ArticlePage | Single | Redirect | Gone
+PageId = Listing | ArticlePage | Single | Redirect | TagRedirect | Gone
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,7 @@ class _Draft:
     extra: Callable[[str], dict[str, Any]]  # the template's own context, given the page's URL
     search_bundle: str | None = None
     noindex: bool = False  # has language versions, but is not for search engines (yet)
+    yields: bool = False  # see Page.yields
 
 
 def page_ids(site: Site, config: Config, removed: Sequence[Removed] = ()) -> list[PageId]:
@@ -116,6 +126,7 @@ def page_ids(site: Site, config: Config, removed: Sequence[Removed] = ()) -> lis
             ids += [Listing(lang, slug, number) for number in range(1, _page_count(articles, config) + 1)]
         ids += [Single(template, lang) for template in ("tags.html", "search.html", "thanks.html")]
     ids += [Redirect(alias, position) for position, item in enumerate(site.articles) for alias in item.aliases]
+    ids += [TagRedirect(alias, key) for key, tag in site.tags.items() for alias in tag.aliases]
     ids += [Gone(url, entry) for entry in removed for url in entry.urls]
     return ids
 
@@ -135,12 +146,8 @@ def plan(site: Site, config: Config, ids: Sequence[PageId], files: Collection[st
     ``files``: the site's other files (feeds, static assets, …), which no alias may take either."""
     planner = _Planner(site, config)
     pages = [_page(config, planner.draft(page)) for page in ids]
-    live = {page.output for page in pages if page.template != "removed.html"}
-    pages = [
-        page
-        for page in pages
-        if page.template != "removed.html" or not (page.output in live or _clashes(page.output, files))
-    ]
+    live = {page.output for page in pages if not page.yields}
+    pages = [page for page in pages if not page.yields or not (page.output in live or _clashes(page.output, files))]
     _refuse_taken_aliases(pages, site, files)
     _refuse_duplicates(pages)
     return pages
@@ -176,36 +183,56 @@ class _Planner:
         if isinstance(page, Listing):
             return self._listing(page)
         if isinstance(page, Redirect):
-            return self._redirect(page.url, self.site.articles[page.position])
+            item = self.site.articles[page.position]
+            return self._redirect(
+                page.url, partial(_article_url, item=item), partial(item.text, "title"), item.entry_digest
+            )
+        if isinstance(page, TagRedirect):
+            tag = self.site.tags[page.tag]
+            return self._redirect(page.url, partial(_tag_url, tag=tag), partial(_tag_name, tag), tag.key, moved="tag")
         if isinstance(page, Gone):
             return self._gone(page.url, page.removed)
         return self._single(page)
 
-    def _redirect(self, url: str, item: Article) -> _Draft:
-        """An old URL: a page that sends browsers on at once (meta refresh, relative, so it works
-        wherever the site is served) and search engines to the article (canonical, noindex)."""
+    def _redirect(
+        self,
+        url: str,
+        target_in: Callable[[str], str],
+        title_in: Callable[[str], Text],
+        key: str,
+        moved: str = "article",
+    ) -> _Draft:
+        """An old URL of an article or a tag (``moved``): a page that sends browsers on at once (meta
+        refresh, relative, so it works wherever the site is served) and search engines to the page
+        (canonical, noindex), in the old URL's language. A tag's old URL gives way to a live page."""
         config = self.config
         lang = urls.alias_language(url, config.languages, config.default_language)
-        target = urls.article(lang, item)
+        target = target_in(lang)
 
         def extra(here: str) -> dict[str, Any]:
             return {
                 "target_href": urls.relative(here, target),
                 "canonical": urls.absolute(config.base_url, target),
-                "target_title": item.text("title", lang),
+                "target_title": title_in(lang),
+                "moved": moved,
             }
 
-        return _Draft(url, "redirect.html", lang, None, None, (target, item.entry_digest), extra)
+        return _Draft(url, "redirect.html", lang, None, None, (target, key), extra, yields=moved == "tag")
 
     def _gone(self, url: str, removed: Removed) -> _Draft:
         """A URL of a removed article: a page saying so, with the day (not a redirect home, which
         search engines take for a soft 404 and which hides that something was withdrawn)."""
         lang = urls.alias_language(url, self.config.languages, self.config.default_language)
-        return _Draft(url, "removed.html", lang, None, None, (removed.date,), lambda here: {"removed": removed.date})
+        return _Draft(
+            url, "removed.html", lang, None, None, (removed.date,), lambda here: {"removed": removed.date}, yields=True
+        )
 
     def feeds(self, lang: str, here: str, *tags: Tag) -> list[Link]:
         config = self.config
-        own = [Link(f"{config.title[lang]}: {t.name}", urls.relative(here, urls.tag_feed(lang, t.slug))) for t in tags]
+        own = [
+            Link(f"{config.title[lang]}: {t.name_in(lang)}", urls.relative(here, urls.tag_feed(lang, t.slug_in(lang))))
+            for t in tags
+        ]
         return [*own, Link(config.title[lang], urls.relative(here, urls.feed(lang)))]
 
     def _article(self, lang: str, item: Article) -> _Draft:
@@ -239,8 +266,8 @@ class _Planner:
         articles = _listed(site, page)
         total = _page_count(articles, self.config)
         chunk = shown_on(site, self.config, page)
-        first_page = urls.home if page.tag is None else partial(_tag_url, slug=page.tag)
         tag = None if page.tag is None else site.tags[page.tag]
+        first_page = urls.home if tag is None else partial(_tag_url, tag=tag)
 
         def url_in(code: str, number: int = number) -> str:
             return urls.paginated(first_page(code), number)
@@ -249,7 +276,7 @@ class _Planner:
             own = (
                 {"feeds": self.feeds(lang, here)}
                 if tag is None
-                else {"tag": tag, "count": len(articles), "feeds": self.feeds(lang, here, tag)}
+                else {"tag_name": tag.name_in(lang), "count": len(articles), "feeds": self.feeds(lang, here, tag)}
             )
             pager = Pager(
                 number=number,
@@ -260,7 +287,7 @@ class _Planner:
             entries = [entry_view(site, item, lang, here) for item in chunk]
             return {**own, "entries": entries, "pager": pager}
 
-        inputs = () if tag is None else (tag.slug, tag.name, len(articles))
+        inputs = () if tag is None else (tag.key, len(articles))
         shown = [(item.entry_digest, site.tag_keys[item.slug], site.status.get(item.slug, "")) for item in chunk]
         return _Draft(
             url_in(lang),
@@ -310,9 +337,9 @@ class _Planner:
         site = self.site
         tag_list = [
             (tag, len(site.tag_articles[slug]))
-            for slug, tag in sorted(site.tags.items(), key=lambda kv: kv[1].name.casefold())
+            for slug, tag in sorted(site.tags.items(), key=lambda kv: (kv[1].name_in(lang).casefold(), kv[0]))
         ]
-        tag_key = tuple((tag.slug, tag.name, count) for tag, count in tag_list)
+        tag_key = tuple((tag.key, count) for tag, count in tag_list)
         return _Draft(
             urls.tags(lang),
             "tags.html",
@@ -322,7 +349,7 @@ class _Planner:
             tag_key,
             lambda here: {
                 "tags": [
-                    Link(tag.name, urls.relative(here, urls.tag(lang, tag.slug)), count) for tag, count in tag_list
+                    Link(tag.name_in(lang), urls.relative(here, _tag_url(lang, tag)), count) for tag, count in tag_list
                 ],
             },
         )
@@ -361,6 +388,7 @@ def _page(config: Config, draft: _Draft) -> Page:
         lastmod=draft.lastmod,
         noindex=draft.noindex,
         search_bundle=draft.search_bundle,
+        yields=draft.yields,
     )
 
 
@@ -413,8 +441,12 @@ def _last_change(item: Article) -> Moment:
     return item.updated or item.published
 
 
-def _tag_url(lang: str, slug: str) -> str:
-    return urls.tag(lang, slug)
+def _tag_name(tag: Tag, lang: str) -> Text:
+    return Text(tag.name_in(lang), lang, False)
+
+
+def _tag_url(lang: str, tag: Tag) -> str:
+    return urls.tag(lang, tag.slug_in(lang))
 
 
 def _article_url(lang: str, item: Article) -> str:

@@ -98,17 +98,22 @@ def _load(config: Config, name: str) -> tuple[dict[str, Any], _Problem]:
     """The record ``name`` (empty if there is none), and how to report a problem at a table of it."""
     path = config.root / name
     text = read_input(path, name, config.root).decode("utf-8", errors="replace") if path.exists() else ""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
-        message = re.sub(r"\s*\(at (line .*|end of document)\)$", "", str(exc))
-        raise ContentError.single(name, int(found.group(1)) if found else 0, f"invalid TOML: {message}") from None
+    data = parse_toml(name, text)
 
     def problem(where: str, message: str) -> ContentError:
         return ContentError.single(name, _line_of(text, where), f"{where.partition('#')[0]}: {message}")
 
     return data, problem
+
+
+def parse_toml(name: str, text: str) -> dict[str, Any]:
+    """The TOML file ``name`` read from ``text``; broken, an error at the line the parser names."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
+        message = re.sub(r"\s*\(at (line .*|end of document)\)$", "", str(exc))
+        raise ContentError.single(name, int(found.group(1)) if found else 0, f"invalid TOML: {message}") from None
 
 
 def _line_of(text: str, where: str) -> int:

@@ -40,9 +40,10 @@ from .feedback import MAX_BODY, Rejected, append, check_request, parse_submissio
 from .model import TechdigestError, printable
 from .preview import FEEDBACK_PATH, Preview, preview_folder
 from .records import IMPORTED, REMOVED
+from .tagnames import TAGS_FILE
 from .watch import Watcher
 
-WATCHED = ["content", "templates", "locales", "seeds", "techdigest.toml", REMOVED, IMPORTED]
+WATCHED = ["content", "templates", "locales", "seeds", "techdigest.toml", REMOVED, IMPORTED, TAGS_FILE]
 
 
 def serve(root: Path, host: str, port: int, base_path: str, feedback_file: Path) -> None:

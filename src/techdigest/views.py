@@ -74,7 +74,10 @@ def entry_view(site: Site, item: Article, lang: str, here: str) -> EntryView:
         updated=item.updated,
         byline=format_names(item.author, lang),
         status=site.status.get(item.slug, ""),
-        tags=tuple(Link(t.name, urls.relative(here, urls.tag(lang, t.slug))) for t in site.article_tags[item.slug]),
+        tags=tuple(
+            Link(t.name_in(lang), urls.relative(here, urls.tag(lang, t.slug_in(lang))))
+            for t in site.article_tags[item.slug]
+        ),
         summary=item.text("summary", lang),
     )
 
