@@ -6,7 +6,9 @@ or repository (the site would link to someone else's). ``deploy`` refuses to
 publish on them, through :func:`check` itself. Reminders are what an editor
 still has to do, each at its line: drafts, scheduled articles (with the time
 they go live), titles still as the importer drafted them, texts not yet
-translated. They do not stop a publication: a draft is simply left out.
+translated, tags without a name in every language (at the ``tags`` line of
+the first file using one). They do not stop a publication: a draft is simply
+left out.
 
 A title counts as imported when it ends in "…" (the importer's mark of a cut
 lead) or when the article's text opens with it word for word: the importer's
@@ -28,6 +30,7 @@ from .changes import Reading, select
 from .config import CONFIG_NAME, EXAMPLE_BASE_URL, EXAMPLE_GITHUB_REPO, Config
 from .corpus import ParsedFiles, articles_of, read_all
 from .inputs import read_input
+from .library import untranslated_tags
 from .model import TRANSLATED, Article, ContentError, Problem
 from .options import BuildOptions
 from .render import inputs_digest
@@ -39,6 +42,7 @@ _KINDS = {
     "scheduled": ("scheduled", "scheduled"),
     "title": ("imported title", "imported titles"),
     "translation": ("open translation", "open translations"),
+    "tag": ("untranslated tag", "untranslated tags"),
 }
 # the shipped example values: (table, key, its dotted name, the example, how to fix it)
 _EXAMPLES = (
@@ -158,6 +162,7 @@ def _reminders(articles: list[Article], config: Config, now: dt.datetime) -> lis
         if imported := _imported_title(item):
             found.append(("title", _at(item, "title", f"title: still as imported ({imported}): write a headline")))
     found.extend(("translation", p) for p in _missing_translations(articles, config))
+    found.extend(("tag", p) for p in untranslated_tags(articles, config))
     return found
 
 

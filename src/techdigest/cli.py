@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import urls
 from .config import EXAMPLE_GITHUB_REPO, Config, load_config, with_base_url, with_feedback_repo
 from .feedback import tally
 from .model import ContentError, TechdigestError, printable
@@ -179,6 +180,47 @@ def _remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tags(args: argparse.Namespace) -> int:
+    from .retag import tag_site
+
+    config = load_config(args.root)
+    site = tag_site(config)
+    tags = sorted(site.tags.values(), key=lambda tag: (tag.name.casefold(), tag.slug))
+    header = ["tag", "articles", *(f"{code} name" for code in config.languages), *config.languages]
+    rows = [
+        [
+            tag.name,
+            str(len(site.tag_articles[tag.slug])),
+            *("—" if code in tag.missing else tag.name_in(code) for code in config.languages),
+            *(urls.tag(code, tag.slug_in(code)) for code in config.languages),
+        ]
+        for tag in tags
+    ]
+    for row in [header, *rows]:
+        print(printable("  ".join(_cells(row, [header, *rows]))).rstrip())
+    missing = [f"{printable(tag.name)} ({', '.join(tag.missing)})" for tag in tags if tag.missing]
+    names = f"; without a name in every language: {', '.join(missing)} (give them one in tags.toml)"
+    print(f"{len(tags)} tag{'' if len(tags) == 1 else 's'}" + (names if missing else ""))
+    return 0
+
+
+def _cells(row: list[str], rows: list[list[str]]) -> list[str]:
+    """``row``'s cells padded to their columns' widths (as printed: control characters escaped)."""
+    widths = [max(len(printable(r[n])) for r in rows) for n in range(len(row))]
+    return [cell.ljust(width - len(printable(cell)) + len(cell)) for cell, width in zip(row, widths, strict=True)]
+
+
+def _rename_tag(args: argparse.Namespace) -> int:
+    from .retag import rename_tag
+
+    renamed = rename_tag(load_config(args.root), args.old, args.new, dt.datetime.now(dt.UTC))
+    for line in renamed.done:
+        print(printable(line))
+    for problem in renamed.left:
+        print(f"error: {problem}", file=sys.stderr)
+    return 1 if renamed.left else 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
@@ -296,6 +338,12 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("slug", metavar="SLUG", help="the article to take off the site (content/SLUG.md)")
     sub.add_argument("--clock", type=_clock_text, help=CLOCK_HELP + ": whether it was live yet")
 
+    sub = _command(commands, project, "tags", _tags)
+    tag_commands = sub.add_subparsers(metavar="rename", required=False)
+    sub = _command(tag_commands, project, "rename", _rename_tag, about="tags rename")
+    sub.add_argument("old", metavar="OLD", help="the tag as content writes it now")
+    sub.add_argument("new", metavar="NEW", help="its new name (may be another tag's: they become one)")
+
     sub = _command(commands, project, "serve", _serve)
     sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     sub.add_argument("-p", "--port", type=_port, default=8000, help="port, 0 for any free one (default: 8000)")
@@ -367,6 +415,21 @@ _ABOUT = {
         "removed at each of its URLs) and its seed in imported.toml (import never brings it back). Commit both.",
         "0: removed; 1: no such article, or a record cannot be read (nothing changed)",
     ),
+    "tags": (
+        "the tags, their names and URLs per language; rename one",
+        "Lists every tag of content/ (drafts too) with its number of articles, its name and URL in each\n"
+        "language (tags.toml names them; — : none yet, the page shows the tag as written) and those\n"
+        "without a name in every language. 'tags rename OLD NEW' renames a tag everywhere.",
+        "0: listed; 1: a content file or tags.toml cannot be read",
+    ),
+    "tags rename": (
+        "rename a tag in every content file; its old URLs redirect to the new tag",
+        "Rewrites the tags line of every content file that has OLD (comments kept), records OLD in tags.toml\n"
+        "as a spelling of NEW (with OLD's names; stray OLD spellings still mean NEW) and OLD's tag URLs in\n"
+        "each language as aliases, which the build turns into redirect pages. tags.toml is written first: a\n"
+        "file saved meanwhile is named and left alone (it means NEW already); run the command again.",
+        "0: renamed; 1: no such tag, NEW is no name, a file cannot be read (nothing changed) or was saved meanwhile",
+    ),
     "serve": (
         "preview with live reload; stores feedback form ratings",
         "Builds into a private folder, serves it on this machine and rebuilds on every saved change;\n"
@@ -392,9 +455,10 @@ def _command(
     project: argparse.ArgumentParser,
     name: str,
     run: Callable[[argparse.Namespace], int],
+    about: str = "",
 ) -> argparse.ArgumentParser:
-    """A subcommand whose --help says what it does and what its exit status means."""
-    summary, description, status = _ABOUT[name]
+    """A subcommand whose --help says what it does and what its exit status means (``_ABOUT[about or name]``)."""
+    summary, description, status = _ABOUT[about or name]
     sub = commands.add_parser(
         name,
         parents=[project],

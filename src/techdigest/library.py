@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from .model import Article, Site, Tag, tag_identity
+from .config import Config
+from .model import Article, ContentError, Problem, Site, Tag, excerpt, tag_identity
 from .slugs import slugify, unique
-from .tagnames import TagNames
+from .tagnames import TAGS_FILE, TagNames, read_tag_names
 
 
 def index(articles: list[Article], now: dt.datetime | None = None, names: TagNames | None = None) -> Site:
@@ -72,3 +73,21 @@ def _tags(written: dict[str, str], names: TagNames) -> dict[str, Tag]:
 def statuses(articles: Iterable[Article], now: dt.datetime) -> dict[str, str]:
     """The marked articles among ``articles`` at ``now``: slug -> "draft" or "scheduled"."""
     return {item.slug: status for item in articles if (status := item.status(now))}
+
+
+def untranslated_tags(articles: list[Article], config: Config) -> list[Problem]:
+    """A reminder per tag without a name of its own in some language, at the ``tags`` line of the
+    first content file (by name) using it: where the editor meets the tag. None while ``tags.toml``
+    cannot be read (that is an error of its own)."""
+    try:
+        site = index(articles, names=read_tag_names(config))
+    except ContentError:
+        return []
+    problems = []
+    for tag in site.tags.values():
+        if tag.missing:
+            first = min(site.tag_articles[tag.slug], key=lambda item: item.path)
+            languages = " and ".join(tag.missing)
+            message = f"tags: {excerpt(tag.name)} has no {languages} name yet: give it one in {TAGS_FILE}"
+            problems.append(Problem(first.path, first.lines.get("tags", 1), message))
+    return problems

@@ -172,23 +172,22 @@ def propose_names(config: Config, proposals: dict[str, dict[str, str]]) -> list[
 
 def record_rename(config: Config, old: str, new: str, old_urls: list[str]) -> None:
     """``tags.toml`` after ``old`` became ``new``: old's table (names ``new`` lacks, spellings, old URLs)
-    merged into new's, ``old`` one of new's spellings (unless only its case or spacing changed) and
-    ``old_urls`` among new's aliases, so stray old spellings and old links land on ``new``.
-    The caller holds the content lock."""
+    merged into new's (whose header is ``new`` when it was old's or there was none), ``old`` one of
+    new's spellings and ``old_urls`` among new's aliases, so stray old spellings and old links land
+    on ``new``. The caller holds the content lock."""
     names, document = read_tag_names(config), _document(config)
     before, after = names.entry(old), names.entry(new)
-    target = _table(document, after.written if after else new)
-    if before is not None and before is not after:
-        merged = document[before.written]
-        for key, value in merged.items():
+    header = after.written if after is not None and after is not before else new
+    target = _table(document, header)
+    if before is not None and before.written != header:
+        for key, value in document[before.written].items():
             if key in config.languages and key not in target:
                 target[key] = value
-        _extend(target, "same", [before.written, *before.same])
-        _extend(target, "aliases", list(before.aliases))
+        _extend(target, "same", [before.written, *before.same], header)
+        _extend(target, "aliases", list(before.aliases), header)
         del document[before.written]
-    if tag_identity(old) != tag_identity(new):
-        _extend(target, "same", [old])
-    _extend(target, "aliases", old_urls)
+    _extend(target, "same", [old], header)
+    _extend(target, "aliases", old_urls, header)
     _write(config, document)
 
 
@@ -205,9 +204,10 @@ def _table(document: tomlkit.TOMLDocument, written: str) -> Table:
     return table
 
 
-def _extend(table: Table, key: str, values: list[str]) -> None:
-    """``values`` appended to the list ``key`` (made if missing), those it has (by identity) left out."""
-    known = {tag_identity(str(item)) for item in table.get(key, [])}
+def _extend(table: Table, key: str, values: list[str], header: str) -> None:
+    """``values`` appended to the list ``key`` (made if missing), those it has (by identity) and the
+    table's own ``header`` left out."""
+    known = {tag_identity(str(item)) for item in table.get(key, [])} | {tag_identity(header)}
     fresh = []
     for value in values:
         if tag_identity(value) not in known:

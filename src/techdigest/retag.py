@@ -1,0 +1,119 @@
+"""``techdigest tags``: the site's tags with their names and slugs per language, and renaming one.
+
+``rename OLD NEW`` changes every content file whose ``tags`` has OLD (ignoring
+case and spacing) through :mod:`edits`, under the content lock. It works in an
+order in which no step leaves the site half-renamed: every new text is made
+first (a file that cannot be changed stops it before anything is written);
+then ``tags.toml`` records OLD as a spelling of NEW (with OLD's names, and the
+old tag URLs in each language, which then redirect to NEW's page), so from
+that moment every file still saying OLD already means NEW; then the files are
+replaced one by one. A file an editor saved meanwhile is named and left as the
+editor wrote it: it shows NEW anyway, and running the command again finishes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import urls
+from .config import Config
+from .corpus import articles_of, read_all
+from .edits import Front, changed_front_matter, content_lock, replace_if_unchanged
+from .library import index
+from .model import CONTROL_CHARACTERS, Article, ContentError, Problem, Site, tag_identity
+from .tagnames import TAGS_FILE, read_tag_names, record_rename
+
+
+def tag_site(config: Config) -> Site:
+    """The tags of every article in ``content/`` (drafts and scheduled ones too), as the build names them."""
+    return index(articles_of(read_all(config)), names=read_tag_names(config))
+
+
+@dataclass(frozen=True)
+class Renamed:
+    """What ``rename`` did: one line per change, and the files it had to leave as they were."""
+
+    done: list[str] = field(default_factory=list)
+    left: list[Problem] = field(default_factory=list)
+
+
+def rename_tag(config: Config, old: str, new: str, now: dt.datetime) -> Renamed:
+    """Every use of the tag ``old`` in content renamed to ``new`` (see the module's docstring); the
+    URLs ``old``'s pages had at ``now`` are kept, redirecting."""
+    old, new = " ".join(old.split()), " ".join(new.split())
+    for name in (old, new):
+        if not name or CONTROL_CHARACTERS.search(name):
+            raise ContentError.single("tags rename", 0, f"{name!r} is not a tag name")
+    with content_lock(config):
+        parsed = read_all(config)
+        names = read_tag_names(config)
+        articles = articles_of(parsed)
+        using = sorted((item for item in articles if _has(item.tags, old)), key=lambda item: item.path)
+        if not using and names.entry(old) is None:
+            raise ContentError.single("tags rename", 0, f"no article has the tag {old!r}")
+        planned = [(item.path, *_renamed_text(config, item.path, old, new)) for item in using]
+        old_urls = _old_urls(config, [item for item in articles if not item.status(now)], old, new)
+        record_rename(config, old, new, old_urls)
+        report = Renamed([f"{TAGS_FILE}: {old!r} is now a spelling of {new!r}" + _redirecting(old_urls)])
+        for label, data, text in planned:
+            try:
+                replace_if_unchanged(config.content_dir / Path(label).name, data, text, label)
+            except ContentError:
+                report.left.append(
+                    Problem(label, 0, f"changed meanwhile, left as it is: its {old!r} means {new!r}; run again")
+                )
+                continue
+            report.done.append(f"{label}: tags: {old!r} -> {new!r}")
+    return report
+
+
+def _has(tags: tuple[str, ...], name: str) -> bool:
+    return any(tag_identity(tag) == tag_identity(name) for tag in tags)
+
+
+def _renamed_text(config: Config, label: str, old: str, new: str) -> tuple[bytes, str]:
+    """The file's bytes now and its text with ``old`` renamed in ``tags`` (the editor's comments,
+    order and other tags kept; ``old`` dropped where ``new`` is there already)."""
+    data = (config.content_dir / Path(label).name).read_bytes()
+
+    def change(meta: Front) -> None:
+        tags = meta["tags"]
+        if isinstance(tags, str):  # "a, b": a list written as one text
+            meta["tags"] = ", ".join(_renamed([part.strip() for part in tags.split(",")], old, new))
+            return
+        renamed = _renamed([str(tag) for tag in tags], old, new)
+        for number in reversed(range(len(tags))):
+            if number >= len(renamed):
+                del tags[number]
+        for number, tag in enumerate(renamed):
+            if str(tags[number]) != tag:
+                tags[number] = tag
+
+    return data, changed_front_matter(label, data.decode("utf-8"), change)
+
+
+def _renamed(tags: list[str], old: str, new: str) -> list[str]:
+    """``tags`` with ``old`` as ``new``, once, in its place."""
+    result: list[str] = []
+    for tag in tags:
+        name = new if tag_identity(tag) == tag_identity(old) else tag
+        if name.strip() and not _has(tuple(result), name):
+            result.append(name)
+    return result
+
+
+def _old_urls(config: Config, published: list[Article], old: str, new: str) -> list[str]:
+    """The URLs of ``old``'s tag page in each language on the site as published, unless ``old`` is
+    (a spelling of) ``new``'s tag already, or has no page."""
+    names = read_tag_names(config)
+    if tag_identity(names.canonical(old)) == tag_identity(names.canonical(new)):
+        return []
+    site = index(published, names=names)
+    tag = next((t for t in site.tags.values() if tag_identity(t.name) == tag_identity(names.canonical(old))), None)
+    return [urls.tag(lang, tag.slug_in(lang)) for lang in config.languages] if tag else []
+
+
+def _redirecting(old_urls: list[str]) -> str:
+    return f"; {', '.join(old_urls)} redirect to its pages" if old_urls else ""
