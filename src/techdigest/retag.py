@@ -1,20 +1,23 @@
 """``techdigest tags``: the site's tags with their names and slugs per language, and renaming one.
 
-``rename OLD NEW`` changes every content file whose ``tags`` has OLD (ignoring
-case and spacing) through :mod:`edits`, under the content lock. It works in an
-order in which no step leaves the site half-renamed: every new text is made
-first (a file that cannot be changed stops it before anything is written);
-then ``tags.toml`` records OLD as a spelling of NEW (with OLD's names, and the
-old tag URLs in each language, which then redirect to NEW's page), so from
-that moment every file still saying OLD already means NEW; then the files are
-replaced one by one. A file an editor saved meanwhile is named and left as the
-editor wrote it: it shows NEW anyway, and running the command again finishes it.
+``rename OLD NEW`` changes every content file whose ``tags`` has OLD (in any
+case and spacing, or as one of the spellings ``tags.toml`` makes the same tag)
+through :mod:`edits`, under the content lock. It works in an order in which no
+step leaves the site half-renamed: every new text is made first (a file that
+cannot be changed stops it before anything is written); then ``tags.toml``
+records OLD as a spelling of NEW (with OLD's names, and the old tag URLs in
+each language, which then redirect to NEW's page), so from that moment every
+file still saying OLD already means NEW; then the files are replaced one by
+one. A file an editor saved meanwhile is named and left as the editor wrote
+it: it shows NEW anyway, and running the command again finishes it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import urls
@@ -23,7 +26,7 @@ from .corpus import articles_of, read_all
 from .edits import Front, changed_front_matter, content_lock, replace_if_unchanged
 from .library import index
 from .model import CONTROL_CHARACTERS, Article, ContentError, Problem, Site, tag_identity
-from .tagnames import TAGS_FILE, read_tag_names, record_rename
+from .tagnames import TAGS_FILE, TagNames, read_tag_names, record_rename
 
 
 def tag_site(config: Config) -> Site:
@@ -50,10 +53,11 @@ def rename_tag(config: Config, old: str, new: str, now: dt.datetime) -> Renamed:
         parsed = read_all(config)
         names = read_tag_names(config)
         articles = articles_of(parsed)
-        using = sorted((item for item in articles if _has(item.tags, old)), key=lambda item: item.path)
+        meant = partial(_means, names, old)  # OLD, and every spelling tags.toml makes the same tag
+        using = sorted((item for item in articles if any(map(meant, item.tags))), key=lambda item: item.path)
         if not using and names.entry(old) is None:
             raise ContentError.single("tags rename", 0, f"no article has the tag {old!r}")
-        planned = [(item.path, *_renamed_text(config, item.path, old, new)) for item in using]
+        planned = [(item.path, *_renamed_text(config, item.path, meant, new)) for item in using]
         old_urls = _old_urls(config, [item for item in articles if not item.status(now)], old, new)
         record_rename(config, old, new, old_urls)
         report = Renamed([f"{TAGS_FILE}: {old!r} is now a spelling of {new!r}" + _redirecting(old_urls)])
@@ -70,20 +74,25 @@ def rename_tag(config: Config, old: str, new: str, now: dt.datetime) -> Renamed:
 
 
 def _has(tags: tuple[str, ...], name: str) -> bool:
+    """``tags`` has ``name``, spelled in any case and spacing."""
     return any(tag_identity(tag) == tag_identity(name) for tag in tags)
 
 
-def _renamed_text(config: Config, label: str, old: str, new: str) -> tuple[bytes, str]:
-    """The file's bytes now and its text with ``old`` renamed in ``tags`` (the editor's comments,
-    order and other tags kept; ``old`` dropped where ``new`` is there already)."""
+def _means(names: TagNames, old: str, tag: str) -> bool:
+    return tag_identity(names.canonical(tag)) == tag_identity(names.canonical(old))
+
+
+def _renamed_text(config: Config, label: str, meant: Callable[[str], bool], new: str) -> tuple[bytes, str]:
+    """The file's bytes now and its text with the tags ``meant`` renamed to ``new`` (the editor's
+    comments, order and other tags kept; each tag once)."""
     data = (config.content_dir / Path(label).name).read_bytes()
 
     def change(meta: Front) -> None:
         tags = meta["tags"]
         if isinstance(tags, str):  # "a, b": a list written as one text
-            meta["tags"] = ", ".join(_renamed([part.strip() for part in tags.split(",")], old, new))
+            meta["tags"] = ", ".join(_renamed([part.strip() for part in tags.split(",")], meant, new))
             return
-        renamed = _renamed([str(tag) for tag in tags], old, new)
+        renamed = _renamed([str(tag) for tag in tags], meant, new)
         for number in reversed(range(len(tags))):
             if number >= len(renamed):
                 del tags[number]
@@ -94,11 +103,11 @@ def _renamed_text(config: Config, label: str, old: str, new: str) -> tuple[bytes
     return data, changed_front_matter(label, data.decode("utf-8"), change)
 
 
-def _renamed(tags: list[str], old: str, new: str) -> list[str]:
-    """``tags`` with ``old`` as ``new``, once, in its place."""
+def _renamed(tags: list[str], meant: Callable[[str], bool], new: str) -> list[str]:
+    """``tags`` with those ``meant`` as ``new``, once, in the first one's place."""
     result: list[str] = []
     for tag in tags:
-        name = new if tag_identity(tag) == tag_identity(old) else tag
+        name = new if meant(tag) else tag
         if name.strip() and not _has(tuple(result), name):
             result.append(name)
     return result

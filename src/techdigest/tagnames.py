@@ -100,7 +100,7 @@ _Report = Callable[[str, str], ContentError]  # (key, message) -> the error at t
 
 def _entry(written: str, table: Any, languages: tuple[str, ...], problem: _Report) -> TagEntry:
     if not isinstance(table, dict):
-        raise problem("", f'{excerpt(written)}: each tag is a table: [{excerpt(written)}] with en = "…"')
+        raise problem(written, f'{excerpt(written)}: each tag is a table: [{excerpt(written)}] with en = "…"')
     if not _is_name(written):
         raise problem("", f"[{excerpt(written)}]: not a tag name")
     for key, value in table.items():
