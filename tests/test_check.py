@@ -39,6 +39,8 @@ def newsroom(project: Path) -> Path:
     (project / "seeds" / "kaiva.txt").write_text(f"{LEAD}\nSchlagwörter: Kaiva + Smartphone\n", encoding="utf-8")
     assert main(["-C", str(project), "import", "--date", "2026-11-30"]) == 0
     (project / "content" / "kaiva-5.md").write_text(SCHEDULED, encoding="utf-8")
+    named = ["nvidia", "C++", "C#", "C", "Rust", "OpenAI", "AMD", "Kaiva", "Smartphone"]  # all but Export
+    (project / "tags.toml").write_text("".join(f'["{tag}"]\nen = "{tag}"\n' for tag in named), encoding="utf-8")
     return project
 
 
@@ -53,6 +55,7 @@ def test_reminders_per_file_and_line_sorted_and_exit_0_unless_strict(newsroom, c
     draft = "content/der-finnische-hersteller-kaiva-bringt-mit-dem-kaiva-5-ein.md"
     assert out == [
         "reminder: content/chip-export.md:2: title: no en text yet (not yet translated)",
+        "reminder: content/chip-export.md:6: tags: 'Export' has no en name yet: give it one in tags.toml",
         "reminder: content/chip-export.md:7: summary: no en text yet (not yet translated)",
         "reminder: content/chip-export.md:9: feedback: no en text yet (not yet translated)",
         f"reminder: {draft}:2: title: still as imported (the text's opening words): write a headline",
@@ -60,7 +63,8 @@ def test_reminders_per_file_and_line_sorted_and_exit_0_unless_strict(newsroom, c
         f"reminder: {draft}:6: a draft, not published: remove this line to publish it",
         f"reminder: {draft}:11: summary: no en text yet (not yet translated)",
         "reminder: content/kaiva-5.md:3: scheduled: goes live 2026-12-02 07:30 (Europe/Berlin)",
-        "checked 5 articles: no errors; reminders: 1 draft, 1 scheduled, 1 imported title, 5 open translations",
+        "checked 5 articles: no errors; reminders: 1 draft, 1 scheduled, 1 imported title, 5 open translations,"
+        " 1 untranslated tag",
     ]
     assert (newsroom / draft).read_text().splitlines()[5] == "draft: true"
     assert run(newsroom, "--clock", "2026-12-01T12:00", "--strict") == 1

@@ -306,12 +306,12 @@ def resolve(page_url: str, href: str) -> str:
 
 def test_check_lists_every_missing_translation_with_file_and_line(project, capsys):
     assert main(["-C", str(project), "check"]) == 0  # reminders: the site can go out with a fallback
-    out = capsys.readouterr().out.splitlines()
+    out = [line for line in capsys.readouterr().out.splitlines() if " name yet: " not in line]  # tags: test_tags
     assert out == [
         "reminder: content/chip-export.md:2: title: no en text yet (not yet translated)",
         "reminder: content/chip-export.md:7: summary: no en text yet (not yet translated)",
         "reminder: content/chip-export.md:9: feedback: no en text yet (not yet translated)",
-        "checked 3 articles: no errors; reminders: 3 open translations",
+        "checked 3 articles: no errors; reminders: 3 open translations, 8 untranslated tags",
     ]
     assert main(["-C", str(project), "check", "--strict"]) == 1
 
