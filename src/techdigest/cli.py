@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .config import EXAMPLE_GITHUB_REPO, Config, load_config, with_base_url, with_feedback_repo
+from .config import ENGINES, EXAMPLE_GITHUB_REPO, Config, load_config, with_base_url, with_feedback_repo
 from .feedback import tally
 from .model import ContentError, TechdigestError, printable
 
@@ -179,6 +179,24 @@ def _remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def _translate(args: argparse.Namespace) -> int:
+    import os
+
+    from .translate import translate
+
+    outcomes = translate(load_config(args.root), args.slugs, args.to, args.engine, os.environ)
+    for outcome in outcomes:
+        print(f"error: {outcome.line}" if outcome.failed else outcome.line, file=sys.stderr if outcome.failed else None)
+    return 1 if any(outcome.failed for outcome in outcomes) else 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    from .translate import review
+
+    print(review(load_config(args.root), args.slug, args.lang or []))
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
@@ -296,6 +314,17 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("slug", metavar="SLUG", help="the article to take off the site (content/SLUG.md)")
     sub.add_argument("--clock", type=_clock_text, help=CLOCK_HELP + ": whether it was live yet")
 
+    sub = _command(commands, project, "translate", _translate)
+    sub.add_argument("slugs", nargs="*", metavar="SLUG", help="articles to translate (default: every article)")
+    sub.add_argument("--to", metavar="LANG", help="only into this language (default: every language but the original)")
+    sub.add_argument("--engine", choices=ENGINES, help="translation engine (default: engine under [translate])")
+
+    sub = _command(commands, project, "review", _review)
+    sub.add_argument("slug", metavar="SLUG", help="the article whose machine translation you reviewed")
+    sub.add_argument(
+        "--lang", action="append", metavar="LANG", help="the language reviewed (repeatable; default: every one marked)"
+    )
+
     sub = _command(commands, project, "serve", _serve)
     sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     sub.add_argument("-p", "--port", type=_port, default=8000, help="port, 0 for any free one (default: 8000)")
@@ -345,7 +374,8 @@ _ABOUT = {
         "the editor's gate: errors that stop publishing, reminders of what is left to do",
         "Reads every content file as the build does. Errors: what the build refuses, and the example base_url or\n"
         "feedback.github_repo of the shipped techdigest.toml. Reminders, per file and line: drafts, scheduled\n"
-        "articles (when they go live), titles still as imported, texts not yet translated.",
+        "articles (when they go live), titles still as imported, texts not yet translated, machine translations\n"
+        "not yet reviewed.",
         "0: no errors (reminders allowed); 1: an error, or with --strict a reminder",
     ),
     "publish": (
@@ -366,6 +396,20 @@ _ABOUT = {
         "Deletes content/SLUG.md after recording it in removed.toml (the build leaves a page saying it was\n"
         "removed at each of its URLs) and its seed in imported.toml (import never brings it back). Commit both.",
         "0: removed; 1: no such article, or a record cannot be read (nothing changed)",
+    ),
+    "translate": (
+        "machine-translation drafts of missing titles, summaries and feedback questions",
+        "Fills each article's missing title, summary and feedback question in the other languages with a\n"
+        "translation engine's (deepl, libretranslate, openai, argos; set under [translate] in techdigest.toml,\n"
+        "keys from DEEPL_AUTH_KEY, LIBRETRANSLATE_API_KEY, OPENAI_API_KEY) and marks them machine_translated: [en]\n"
+        "until reviewed. Never replaces an editor's text; each file is rewritten once its article is done.",
+        "0: every article translated or complete; 1: an article failed (one line each; the others are written)",
+    ),
+    "review": (
+        "sign off an article's machine translation (its label goes)",
+        "Deletes the reviewed language from the article's machine_translated (the key goes with the last one),\n"
+        "as deleting it by hand does: pages, feeds and JSON-LD no longer call its texts machine-translated.",
+        "0: reviewed, or nothing to review; 1: no such article, or it cannot be read (nothing changed)",
     ),
     "serve": (
         "preview with live reload; stores feedback form ratings",
