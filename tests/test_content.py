@@ -57,7 +57,7 @@ def test_a_bad_date_is_reported_at_its_line():
 def test_an_unknown_key_is_an_error_at_its_line():
     assert errors(VALID.replace("    tags:", "    catgories: [a]\n    tags:")) == [
         "content/x.md:5: catgories: unknown key (allowed: title, date, updated, draft, language, author, tags, "
-        "summary, feedback, aliases, source, id)"
+        "summary, feedback, machine_translated, aliases, source, id)"
     ]
 
 

@@ -7,8 +7,8 @@ publish on them, through :func:`check` itself. Reminders are what an editor
 still has to do, each at its line: drafts, scheduled articles (with the time
 they go live), titles still as the importer drafted them, texts not yet
 translated, tags without a name in every language (at the ``tags`` line of
-the first file using one). They do not stop a publication: a draft is simply
-left out.
+the first file using one), machine translations not yet reviewed. They do not
+stop a publication: a draft is simply left out.
 
 A title counts as imported when it ends in "…" (the importer's mark of a cut
 lead) or when the article's text opens with it word for word: the importer's
@@ -43,6 +43,7 @@ _KINDS = {
     "title": ("imported title", "imported titles"),
     "translation": ("open translation", "open translations"),
     "tag": ("untranslated tag", "untranslated tags"),
+    "machine": ("unreviewed machine translation", "unreviewed machine translations"),
 }
 # the shipped example values: (table, key, its dotted name, the example, how to fix it)
 _EXAMPLES = (
@@ -161,9 +162,20 @@ def _reminders(articles: list[Article], config: Config, now: dt.datetime) -> lis
             found.append(("scheduled", _at(item, "date", f"scheduled: goes live {_live(item, config)}")))
         if imported := _imported_title(item):
             found.append(("title", _at(item, "title", f"title: still as imported ({imported}): write a headline")))
+        if item.machine_translated:
+            found.append(("machine", _at(item, "machine_translated", _unreviewed(item))))
     found.extend(("translation", p) for p in _missing_translations(articles, config))
     found.extend(("tag", p) for p in untranslated_tags(articles, config))
     return found
+
+
+def _unreviewed(item: Article) -> str:
+    codes = ", ".join(item.machine_translated)
+    review = " ".join(f"--lang {code}" for code in item.machine_translated)
+    return (
+        f"machine_translated: the {codes} texts are machine translations, labelled so until reviewed: "
+        f"read them, then techdigest review {item.slug} {review}"
+    )
 
 
 def _at(item: Article, key: str, message: str) -> Problem:

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import urls
-from .config import EXAMPLE_GITHUB_REPO, Config, load_config, with_base_url, with_feedback_repo
+from .config import ENGINES, EXAMPLE_GITHUB_REPO, Config, load_config, with_base_url, with_feedback_repo
 from .feedback import tally
 from .model import ContentError, TechdigestError, printable
 
@@ -221,6 +221,24 @@ def _rename_tag(args: argparse.Namespace) -> int:
     return 1 if renamed.left else 0
 
 
+def _translate(args: argparse.Namespace) -> int:
+    import os
+
+    from .translate import translate
+
+    outcomes = translate(load_config(args.root), args.slugs, args.to, args.engine, os.environ)
+    for outcome in outcomes:
+        print(f"error: {outcome.line}" if outcome.failed else outcome.line, file=sys.stderr if outcome.failed else None)
+    return 1 if any(outcome.failed for outcome in outcomes) else 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    from .translate import review
+
+    print(review(load_config(args.root), args.slug, args.lang or []))
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
@@ -320,6 +338,32 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--strict", action="store_true", help="exit 1 on reminders too (drafts, open translations, …)")
     sub.add_argument("--clock", type=_clock_text, help=CLOCK_HELP)
 
+    _editorial_commands(commands, project)
+
+    sub = _command(commands, project, "serve", _serve)
+    sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    sub.add_argument("-p", "--port", type=_port, default=8000, help="port, 0 for any free one (default: 8000)")
+    sub.add_argument(
+        "--base-path", type=_base_path, default="/", help="serve under a sub-path as GitHub Pages does, e.g. /REPO/"
+    )
+    sub.add_argument("--feedback-file", type=Path, help=f"where ratings are appended (default: {FEEDBACK_FILE})")
+
+    sub = _command(commands, project, "feedback", _feedback)
+    sub.add_argument("--file", type=Path, help=f"feedback file (default: {FEEDBACK_FILE})")
+
+    sub = _command(commands, project, "deploy", _deploy)
+    sub.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
+    sub.add_argument("--branch", default="gh-pages", help="branch to publish to (default: gh-pages)")
+    sub.add_argument("--no-push", action="store_true", help="only commit to the local branch")
+    _publishing_options(sub)
+    sub.add_argument("-j", "--jobs", type=_jobs, help=JOBS_HELP)
+    return parser
+
+
+def _editorial_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], project: argparse.ArgumentParser
+) -> None:
+    """The commands that change content files: an article's life, its tags, its translations."""
     sub = _command(commands, project, "publish", _publish)
     sub.add_argument("slugs", nargs="+", metavar="SLUG", help="articles to publish (content/SLUG.md)")
     when = sub.add_mutually_exclusive_group()
@@ -344,24 +388,16 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("old", metavar="OLD", help="the tag as content writes it now")
     sub.add_argument("new", metavar="NEW", help="its new name (may be another tag's: they become one)")
 
-    sub = _command(commands, project, "serve", _serve)
-    sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    sub.add_argument("-p", "--port", type=_port, default=8000, help="port, 0 for any free one (default: 8000)")
+    sub = _command(commands, project, "translate", _translate)
+    sub.add_argument("slugs", nargs="*", metavar="SLUG", help="articles to translate (default: every article)")
+    sub.add_argument("--to", metavar="LANG", help="only into this language (default: every language but the original)")
+    sub.add_argument("--engine", choices=ENGINES, help="translation engine (default: engine under [translate])")
+
+    sub = _command(commands, project, "review", _review)
+    sub.add_argument("slug", metavar="SLUG", help="the article whose machine translation you reviewed")
     sub.add_argument(
-        "--base-path", type=_base_path, default="/", help="serve under a sub-path as GitHub Pages does, e.g. /REPO/"
+        "--lang", action="append", metavar="LANG", help="the language reviewed (repeatable; default: every one marked)"
     )
-    sub.add_argument("--feedback-file", type=Path, help=f"where ratings are appended (default: {FEEDBACK_FILE})")
-
-    sub = _command(commands, project, "feedback", _feedback)
-    sub.add_argument("--file", type=Path, help=f"feedback file (default: {FEEDBACK_FILE})")
-
-    sub = _command(commands, project, "deploy", _deploy)
-    sub.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
-    sub.add_argument("--branch", default="gh-pages", help="branch to publish to (default: gh-pages)")
-    sub.add_argument("--no-push", action="store_true", help="only commit to the local branch")
-    _publishing_options(sub)
-    sub.add_argument("-j", "--jobs", type=_jobs, help=JOBS_HELP)
-    return parser
 
 
 def _publishing_options(sub: argparse.ArgumentParser) -> None:
@@ -393,7 +429,8 @@ _ABOUT = {
         "the editor's gate: errors that stop publishing, reminders of what is left to do",
         "Reads every content file as the build does. Errors: what the build refuses, and the example base_url or\n"
         "feedback.github_repo of the shipped techdigest.toml. Reminders, per file and line: drafts, scheduled\n"
-        "articles (when they go live), titles still as imported, texts not yet translated.",
+        "articles (when they go live), titles still as imported, texts not yet translated, machine translations\n"
+        "not yet reviewed.",
         "0: no errors (reminders allowed); 1: an error, or with --strict a reminder",
     ),
     "publish": (
@@ -429,6 +466,20 @@ _ABOUT = {
         "each language as aliases, which the build turns into redirect pages. tags.toml is written first: a\n"
         "file saved meanwhile is named and left alone (it means NEW already); run the command again.",
         "0: renamed; 1: no such tag, NEW is no name, a file cannot be read (nothing changed) or was saved meanwhile",
+    ),
+    "translate": (
+        "machine-translation drafts of missing titles, summaries and feedback questions",
+        "Fills each article's missing title, summary and feedback question in the other languages with a\n"
+        "translation engine's (deepl, libretranslate, openai, argos; set under [translate] in techdigest.toml,\n"
+        "keys from DEEPL_AUTH_KEY, LIBRETRANSLATE_API_KEY, OPENAI_API_KEY) and marks them machine_translated: [en]\n"
+        "until reviewed. Never replaces an editor's text; each file is rewritten once its article is done.",
+        "0: every article translated or complete; 1: an article failed (one line each; the others are written)",
+    ),
+    "review": (
+        "sign off an article's machine translation (its label goes)",
+        "Deletes the reviewed language from the article's machine_translated (the key goes with the last one),\n"
+        "as deleting it by hand does: pages, feeds and JSON-LD no longer call its texts machine-translated.",
+        "0: reviewed, or nothing to review; 1: no such article, or it cannot be read (nothing changed)",
     ),
     "serve": (
         "preview with live reload; stores feedback form ratings",

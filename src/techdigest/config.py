@@ -40,13 +40,28 @@ _TOP_LEVEL: dict[str, tuple[type, bool]] = {
     "publisher": (str, False),
     "per_page": (int, False),
     "timezone": (str, False),
+    "translate": (dict, False),
 }
-_SECTIONS: dict[str, dict[str, type]] = {
+_SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "markdown": {"unsafe_html": bool},
     "feedback": {"endpoint": str, "github_repo": str},
+    "translate": {"engine": str, "url": str, "model": str, "timeout": (int, float), "glossary": dict},
 }
+ENGINES = ("deepl", "libretranslate", "openai", "argos")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 _ABSOLUTE_URL = re.compile(r"^https?://[^/\s]+(/\S*)?$")
+
+
+@dataclass(frozen=True)
+class TranslateSettings:
+    """``[translate]``: the engine ``techdigest translate`` uses; its key comes from the environment only."""
+
+    engine: str = ""  # "" : none chosen (``--engine`` must name one)
+    url: str = ""  # "" : the engine's own default
+    model: str = ""  # the openai engine's model
+    timeout: float = 30.0  # seconds one request may take
+    # source term (in the site's default language) -> the term in the other language
+    glossary: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,7 @@ class Config:
     publisher: str = ""
     per_page: int = 20
     timezone: str = "UTC"  # an IANA name: how times are shown, and how a date without an offset is read
+    translate: TranslateSettings = TranslateSettings()
 
     @cached_property
     def zone(self) -> dt.tzinfo:
@@ -121,6 +137,7 @@ def parse_config(root: Path, raw: dict[str, Any]) -> Config:
         *_language_problems(raw, languages),
         *_text_problems(raw, languages),
         *_value_problems(raw),
+        *_translate_problems(raw.get("translate")),
     ]
     if problems:
         raise ContentError([Problem(CONFIG_NAME, 0, p) for p in problems])
@@ -140,6 +157,17 @@ def parse_config(root: Path, raw: dict[str, Any]) -> Config:
         publisher=raw.get("publisher") or raw["title"][raw["default_language"]],
         per_page=raw.get("per_page", 20),
         timezone=raw.get("timezone", "UTC"),
+        translate=_translate_settings(raw.get("translate", {})),
+    )
+
+
+def _translate_settings(raw: dict[str, Any]) -> TranslateSettings:
+    return TranslateSettings(
+        engine=raw.get("engine", ""),
+        url=raw.get("url", "").rstrip("/"),
+        model=raw.get("model", ""),
+        timeout=float(raw.get("timeout", 30.0)),
+        glossary=tuple(raw.get("glossary", {}).items()),
     )
 
 
@@ -158,9 +186,14 @@ def _shape_problems(raw: dict[str, Any]) -> Iterator[str]:
             continue
         for key in sorted(set(value) - set(keys)):
             yield f"unknown key {excerpt(f'{section}.{key}')}"
-        for key, kind in keys.items():
-            if key in value and not isinstance(value[key], kind):
-                yield f"'{section}.{key}' must be a {_type_name(kind)}"
+        for key, expected in keys.items():
+            if key in value and _mistyped(value[key], expected):
+                yield f"'{section}.{key}' must be a {_type_name(expected)}"
+
+
+def _mistyped(value: Any, expected: type | tuple[type, ...]) -> bool:
+    """Not of the ``expected`` type; ``true`` is no number (Python takes a bool for an int)."""
+    return not isinstance(value, expected) or isinstance(value, bool) is not (expected is bool)
 
 
 def _language_problems(raw: dict[str, Any], languages: tuple[str, ...]) -> Iterator[str]:
@@ -205,6 +238,26 @@ def _value_problems(raw: dict[str, Any]) -> Iterator[str]:
         yield "'feedback.github_repo' must look like OWNER/REPO"
 
 
+def _translate_problems(section: Any) -> Iterator[str]:
+    """``[translate]``: a known engine, an absolute URL, a sane timeout, a glossary of texts; never a key."""
+    if not isinstance(section, dict):
+        return
+    engine = section.get("engine")
+    if isinstance(engine, str) and engine not in ENGINES:
+        yield f"'translate.engine' {excerpt(engine)} is not one of: {', '.join(ENGINES)}"
+    url = section.get("url")
+    if isinstance(url, str) and url and not _ABSOLUTE_URL.match(url):
+        yield "'translate.url' must be an absolute http(s) URL"
+    timeout = section.get("timeout")
+    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and not 0 < timeout <= 600:
+        yield "'translate.timeout' must be between 0 and 600 seconds"
+    glossary = section.get("glossary", {})
+    if isinstance(glossary, dict):
+        for term, target in glossary.items():
+            if not isinstance(target, str) or not target.strip() or not term.strip():
+                yield f"'translate.glossary' {excerpt(term)}: must map a term to a text"
+
+
 def _known_zone(name: str) -> bool:
     try:
         zoneinfo.ZoneInfo(name)
@@ -231,5 +284,6 @@ def with_feedback_repo(config: Config, repo: str) -> Config:
     return dataclasses.replace(config, feedback_github_repo=repo)
 
 
-def _type_name(kind: type) -> str:
-    return {str: "string", list: "list", dict: "table", bool: "boolean", int: "whole number"}[kind]
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "string", list: "list", dict: "table", bool: "boolean", int: "whole number", float: "number"}
+    return names[kind] if isinstance(kind, type) else " or ".join(names[k] for k in kind)

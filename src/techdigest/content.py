@@ -42,6 +42,7 @@ FIELDS = (
     "tags",
     "summary",
     "feedback",
+    "machine_translated",
     "aliases",
     "source",
     "id",
@@ -113,6 +114,7 @@ def parse_article(  # noqa: PLR0913 - the settings a file is read with, each one
         front.tags,
         sorted(front.title.items()),
         sorted(front.summary.items()),
+        front.machine_translated,
     )
     return Article(
         **vars(front),
@@ -156,6 +158,9 @@ def _front_matter(
     identity = _identity(meta["id"], partial(problem, "id")) if "id" in meta else ""
     aliases = _aliases(meta.get("aliases"), partial(problem, "aliases"))
     author = _names(meta.get("author"), partial(problem, "author"))
+    machine = _machine_translated(
+        meta.get("machine_translated"), language, languages, partial(problem, "machine_translated")
+    )
     for key in (key for key in FIELDS if key in meta and key != "source"):  # source names a file, never shown
         if found := _control_character(meta[key]):
             problem(key, f"control character {found} (written as an escape) is not allowed; delete it")
@@ -177,6 +182,7 @@ def _front_matter(
         id=identity,
         aliases=aliases,
         author=author,
+        machine_translated=machine,
     )
 
 
@@ -379,6 +385,21 @@ def alias_path(text: str) -> str | None:
     if not path or any(s in (".", "..") or not _ALIAS_SEGMENT.fullmatch(s) for s in segments):
         return None
     return path if path.endswith((".html", "/")) else path + "/"
+
+
+def _machine_translated(value: Any, original: Any, languages: tuple[str, ...], report: Report) -> tuple[str, ...]:
+    """The languages whose texts an engine wrote (``techdigest translate``) and no editor reviewed yet."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        report("must be a list of language codes ([en]); reviewing a language is deleting its code")
+        return ()
+    for code in value:
+        if code not in languages:
+            report(f"unknown language {excerpt(code)} (site languages: {', '.join(languages)})")
+        elif code == original:
+            report(f"{code} is the original language: its texts are the editor's, not translations")
+    return tuple(dict.fromkeys(code for code in value if code in languages and code != original))
 
 
 def _names(value: Any, report: Report) -> tuple[str, ...]:

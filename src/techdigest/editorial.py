@@ -31,13 +31,13 @@ from .slugs import SLUG_RULE, is_slug
 def publish(config: Config, slugs: Sequence[str], when: Moment | None, now: dt.datetime) -> list[str]:
     """Each draft of ``slugs`` published (``draft`` deleted), dated ``when`` if given; one line each.
     Every slug must name an article, or nothing is changed."""
-    labels = _existing(config, slugs)
+    labels = existing_labels(config, slugs)
     with content_lock(config):
         return [_publish(config, label, when, now) for label in labels]
 
 
 def _publish(config: Config, label: str, when: Moment | None, now: dt.datetime) -> str:
-    item = _article(config, label)
+    item = read_article(config, label)
     if not item.draft:
         return f"{label}: not a draft, left unchanged"
 
@@ -59,11 +59,11 @@ def rename(config: Config, old: str, new: str) -> str:
     target, new_label = content_path(config, new)
     if not is_slug(target.stem):
         raise ContentError.single(new_label, 0, f"the new name is the article's URL, so a slug ({SLUG_RULE})")
-    _existing(config, [old])
+    existing_labels(config, [old])
     if target.exists():
         raise ContentError.single(new_label, 0, "exists already; choose another name")
     with content_lock(config):
-        item = _article(config, label)
+        item = read_article(config, label)
         old_urls = [] if item.draft else urls.article_versions(config.languages, item)
         live = urls.article_versions(config.languages, dataclasses.replace(item, slug=target.stem))
         change = partial(_aliases_changed, added=old_urls, live=live)
@@ -78,9 +78,9 @@ def remove(config: Config, slug: str, now: dt.datetime) -> Removed:
     a "removed" page would give them away), its seed in ``imported.toml`` so that ``import`` never
     brings it back."""
     path, label = content_path(config, slug)
-    _existing(config, [slug])
+    existing_labels(config, [slug])
     with content_lock(config):
-        item = _article(config, label)
+        item = read_article(config, label)
         shown = [] if item.status(now) else [*urls.article_versions(config.languages, item), *item.aliases]
         entry = Removed(item.id, item.slug, now.astimezone(config.zone).date(), tuple(shown))
         imported = read_imported(config)
@@ -167,7 +167,7 @@ def _aliases_changed(meta: Front, *, added: list[str], live: list[str]) -> None:
         del meta["aliases"]
 
 
-def _existing(config: Config, slugs: Sequence[str]) -> list[str]:
+def existing_labels(config: Config, slugs: Sequence[str]) -> list[str]:
     """The labels of ``slugs``' content files; an error naming each one that does not exist."""
     found = [content_path(config, slug) for slug in slugs]
     missing = [Problem(label, 0, "no such article") for path, label in found if not path.is_file()]
@@ -176,6 +176,6 @@ def _existing(config: Config, slugs: Sequence[str]) -> list[str]:
     return [label for _, label in found]
 
 
-def _article(config: Config, label: str) -> Article:
+def read_article(config: Config, label: str) -> Article:
     """The article as the build reads it (an error at its line if it does not read)."""
     return read_again(config, {}, [label])[label].article

@@ -6,9 +6,12 @@ its date, slug or title never shows a reader the article twice; an article
 without one keeps the tag URI (RFC 4151) made from the site's host, its date
 and slug. Every date is the article's own (``published``, and ``updated`` for
 a correction; the feed's is its newest entry's): the same content gives the
-same bytes. Each entry names its authors; the feed's author is the publisher. A feed is made again only when one of its
-entries or the site's settings changed. Feeds are named by :class:`Feed`,
-so a rebuild can ask for some of them (:mod:`changes`).
+same bytes. Each entry names its authors; the feed's author is the publisher. An entry whose
+texts are an unreviewed machine translation says so: its summary opens with
+the label ("Machine-translated: …") and it has the category
+``machine-translated``. A feed is made again only when one of its entries
+or the site's settings changed. Feeds are named by :class:`Feed`, so a rebuild
+can ask for some of them (:mod:`changes`).
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from feedgen.feed import FeedGenerator
 
 from . import urls
 from .config import Config
+from .i18n import load_translations
 from .model import Article, Site
 from .output import Output
 
 FEED_ENTRIES = 50  # the newest ones: readers poll feeds, archives live on the site
+MACHINE_TRANSLATED = "machine-translated"  # the category of an entry whose texts a machine translated
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,7 @@ def _atom(config: Config, site: Site, feed: Feed) -> bytes:
     atom.link(href=urls.absolute(config.base_url, home), rel="alternate", type="text/html")
     atom.updated(max(_updated(item) for item in entries) if entries else dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
     host = urlsplit(config.base_url).hostname or ""
+    label = load_translations(config.locales_dir, lang).gettext("Machine-translated")
     for item in reversed(entries):  # feedgen puts the last added entry first
         entry = atom.add_entry()
         entry.id(_entry_id(item, lang, host))
@@ -93,14 +99,27 @@ def _atom(config: Config, site: Site, feed: Feed) -> bytes:
         entry.updated(_updated(item))
         for name in item.author:
             entry.author({"name": name})
-        summary = item.text("summary", lang).value
+        summary = _summary(item, lang, label)
         if summary:
             entry.summary(summary)
         entry.content(item.body_html, type="html")
         for tag in site.article_tags[item.slug]:
             entry.category(term=tag.name_in(lang), scheme=urls.absolute(config.base_url, urls.tags(lang)))
+        if _machine(item, lang):
+            entry.category(term=MACHINE_TRANSLATED, label=label)
     xml: bytes = atom.atom_str(pretty=True)  # feedgen ships no types
     return xml
+
+
+def _machine(item: Article, lang: str) -> bool:
+    return item.text("title", lang).machine or item.text("summary", lang).machine
+
+
+def _summary(item: Article, lang: str, label: str) -> str:
+    """The entry's summary; opened by the label (``Machine-translated: …``) when the entry's texts are
+    a machine translation not yet reviewed, as feed readers show the summary and rarely categories."""
+    summary = item.text("summary", lang).value
+    return f"{label}: {summary}" if summary and _machine(item, lang) else summary
 
 
 def _entry_id(item: Article, lang: str, host: str) -> str:

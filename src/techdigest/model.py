@@ -123,6 +123,7 @@ class Text:
     value: str
     lang: str
     fallback: bool
+    machine: bool = False  # a translation engine's text an editor has not reviewed yet
 
 
 @dataclass(frozen=True, order=True)
@@ -158,6 +159,8 @@ class FrontMatter:
     id: str = ""  # permanent (a UUID, given at import): what feeds and ratings know the article by
     aliases: tuple[str, ...] = ()  # its old URLs (site-relative), which redirect to it
     author: tuple[str, ...] = ()
+    # the languages whose texts a translation engine wrote, until an editor reviews them
+    machine_translated: tuple[str, ...] = ()
 
     @property
     def date(self) -> dt.date:
@@ -191,7 +194,9 @@ class Article(FrontMatter):
         """
         values: dict[str, str] = getattr(self, field_name)
         found = next((code for code in (lang, self.language, *sorted(values)) if values.get(code)), None)
-        return Text(values[found], found, found != lang) if found else Text("", lang, False)
+        if not found:
+            return Text("", lang, False)
+        return Text(values[found], found, found != lang, found in self.machine_translated)
 
 
 @dataclass(frozen=True)

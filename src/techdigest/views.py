@@ -18,6 +18,7 @@ from .i18n import format_names, load_translations
 from .model import Article, Moment, Site, Text
 
 WORDS_PER_MINUTE = 200
+MACHINE_TRANSLATOR = "Machine translation (techdigest translate)"
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,20 @@ def article_view(site: Site, item: Article, lang: str, here: str, config: Config
             "isAccessibleForFree": True,
             **({"author": [{"@type": "Person", "name": name} for name in item.author]} if item.author else {}),
             "publisher": {"@type": "Organization", "name": config.publisher, "url": config.base_url},
+            **(_machine_translation(item, config) if entry.title.machine or entry.summary.machine else {}),
         },
     )
+
+
+def _machine_translation(item: Article, config: Config) -> dict[str, Any]:
+    """What JSON-LD says of a page whose texts a translation engine wrote and no editor reviewed yet:
+    a translation of the original-language page, by a machine (schema.org's ``translator``)."""
+    original = urls.absolute(config.base_url, urls.article(item.language, item))
+    return {
+        "translationOfWork": {"@type": "NewsArticle", "@id": original, "inLanguage": item.language},
+        "translator": {"@type": "Organization", "name": MACHINE_TRANSLATOR},
+        "creativeWorkStatus": "machine-translated, not yet reviewed by an editor",
+    }
 
 
 def _feedback(item: Article, lang: str, config: Config) -> FeedbackView | None:
