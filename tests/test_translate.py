@@ -51,12 +51,15 @@ def test_translate_review_and_the_label_from_start_to_end(newsroom, capsys) -> N
     project, server = newsroom
     assert run(project, "translate") == 0
     out = capsys.readouterr().out.splitlines()
-    assert out == [
+    assert out[:3] == [
         "content/chip-export.md: en title, summary, feedback machine-translated (libretranslate); "
         "review with techdigest review",
         "content/compilers-in-rust.md: nothing to translate",
         "content/openai-cerebras.md: nothing to translate",
     ]
+    # then an English name proposed for each tag without one, for review in tags.toml
+    assert "tags.toml: [Export] en = '(en) Export' (proposed; review it)" in out[3:]
+    assert (project / "tags.toml").read_text(encoding="utf-8").count("en = ") == len(out) - 3
     text = (project / CHIPS).read_text(encoding="utf-8")
     assert "# kept: the editor's note" in text and "machine_translated: [en]\n" in text
     chips = front(project, CHIPS)
@@ -112,10 +115,11 @@ def test_an_editors_text_is_never_replaced_and_a_second_run_has_nothing_to_do(ne
     assert run(project, "translate", "chip-export", "--to", "en") == 0
     assert "en summary, feedback machine-translated" in capsys.readouterr().out
     assert front(project, CHIPS).title["en"] == "Our own headline"
-    assert server.seen[-1][3]["q"] == [
+    assert server.seen[-2][3]["q"] == [
         "Die Regeln für den TDX1X von TDX0X werden verschärft.",
         "Wie bewerten Sie den Schreibstil des Artikels?",
     ]
+    assert server.seen[-1][3]["q"] == ["Export", "nvidia"]  # its tags' names, the tags themselves translated
     assert run(project, "translate", "chip-export") == 0
     assert capsys.readouterr().out == f"{CHIPS}: nothing to translate\n"
     assert run(project, "review", "chip-export") == 0

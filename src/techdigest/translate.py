@@ -11,6 +11,10 @@ translation is in (atomic, comments kept), so a run stopped halfway is
 simply started again: it finds what is still missing. A failing article is
 one line, and the others go on.
 
+Tags are never translated inside a text; their names are: a tag without a
+name in a language gets one proposed in ``tags.toml``, for the editor to
+keep or change (it is shown from the next build on).
+
 ``review`` is the editor's sign-off: it deletes a language from
 ``machine_translated`` (the key goes with the last one), as deleting the
 line by hand does.
@@ -29,6 +33,8 @@ from .editorial import existing_labels, read_article
 from .edits import Front, content_lock, edit_front_matter, set_key
 from .engines import Engine, checked_reply, make_engine, terms_for
 from .model import TRANSLATED, Article, ContentError, TechdigestError
+from .retag import tag_site
+from .tagnames import TAGS_FILE, propose_names
 
 KEY = "machine_translated"
 
@@ -59,7 +65,32 @@ def translate(
                 outcomes.append(Outcome("; ".join(exc.lines()), True))
             except TechdigestError as exc:  # the engine's
                 outcomes.append(Outcome(f"{label}: {exc}", True))
+        outcomes.extend(_tag_names(config, labels, to, engine))
     return outcomes
+
+
+def _tag_names(config: Config, labels: Sequence[str], to: str | None, engine: Engine) -> list[Outcome]:
+    """Names proposed for the tags of these articles that lack one in a language, translated from
+    their default language's name and written into ``tags.toml`` for review (an editor's names are
+    kept). The glossary holds here too; the tags themselves are what is translated."""
+    site = tag_site(config)
+    slugs = {label.removeprefix(f"{LABEL_FOLDER}/").removesuffix(".md") for label in labels}
+    tags = {tag.slug: tag for slug in slugs & site.article_tags.keys() for tag in site.article_tags[slug]}
+    proposals: dict[str, dict[str, str]] = {}
+    source = config.default_language
+    for lang in [to] if to else config.languages:
+        wanted = sorted((tag for tag in tags.values() if lang in tag.missing), key=lambda tag: tag.slug)
+        if lang == source or not wanted:
+            continue
+        terms = terms_for(config.translate, (), source, source)
+        names = [tag.name_in(source) for tag in wanted]
+        try:
+            replies = engine.translate(names, source, lang, terms)
+            for tag, name, reply in zip(wanted, names, replies, strict=True):
+                proposals.setdefault(tag.name, {})[lang] = checked_reply(name, reply)
+        except TechdigestError as exc:
+            return [Outcome(f"{TAGS_FILE}: tag names: {exc}", True)]
+    return [Outcome(f"{line} (proposed; review it)") for line in propose_names(config, proposals)]
 
 
 def _every_label(config: Config) -> list[str]:
