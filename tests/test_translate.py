@@ -95,7 +95,12 @@ def test_translate_review_and_the_label_from_start_to_end(newsroom, capsys) -> N
         f"reminder: {CHIPS}:{line}: machine_translated: the en texts are machine translations, labelled so until "
         "reviewed: read them, then techdigest review chip-export --lang en"
     ) in reminders
-    assert "1 unreviewed machine translation" in reminders
+    # the article's texts, and each tag name proposed into tags.toml
+    assert (
+        "reminder: tags.toml:19: [Export] machine_translated: the en name is a machine translation: check it"
+        in reminders
+    )
+    assert f"{len(out) - 2} unreviewed machine translations" in reminders
 
     assert run(project, "review", "chip-export", "--lang", "en") == 0
     assert capsys.readouterr().out == f"{CHIPS}: en reviewed; no longer labelled machine-translated\n"

@@ -34,6 +34,7 @@ from .library import untranslated_tags
 from .model import TRANSLATED, Article, ContentError, Problem
 from .options import BuildOptions
 from .render import inputs_digest
+from .tagnames import unreviewed_names
 
 ERROR = "error"
 # the kinds of reminder, in the order the summary names them (singular, plural)
@@ -166,6 +167,7 @@ def _reminders(articles: list[Article], config: Config, now: dt.datetime) -> lis
             found.append(("machine", _at(item, "machine_translated", _unreviewed(item))))
     found.extend(("translation", p) for p in _missing_translations(articles, config))
     found.extend(("tag", p) for p in untranslated_tags(articles, config))
+    found.extend(("machine", p) for p in unreviewed_names(config))
     return found
 
 

@@ -226,10 +226,15 @@ def _translate(args: argparse.Namespace) -> int:
 
     from .translate import translate
 
-    outcomes = translate(load_config(args.root), args.slugs, args.to, args.engine, os.environ)
-    for outcome in outcomes:
-        print(f"error: {outcome.line}" if outcome.failed else outcome.line, file=sys.stderr if outcome.failed else None)
-    return 1 if any(outcome.failed for outcome in outcomes) else 0
+    failed = False
+    for outcome in translate(load_config(args.root), args.slugs, args.to, args.engine, os.environ):
+        print(
+            f"error: {outcome.line}" if outcome.failed else outcome.line,
+            file=sys.stderr if outcome.failed else None,
+            flush=True,
+        )
+        failed = failed or outcome.failed
+    return 1 if failed else 0
 
 
 def _review(args: argparse.Namespace) -> int:

@@ -189,9 +189,9 @@ def _front_matter(
 def dump_article(front: FrontMatter, paragraphs: tuple[str, ...]) -> str:
     """A content file whose body shows ``paragraphs`` literally once rendered; keys left at their
     defaults (no author, no correction, not a draft) are left out, as an editor would."""
-    data: dict[str, Any] = {"title": front.title, "date": front.published.isoformat()}
+    data: dict[str, Any] = {"title": front.title, "date": _written(front.published)}
     if front.updated:
-        data["updated"] = front.updated.isoformat()
+        data["updated"] = _written(front.updated)
     if front.draft:
         data["draft"] = True
     data["language"] = front.language
@@ -203,9 +203,29 @@ def dump_article(front: FrontMatter, paragraphs: tuple[str, ...]) -> str:
     data["source"] = front.source
     if front.id:
         data["id"] = front.id
-    yaml_text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    yaml_text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
     body = "\n\n".join(literal_markdown(p) for p in paragraphs)
     return f"{FENCE}\n{yaml_text}{FENCE}\n\n{body}\n"
+
+
+def _written(moment: Moment) -> object:
+    """A date as an editor writes it: a day plain (``2026-12-01``; a date object, which YAML writes
+    unquoted), a time as its ISO text."""
+    return moment.isoformat() if moment.timed else moment.day
+
+
+class _Dumper(yaml.SafeDumper):
+    """Long texts as folded blocks (``>-``): they read as paragraphs, and a command that changes the
+    front matter later (:mod:`edits`) keeps a folded block as it is, line breaks and all (it would
+    re-wrap a long plain text, and every change would touch the editor's lines)."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=">" if len(text) > _FOLDED else None)
+
+
+_FOLDED = 80  # characters: a text longer than this is written as a folded block
+_Dumper.add_representer(str, _represent_text)
 
 
 def literal_markdown(paragraph: str) -> str:

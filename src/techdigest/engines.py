@@ -34,6 +34,7 @@ _PREAMBLE = re.compile(
     r"hier ist|gerne|natürlich|übersetzung\s*:|i (?:can(?:not|'t)|am unable))\b",
     re.IGNORECASE,
 )
+_SAME_WORDS = 3  # a text of this many words that comes back unchanged was not translated
 _PLACEHOLDER = "TDX{}X"  # letters and digits: engines keep such tokens as they are
 
 
@@ -59,16 +60,26 @@ class Terms:
         return [pair for pair in self.pairs() if whole_word(pair[0]).search(text)]
 
 
-def terms_for(settings: TranslateSettings, tags: Sequence[str], source: str, default_language: str) -> Terms:
+def terms_for(
+    settings: TranslateSettings,
+    tags: Sequence[str],
+    source: str,
+    default_language: str,
+    named: Mapping[str, str] | None = None,
+) -> Terms:
     """The glossary in the direction of this translation (it is written from the site's default
-    language; the other way round its pairs are turned around), and the tags it does not name."""
+    language; the other way round its pairs are turned around), the tags that have a name in the
+    target language (``named``, from ``tags.toml``) as terms of it, and the other tags kept as they are."""
     glossary = settings.glossary if source == default_language else tuple((b, a) for a, b in settings.glossary)
-    named = {term.casefold() for term, _ in glossary}
-    return Terms(glossary, tuple(tag for tag in tags if tag.casefold() not in named))
+    known = {term.casefold() for term, _ in glossary}
+    own = tuple((tag, name) for tag, name in (named or {}).items() if tag in tags and tag.casefold() not in known)
+    covered = known | {tag.casefold() for tag, _ in own}
+    return Terms((*glossary, *own), tuple(tag for tag in tags if tag.casefold() not in covered))
 
 
 class Engine(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def translate(self, texts: Sequence[str], source: str, target: str, terms: Terms) -> list[str]:
         """``texts`` in ``target``, in their order; an :class:`EngineError` saying why not."""
@@ -76,24 +87,45 @@ class Engine(Protocol):
 
 
 def make_engine(name: str, settings: TranslateSettings, environ: Mapping[str, str]) -> Engine:
-    """The engine ``name`` set up from ``settings`` and its key from ``environ``."""
+    """The engine ``name`` set up from ``settings`` and its key from ``environ``; whatever it replies
+    is refused if it holds the key (:class:`_KeyGuard`)."""
     key = environ.get(ENV_KEYS.get(name, ""), "").strip()
     if name == "deepl":
         if not key:
             raise EngineError("deepl: DEEPL_AUTH_KEY is not set (your DeepL API key, from your DeepL account)")
         from .deepl_engine import DeepL
 
-        return DeepL(key, settings)
+        return _KeyGuard(DeepL(key, settings), key)
     if name in ("libretranslate", "openai"):
         from .web_engines import LibreTranslate, OpenAICompatible
 
-        return LibreTranslate(key, settings) if name == "libretranslate" else OpenAICompatible(key, settings)
+        engine = LibreTranslate(key, settings) if name == "libretranslate" else OpenAICompatible(key, settings)
+        return _KeyGuard(engine, key)
     if name == "argos":
         return Argos()
     raise EngineError(
         'no translation engine chosen: set engine = "deepl" (or libretranslate, openai, argos) under [translate] '
         "in techdigest.toml, or pass --engine"
     )
+
+
+@dataclass(frozen=True)
+class _KeyGuard:
+    """An engine whose replies never carry its key into a content file, ``tags.toml`` or the
+    terminal: a server that repeats the key it was sent (a broken proxy, a chatty model) is refused."""
+
+    engine: Engine
+    key: str
+
+    @property
+    def name(self) -> str:
+        return self.engine.name
+
+    def translate(self, texts: Sequence[str], source: str, target: str, terms: Terms) -> list[str]:
+        replies = self.engine.translate(texts, source, target, terms)
+        if self.key and any(self.key in str(reply) for reply in replies):
+            raise EngineError(f"{self.name}: the reply holds the API key (shown as ***): refused, nothing written")
+        return replies
 
 
 def scrub(message: str, key: str) -> str:
@@ -117,6 +149,8 @@ def protect(text: str, terms: Terms) -> tuple[str, list[str]]:
 def restore(reply: str, targets: list[str]) -> str:
     """The placeholders of :func:`protect` in ``reply`` turned into the target terms; an error when
     the engine lost one (it translated or dropped a name it had to keep)."""
+    if targets and not reply.strip():
+        raise EngineError("the reply is empty, not a translation")
     for number, target in enumerate(targets):
         token = re.compile(re.escape(_PLACEHOLDER.format(number)), re.IGNORECASE)
         if not token.search(reply):
@@ -125,12 +159,16 @@ def restore(reply: str, targets: list[str]) -> str:
     return reply
 
 
-def checked_reply(original: str, reply: object) -> str:
+def checked_reply(original: str, reply: object, *, name: bool = False) -> str:
     """``reply`` if it reads as a translation of ``original``: a text, not empty, no chat around it
-    (a preamble, a second paragraph the original does not have, several times its length)."""
+    (a preamble, a second paragraph the original does not have, several times its length), and not
+    the original itself (how an engine that cannot translate a language pair answers), unless it is
+    a ``name`` (a tag such as ``NVIDIA`` or ``Export`` may well be the same in both languages)."""
     if not isinstance(reply, str) or not reply.strip():
         raise EngineError("the reply is empty, not a translation")
     text = " ".join(reply.split())
+    if not name and text.casefold() == " ".join(original.split()).casefold() and len(text.split()) >= _SAME_WORDS:
+        raise EngineError(f"the reply is the original text, not a translation: {excerpt(text[:40])}")
     if _PREAMBLE.match(text):
         raise EngineError(f"the reply is not only the translation: it starts {excerpt(text[:40])}")
     if "\n\n" in reply.strip() and "\n\n" not in original:

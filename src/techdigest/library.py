@@ -31,6 +31,7 @@ def index(articles: list[Article], now: dt.datetime | None = None, names: TagNam
             canonical = names.canonical(name)
             written.setdefault(tag_identity(canonical), canonical)
 
+    _refuse_shared_names(written, names)
     tags = _tags(written, names)
     by_identity = {identity: tags[slug] for identity, slug in zip(sorted(written), tags, strict=True)}
     article_tags = {
@@ -49,6 +50,29 @@ def index(articles: list[Article], now: dt.datetime | None = None, names: TagNam
         tag_keys={slug: "|".join(t.key for t in tags) for slug, tags in article_tags.items()},
         status=statuses(newest_first, now) if now else {},
     )
+
+
+def _refuse_shared_names(written: dict[str, str], names: TagNames) -> None:
+    """Two tags with one name in a language would show as one there, with two pages (``chips/``,
+    ``chips-2/``), and a name taken from another tag takes its URL too: an error at the table of
+    ``tags.toml`` that gives the name."""
+    first: dict[tuple[str, str], str] = {}
+    for identity in sorted(written):
+        entry = names.entry(written[identity])
+        own = entry.names if entry else {}
+        for code in names.languages:
+            shown = own.get(code, written[identity])
+            other = first.setdefault((code, tag_identity(shown)), written[identity])
+            if other != written[identity]:
+                given = entry if code in own else names.entry(other)
+                line = given.line if given else 0
+                raise ContentError.single(
+                    TAGS_FILE,
+                    line,
+                    f"{code} = {excerpt(shown)}: the {code} name of [{excerpt(other)}] and "
+                    f"[{excerpt(written[identity])}]; two tags need two names (or make one a spelling "
+                    "of the other with same = [...])",
+                )
 
 
 def _tags(written: dict[str, str], names: TagNames) -> dict[str, Tag]:

@@ -26,6 +26,7 @@ from .corpus import articles_of, read_all
 from .edits import Front, changed_front_matter, content_lock, replace_if_unchanged
 from .library import index
 from .model import CONTROL_CHARACTERS, Article, ContentError, Problem, Site, tag_identity
+from .slugs import slugify
 from .tagnames import TAGS_FILE, TagNames, read_tag_names, record_rename
 
 
@@ -114,14 +115,31 @@ def _renamed(tags: list[str], meant: Callable[[str], bool], new: str) -> list[st
 
 
 def _old_urls(config: Config, published: list[Article], old: str, new: str) -> list[str]:
-    """The URLs of ``old``'s tag page in each language on the site as published, unless ``old`` is
-    (a spelling of) ``new``'s tag already, or has no page."""
+    """The URLs of ``old``'s tag page in each language on the site as published that the renamed tag
+    will not have: they must redirect (also when ``old`` was a spelling of ``new``'s tag already: its
+    name, and so its URL, may change with the rename)."""
     names = read_tag_names(config)
-    if tag_identity(names.canonical(old)) == tag_identity(names.canonical(new)):
-        return []
     site = index(published, names=names)
     tag = next((t for t in site.tags.values() if tag_identity(t.name) == tag_identity(names.canonical(old))), None)
-    return [urls.tag(lang, tag.slug_in(lang)) for lang in config.languages] if tag else []
+    if tag is None:
+        return []
+    after = _names_after(names, old, new)
+    return [
+        url
+        for lang in config.languages
+        if (url := urls.tag(lang, tag.slug_in(lang))) != urls.tag(lang, slugify(after.get(lang, new), fallback="tag"))
+    ]
+
+
+def _names_after(names: TagNames, old: str, new: str) -> dict[str, str]:
+    """The tag's own names per language once ``old`` is renamed to ``new`` (as :func:`record_rename`
+    merges the tables: ``new``'s names first, ``old``'s where ``new`` has none)."""
+    before, after = names.entry(old), names.entry(new)
+    merged = dict(before.names) if before else {}
+    if after is not None and after is not before:
+        merged |= after.names
+        merged.setdefault(names.default, after.written)
+    return merged
 
 
 def _redirecting(old_urls: list[str]) -> str:

@@ -32,11 +32,12 @@ from .config import Config
 from .content import alias_path
 from .edits import replace_file
 from .inputs import read_input
-from .model import CONTROL_CHARACTERS, ContentError, excerpt, tag_identity
+from .model import CONTROL_CHARACTERS, ContentError, Problem, excerpt, tag_identity
 from .records import parse_toml
 
 TAGS_FILE = "tags.toml"
-_LISTS = ("same", "aliases")
+MACHINE = "machine_translated"  # the languages whose names `translate` proposed, until an editor checked them
+_LISTS = ("same", "aliases", MACHINE)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class TagEntry:
     same: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     line: int = 0
+    machine: tuple[str, ...] = ()  # languages whose name is a machine translation not yet checked
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,9 @@ def _entry(written: str, table: Any, languages: tuple[str, ...], problem: _Repor
         raise problem("", f"[{excerpt(written)}]: not a tag name")
     for key, value in table.items():
         if key not in (*languages, *_LISTS):
-            raise problem(key, f"unknown key {excerpt(key)} (a language: {', '.join(languages)}; or same, aliases)")
+            raise problem(
+                key, f"unknown key {excerpt(key)} (a language: {', '.join(languages)}; or {', '.join(_LISTS)})"
+            )
         if key in languages and not _is_name(value):
             raise problem(key, f"{key}: must be a name (text without control characters)")
         if key in _LISTS and not (isinstance(value, list) and all(_is_name(item) for item in value)):
@@ -114,9 +118,12 @@ def _entry(written: str, table: Any, languages: tuple[str, ...], problem: _Repor
     for alias in aliases:
         if alias_path(alias) != alias:
             raise problem("aliases", f"aliases: {excerpt(alias)} must be a site path such as de/tags/old-name/")
+    machine = tuple(table.get(MACHINE, ()))
+    if not set(machine) <= set(languages):
+        raise problem(MACHINE, f"{MACHINE}: must list site languages ({', '.join(languages)})")
     names = {code: " ".join(table[code].split()) for code in languages if code in table}
     same = tuple(" ".join(item.split()) for item in table.get("same", ()))
-    return TagEntry(" ".join(written.split()), names, same, aliases)
+    return TagEntry(" ".join(written.split()), names, same, aliases, machine=machine)
 
 
 def _is_name(value: object) -> bool:
@@ -137,37 +144,63 @@ def _header_lines(text: str) -> dict[str, int]:
 
 def _reporter(text: str, header: int) -> _Report:
     """How to report a problem at a key of the table whose header is at line ``header``."""
-    lines = text.splitlines()
 
     def problem(key: str, message: str) -> ContentError:
-        line = header
-        for number in range(header, len(lines)):
-            if re.match(r"\s*\[", lines[number]):
-                break
-            if key and re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", lines[number]):
-                line = number + 1
-                break
-        return ContentError.single(TAGS_FILE, line, message)
+        return ContentError.single(TAGS_FILE, _key_line(text, header, key), message)
 
     return problem
 
 
+def _key_line(text: str, header: int, key: str) -> int:
+    """The line of ``key`` in the table whose header is at line ``header`` (the header's, if none)."""
+    lines = text.splitlines()
+    for number in range(header, len(lines)):
+        if re.match(r"\s*\[", lines[number]):
+            break
+        if key and re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", lines[number]):
+            return number + 1
+    return header
+
+
 def propose_names(config: Config, proposals: dict[str, dict[str, str]]) -> list[str]:
     """Names for review written into ``tags.toml``: for each tag (as written in content) each
-    language's name, where the file gives none yet (an editor's names, comments and order are kept).
-    Returns one line per name added. The caller holds the content lock."""
+    language's name, where the file gives none yet (an editor's names, comments and order are kept),
+    each language listed under ``machine_translated`` until an editor has checked it (``check``
+    reminds). Returns one line per name added. The caller holds the content lock."""
     names, document = read_tag_names(config), _document(config)
     added = []
     for written, by_lang in proposals.items():
         entry = names.entry(written)
-        table = _table(document, entry.written if entry else " ".join(written.split()))
+        header = entry.written if entry else " ".join(written.split())
+        table = _table(document, header)
         for code, name in by_lang.items():
             if code in config.languages and code not in table and _is_name(name):
                 table[code] = " ".join(name.split())
-                added.append(f"{TAGS_FILE}: [{entry.written if entry else written}] {code} = {name!r}")
+                _extend(table, MACHINE, [code], header)
+                added.append(f"{TAGS_FILE}: [{header}] {code} = {name!r}")
     if added:
         _write(config, document)
     return added
+
+
+def unreviewed_names(config: Config) -> list[Problem]:
+    """A reminder per table whose names ``translate`` proposed and no editor has checked yet; none
+    while ``tags.toml`` cannot be read (that is an error of its own)."""
+    try:
+        entries = read_tag_names(config).entries
+    except ContentError:
+        return []
+    text = _text(config)
+    return [
+        Problem(
+            TAGS_FILE,
+            _key_line(text, entry.line, MACHINE),
+            f"[{entry.written}] {MACHINE}: the {' and '.join(entry.machine)} name is a machine translation: "
+            f"check it, then delete this line",
+        )
+        for entry in entries
+        if entry.machine
+    ]
 
 
 def record_rename(config: Config, old: str, new: str, old_urls: list[str]) -> None:
@@ -183,6 +216,8 @@ def record_rename(config: Config, old: str, new: str, old_urls: list[str]) -> No
         for key, value in document[before.written].items():
             if key in config.languages and key not in target:
                 target[key] = value
+                if key in before.machine:  # still to be checked
+                    _extend(target, MACHINE, [key], header)
         _extend(target, "same", [before.written, *before.same], header)
         _extend(target, "aliases", list(before.aliases), header)
         del document[before.written]

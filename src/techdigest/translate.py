@@ -22,7 +22,7 @@ line by hand does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -34,7 +34,7 @@ from .edits import Front, content_lock, edit_front_matter, set_key
 from .engines import Engine, checked_reply, make_engine, terms_for
 from .model import TRANSLATED, Article, ContentError, TechdigestError
 from .retag import tag_site
-from .tagnames import TAGS_FILE, propose_names
+from .tagnames import TAGS_FILE, TagNames, propose_names, read_tag_names
 
 KEY = "machine_translated"
 
@@ -49,24 +49,28 @@ class Outcome:
 
 def translate(
     config: Config, slugs: Sequence[str], to: str | None, engine_name: str | None, environ: Mapping[str, str]
-) -> list[Outcome]:
+) -> Iterator[Outcome]:
     """The missing texts of ``slugs``' articles (all: every article) in ``to`` (default: every language
-    but the article's own), from the engine ``engine_name`` (default: the config's)."""
-    if to is not None and to not in config.languages:
-        raise ContentError.single("--to", 0, f"{to!r} is not a language of the site ({', '.join(config.languages)})")
+    but the article's own), from the engine ``engine_name`` (default: the config's); an outcome as
+    each article is written, so a run stopped halfway has said what it did."""
+    _known_language(config, to, "--to")
     labels = existing_labels(config, slugs) if slugs else _every_label(config)
     engine = make_engine(engine_name or config.translate.engine, config.translate, environ)
-    outcomes = []
+    tag_names = read_tag_names(config)
     with content_lock(config):
         for label in labels:
             try:
-                outcomes.append(Outcome(_translate_one(config, label, to, engine)))
+                yield Outcome(_translate_one(config, label, to, engine, tag_names))
             except ContentError as exc:  # the file does not read, or changed meanwhile: said at its line
-                outcomes.append(Outcome("; ".join(exc.lines()), True))
+                yield Outcome("; ".join(exc.lines()), True)
             except TechdigestError as exc:  # the engine's
-                outcomes.append(Outcome(f"{label}: {exc}", True))
-        outcomes.extend(_tag_names(config, labels, to, engine))
-    return outcomes
+                yield Outcome(f"{label}: {exc}", True)
+        yield from _tag_names(config, labels, to, engine)
+
+
+def _known_language(config: Config, code: str | None, option: str) -> None:
+    if code is not None and code not in config.languages:
+        raise ContentError.single(option, 0, f"{code!r} is not a language of the site ({', '.join(config.languages)})")
 
 
 def _tag_names(config: Config, labels: Sequence[str], to: str | None, engine: Engine) -> list[Outcome]:
@@ -87,7 +91,7 @@ def _tag_names(config: Config, labels: Sequence[str], to: str | None, engine: En
         try:
             replies = engine.translate(names, source, lang, terms)
             for tag, name, reply in zip(wanted, names, replies, strict=True):
-                proposals.setdefault(tag.name, {})[lang] = checked_reply(name, reply)
+                proposals.setdefault(tag.name, {})[lang] = checked_reply(name, reply, name=True)
         except TechdigestError as exc:
             return [Outcome(f"{TAGS_FILE}: tag names: {exc}", True)]
     return [Outcome(f"{line} (proposed; review it)") for line in propose_names(config, proposals)]
@@ -98,14 +102,16 @@ def _every_label(config: Config) -> list[str]:
     return [f"{LABEL_FOLDER}/{name}" for name in names]
 
 
-def _translate_one(config: Config, label: str, to: str | None, engine: Engine) -> str:
+def _translate_one(config: Config, label: str, to: str | None, engine: Engine, tag_names: TagNames) -> str:
     item = read_article(config, label)
     done = []
     for lang in [to] if to else config.languages:
         missing = _missing(item, lang)
         if not missing:
             continue
-        terms = terms_for(config.translate, item.tags, item.language, config.default_language)
+        # a tag with a name in ``lang`` (tags.toml) is rendered as that name, the others kept as they are
+        named = {tag: entry.names[lang] for tag in item.tags if (entry := tag_names.entry(tag)) and lang in entry.names}
+        terms = terms_for(config.translate, item.tags, item.language, config.default_language, named)
         originals = [getattr(item, name)[item.language] for name in missing]
         replies = engine.translate(originals, item.language, lang, terms)
         texts = {name: checked_reply(o, r) for name, o, r in zip(missing, originals, replies, strict=True)}
@@ -155,6 +161,8 @@ def _mark(meta: Front, lang: str) -> None:
 
 def review(config: Config, slug: str, langs: Sequence[str]) -> str:
     """``langs`` (default: all) no longer marked machine-translated in ``slug``'s article: reviewed."""
+    for code in langs:
+        _known_language(config, code, "--lang")
     (label,) = existing_labels(config, [slug])
     with content_lock(config):
         item = read_article(config, label)
