@@ -60,13 +60,13 @@ def test_reminders_per_file_and_line_sorted_and_exit_0_unless_strict(newsroom, c
         "reminder: content/chip-export.md:9: feedback: no en text yet (not yet translated)",
         f"reminder: {draft}:2: title: still as imported (the text's opening words): write a headline",
         f"reminder: {draft}:2: title: no en text yet (not yet translated)",
-        f"reminder: {draft}:6: a draft, not published: remove this line to publish it",
-        f"reminder: {draft}:11: summary: no en text yet (not yet translated)",
+        f"reminder: {draft}:7: a draft, not published: remove this line to publish it",
+        f"reminder: {draft}:12: summary: no en text yet (not yet translated)",
         "reminder: content/kaiva-5.md:3: scheduled: goes live 2026-12-02 07:30 (Europe/Berlin)",
         "checked 5 articles: no errors; reminders: 1 draft, 1 scheduled, 1 imported title, 5 open translations,"
         " 1 untranslated tag",
     ]
-    assert (newsroom / draft).read_text().splitlines()[5] == "draft: true"
+    assert (newsroom / draft).read_text().splitlines()[6] == "draft: true"
     assert run(newsroom, "--clock", "2026-12-01T12:00", "--strict") == 1
 
 

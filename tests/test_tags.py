@@ -14,6 +14,7 @@ from techdigest.cli import main
 from techdigest.config import load_config
 from techdigest.edits import content_lock
 from techdigest.library import index
+from techdigest.model import ContentError
 from techdigest.serve import WATCHED
 from techdigest.tagnames import TAGS_FILE, TagNames, propose_names, read_tag_names
 
@@ -96,14 +97,22 @@ def test_a_tag_without_a_name_in_a_language_shows_its_written_name_there(named: 
 
 
 def test_slugs_are_unique_within_a_language():
+    names = TagNames(read_entries('["KI"]\nen = "A-I"\n'))
+    from conftest import article
+
+    site = index([article("a", tags="[KI, A I]")], names=names)  # two names, one slug: a-i, a-i-2
+    assert sorted((t.names["en"], t.slugs["en"], t.slugs["de"]) for t in site.tags.values()) == [
+        ("A I", "a-i", "a-i"),
+        ("A-I", "a-i-2", "ki"),
+    ]
+
+
+def test_one_name_for_two_tags_is_an_error_at_the_table():
     names = TagNames(read_entries('["KI"]\nen = "AI"\n'))
     from conftest import article
 
-    site = index([article("a", tags="[KI, AI]")], names=names)
-    assert sorted((t.names["en"], t.slugs["en"], t.slugs["de"]) for t in site.tags.values()) == [
-        ("AI", "ai", "ai"),
-        ("AI", "ai-2", "ki"),
-    ]
+    with pytest.raises(ContentError, match=r"the en name of \['AI'\] and \['KI'\]; two tags need two names"):
+        index([article("a", tags="[KI, AI]")], names=names)
 
 
 def read_entries(text: str):
@@ -124,7 +133,10 @@ def read_entries(text: str):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('["KI"]\nen = "AI"\nfr = "IA"\n', "tags.toml:3: unknown key 'fr' (a language: de, en; or same, aliases)"),
+        (
+            '["KI"]\nen = "AI"\nfr = "IA"\n',
+            "tags.toml:3: unknown key 'fr' (a language: de, en; or same, aliases, machine_translated)",
+        ),
         ('["KI"]\nen = \n', "tags.toml:2: invalid TOML: Invalid value"),
         ('["KI"]\nsame = "AI"\n', "tags.toml:2: same: must be a list of texts"),
         ('KI = "AI"\n', "tags.toml:1: 'KI': each tag is a table: ['KI'] with en = \"…\""),
@@ -172,7 +184,7 @@ def test_rename_rewrites_the_content_keeps_comments_and_redirects_the_old_urls(n
     path.write_text(path.read_text().replace("tags: [nvidia, Export]", "tags: [nvidia, Export]  # desk"))
     assert run(named, "tags", "rename", "export", "Ausfuhr") == 0
     out = capsys.readouterr().out
-    assert "de/tags/export/, en/tags/export-controls/ redirect to its pages" in out
+    assert "; de/tags/export/ redirect to its pages" in out  # the English page keeps its URL
     assert "tags: [nvidia, Ausfuhr] # desk" in path.read_text()
     assert "tags: [Ausfuhr]" in (named / "content" / "kontrollen.md").read_text()  # two spellings, once
     toml = (named / TAGS_FILE).read_text()
