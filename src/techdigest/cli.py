@@ -294,10 +294,13 @@ def _feedback(args: argparse.Namespace) -> int:
 def _deploy(args: argparse.Namespace) -> int:
     from .build import build
     from .check import check
-    from .deploy import publish
+    from .deploy import publish, remote_repository
     from .options import BuildOptions
 
     config = _published_config(args)
+    if not args.feedback_repo and config.feedback_github_repo == EXAMPLE_GITHUB_REPO:
+        found = remote_repository(args.root, args.remote)  # as the Pages workflow names its own repository
+        config = with_feedback_repo(config, found) if found else config
     refused = check(config, dt.datetime.now(dt.UTC)).errors
     if refused:
         for finding in refused:
@@ -307,10 +310,20 @@ def _deploy(args: argparse.Namespace) -> int:
     with _terminal_progress() as stage:
         report = build(config, options=BuildOptions.for_cli(stage, workers=args.jobs, on_stage=args.on_stage))
     print(report.summary())
+    print(_ratings_go_to(config))
     message = publish(report.output, args.root, remote=args.remote, branch=args.branch, push=not args.no_push)
     where = f"{args.remote}/{args.branch}" if not args.no_push else f"local branch {args.branch}"
     print(f"published {report.output} to {where}: {message}" if message else f"{where} has this site already")
     return 0
+
+
+def _ratings_go_to(config: Config) -> str:
+    """Where the published site's rating form sends readers' ratings, as deploy says it."""
+    if config.feedback_endpoint:
+        return f"ratings: posted to {config.feedback_endpoint}"
+    if config.feedback_github_repo:
+        return f"ratings: issues in https://github.com/{config.feedback_github_repo} (label feedback)"
+    return "ratings: none (no rating form: feedback has neither endpoint nor github_repo)"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -500,7 +513,9 @@ _ABOUT = {
     "deploy": (
         "build and publish site/ to the gh-pages branch",
         "Refuses to publish on what techdigest check calls an error (the example base_url or repository too);\n"
-        "else builds the site, then commits site/ to a branch (gh-pages) and pushes it.",
+        "else builds the site, then commits site/ to a branch (gh-pages) and pushes it. Where the config still\n"
+        "names the example feedback.github_repo and no --feedback-repo is given, ratings go to the GitHub\n"
+        "repository the remote names (https or ssh URL of github.com); deploy says where ratings go.",
         "0: published; 1: a check or build error (nothing pushed), or git refused",
     ),
 }

@@ -8,7 +8,7 @@ only canonical and hreflang links, which must be absolute, use the base URL.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from .model import Article
 
@@ -109,7 +109,7 @@ def site_path(base_url: str, url: str) -> str:
     return urlsplit(base_url).path + url
 
 
-def feedback_issues(repo: str, titles: list[str], body: str) -> list[str]:
-    """New-issue links with title and body filled in, for sites without a form backend."""
-    rest = "&" + urlencode({"body": body, "labels": "feedback"})  # the same for every title: quoted once
-    return [f"https://github.com/{repo}/issues/new?" + urlencode({"title": title}) + rest for title in titles]
+def github_new_issue(repo: str) -> str:
+    """GitHub's new-issue page of ``repo`` (OWNER/REPO), which reads ``title``, ``body`` and ``labels``
+    from its query: the rating form's action where the site has no form backend."""
+    return f"https://github.com/{repo}/issues/new"

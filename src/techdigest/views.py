@@ -19,6 +19,7 @@ from .model import Article, Moment, Site, Text
 
 WORDS_PER_MINUTE = 200
 MACHINE_TRANSLATOR = "Machine translation (techdigest translate)"
+FEEDBACK_LABEL = "feedback"  # the label rating issues ask for (``techdigest feedback --github`` lists by it)
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,29 @@ class Link:
 
 @dataclass(frozen=True)
 class FeedbackView:
-    """The rating form: posted to ``action``, or, without an endpoint, one prefilled issue link per rating."""
+    """The rating form, the same in every mode: five radios 1-5, an optional comment, a submit button.
+
+    With an endpoint it POSTs ``rating`` and ``comment`` with the article's ``article`` (slug),
+    ``id`` and ``lang``. Without one it is a GET form to the repository's new-issue page, which
+    needs no script and no server of ours: each radio is a ``title`` (the template words it in
+    the page's language and ends it in ``marker``, which ``techdigest feedback`` reads back), the
+    comment is the issue's ``body``, and a hidden ``labels`` asks for the ``feedback`` label.
+    """
 
     prompt: Text
     action: str
-    issue_links: tuple[Link, ...]
+    github: bool
+    hidden: tuple[tuple[str, str], ...]  # (name, value) of the hidden fields, in order
+    topic: str  # GitHub mode: the article's title, as the issue title names it
+    marker: str  # GitHub mode: ``[techdigest LANG ID-OR-SLUG]``, the end of every issue title
+
+    @property
+    def rating_field(self) -> str:
+        return "title" if self.github else "rating"
+
+    @property
+    def comment_field(self) -> str:
+        return "body" if self.github else "comment"
 
 
 @dataclass(frozen=True)
@@ -130,12 +149,11 @@ def _feedback(item: Article, lang: str, config: Config) -> FeedbackView | None:
         return None
     prompt = item.text("feedback", lang)
     if config.feedback_endpoint:
-        return FeedbackView(prompt, config.feedback_endpoint, ())
-    page = urls.absolute(config.base_url, urls.article(lang, item))
-    titles = [f"Feedback: {rating}/5 for {item.slug} ({lang})" for rating in range(1, 6)]
-    body = f"Article: {page}\nLanguage: {lang}\n\nComment:\n"
-    issues = urls.feedback_issues(config.feedback_github_repo, titles, body)
-    return FeedbackView(prompt, "", tuple(Link(str(rating), href) for rating, href in enumerate(issues, 1)))
+        hidden = (("article", item.slug), ("id", item.id), ("lang", lang))
+        return FeedbackView(prompt, config.feedback_endpoint, False, hidden, "", "")
+    action = urls.github_new_issue(config.feedback_github_repo)
+    marker = f"[techdigest {lang} {item.id or item.slug}]"
+    return FeedbackView(prompt, action, True, (("labels", FEEDBACK_LABEL),), item.text("title", lang).value, marker)
 
 
 @dataclass(frozen=True)
