@@ -35,9 +35,9 @@ def test_phone_width_has_no_horizontal_scrolling_and_a_usable_form(open_tab, sit
         tab.goto(site_url + path)
         assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
     tab.goto(site_url + "de/2026/openai-cerebras/")
-    rating = tab.get_by_role("link", name="Mit 4 von 5 bewerten")
-    assert rating.get_attribute("href").startswith("https://github.com/example/digest/issues/new?")
+    rating = tab.locator("label", has=tab.get_by_role("radio", name="4"))
     assert rating.bounding_box()["height"] >= 44  # a comfortable touch target
+    assert tab.get_by_role("button", name="Weiter zu GitHub").bounding_box()["height"] >= 44
 
 
 def test_dark_mode_changes_the_colours(open_tab, site_url):
