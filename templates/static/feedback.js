@@ -1,6 +1,7 @@
-// Sends the rating form in the background and says thank you in place. Without JavaScript,
-// or if the background request fails, the form is posted the ordinary way instead.
-document.querySelectorAll("form.feedback-form").forEach(function (form) {
+// Sends the rating form to its endpoint in the background and says thank you in place (or that it
+// failed: the reader can send again). Without JavaScript the form is posted the ordinary way. The
+// GitHub form (method get) is left alone: it opens the prefilled issue.
+document.querySelectorAll("form.feedback-form[method=post]").forEach(function (form) {
   form.addEventListener("submit", function (event) {
     if (!window.fetch) return;
     event.preventDefault();
