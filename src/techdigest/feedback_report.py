@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .edits import replace_file
 from .feedback import Stats, Summary
-from .model import printable
+from .model import CONTROL_CHARACTERS, printable
 
 STARS = (1, 2, 3, 4, 5)
 
@@ -182,4 +182,6 @@ def _numbers(stats: Stats) -> str:
 
 
 def _e(text: str) -> str:
-    return html.escape(text, quote=True)
+    """Escaped for HTML; control characters (no text of a page may hold them) shown as ``\\x1b``."""
+    shown = CONTROL_CHARACTERS.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
+    return html.escape(shown, quote=True)
