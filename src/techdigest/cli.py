@@ -557,9 +557,8 @@ _ABOUT = {
         "only for what is new). A rating counts for a known article (a renamed one under its current name, by\n"
         "its id), a site language and 1 to 5; the others are named as skipped. Per article and language: count,\n"
         "mean, 1-5 distribution, comments; as a table, --json, --csv, and --html FILE (a report page).",
-        "0: counted (skipped ratings named on stderr); 1: GitHub refused or cannot be reached (401 bad token,\n"
-        "404 no such repository, rate limit used up: when it resets), no repository for --github, or content\n"
-        "that cannot be read",
+        "0: counted (skipped ratings named); 1: GitHub refused (401, 404, rate limit) or is out of reach,"
+        " no repository for --github, or unreadable content",
     ),
     "deploy": (
         "build and publish site/ to the gh-pages branch",

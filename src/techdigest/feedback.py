@@ -1,4 +1,12 @@
-"""Reader ratings received by the preview server: checking, storing, counting.
+"""Reader ratings: those the preview server receives (checked, stored), and counting all of them.
+
+A rating names its article by the permanent ``id`` (and the slug it had then):
+counted by id, a renamed article's ratings are counted under its current slug
+and title; a rating without id (older lines, older pages) is found by its slug,
+a current one or an old one (the article's ``aliases``). Ratings from the
+preview's file and from the GitHub issues (:func:`from_issues`; the title ends
+in ``[techdigest LANG ID-OR-SLUG]``) are checked alike: 1 to 5, a known
+article, a site language; each other one is :class:`Skipped`, saying why.
 
 Storage is append-only JSON Lines, one submission per line, each written with
 a single ``write`` on a file opened for appending and under an exclusive lock:
