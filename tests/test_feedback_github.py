@@ -42,6 +42,15 @@ def test_every_page_is_fetched_through_the_link_header_and_pull_requests_are_lef
     assert [r.query.get("page") for r in github.requests] == [None, "2", "3"]
 
 
+def test_a_next_page_on_another_host_is_refused_the_token_goes_nowhere_else(github, tmp_path):
+    for number in range(1, 4):
+        github.add(number, f"Rating 4/5: T [techdigest en a{number}]")
+    api, github.url = github.url, "http://127.0.0.2:9"  # the Link header names another host now
+    with pytest.raises(GitHubError, match=r"^GitHub: the next page is not at http://127\.0\.0\.1:\d+: "):
+        repository_issues(github.repo, Settings(api, "ghp_secret"), tmp_path)
+    assert len(github.requests) == 1
+
+
 def test_a_second_run_asks_only_for_what_is_new_and_still_counts_everything(github, tmp_path):
     for number in range(1, 5):
         github.add(number, f"Rating 4/5: T [techdigest en a{number}]")

@@ -130,7 +130,7 @@ def repository_issues(
             if "pull_request" not in item:
                 cache.issues[str(item["number"])] = _kept(item)
             cache.since = max(cache.since, str(item.get("updated_at", "")))
-        url, etag = _next_page(headers.get("Link", "")), ""
+        url, etag = _next_page(headers.get("Link", ""), settings.api_url), ""
     cache.write(path)
     return sorted((_issue(data) for data in cache.issues.values()), key=lambda issue: issue.number)
 
@@ -154,8 +154,11 @@ def _issue(data: dict[str, Any]) -> Issue:
     )
 
 
-def _next_page(link: str) -> str:
+def _next_page(link: str, api_url: str) -> str:
+    """The ``Link`` header's next page, "" after the last; never another host (the token goes with it)."""
     found = _NEXT.search(link)
+    if found and not found.group(1).startswith(api_url + "/"):
+        raise GitHubError(f"GitHub: the next page is not at {api_url}: {excerpt(found.group(1))}")
     return found.group(1) if found else ""
 
 
