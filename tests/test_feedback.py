@@ -5,20 +5,27 @@ from urllib.parse import urlencode
 import pytest
 
 from techdigest.cli import main
-from techdigest.feedback import MAX_COMMENT, Rejected, append, check_request, parse_submission, tally
+from techdigest.feedback import MAX_COMMENT, Rejected, append, check_request, parse_submission
 
 NOW = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.UTC)
-ARTICLES = {"openai-cerebras"}
+ID = "5f0c8a4e-3b1d-4c2a-9e7f-1a2b3c4d5e6f"
+ARTICLES = {"openai-cerebras": ID, "no-id-yet": ""}
 
 
 def submit(**fields):
-    base = {"article": "openai-cerebras", "lang": "de", "rating": "4", "comment": " Gut geschrieben. "}
+    base = {"article": "openai-cerebras", "id": ID, "lang": "de", "rating": "4", "comment": " Gut geschrieben. "}
     return parse_submission({**base, **fields}, ARTICLES, ("de", "en"), NOW)
+
+
+def test_a_form_without_id_gets_the_one_the_preview_knows():
+    assert submit(id="").id == ID
+    assert submit(article="no-id-yet", id="").id == ""
 
 
 def test_a_valid_submission_is_read_with_its_time():
     assert vars(submit()) == {
         "article": "openai-cerebras",
+        "id": ID,
         "lang": "de",
         "rating": 4,
         "comment": "Gut geschrieben.",
@@ -35,6 +42,8 @@ def test_a_valid_submission_is_read_with_its_time():
         ({"rating": ""}, 400),
         ({"article": "../etc/passwd"}, 400),
         ({"lang": "fr"}, 400),
+        ({"id": "6f0c8a4e-3b1d-4c2a-9e7f-1a2b3c4d5e6f"}, 400),
+        ({"article": "no-id-yet"}, 400),
         ({"comment": "x" * (MAX_COMMENT + 1)}, 413),
     ],
 )
@@ -92,8 +101,8 @@ def test_a_textareas_crlf_line_breaks_count_as_one_character():
     assert submit(comment="a\r\n" * (MAX_COMMENT // 2)).comment == "a\n" * (MAX_COMMENT // 2 - 1) + "a"
 
 
-def test_appending_keeps_every_earlier_line_and_tally_skips_a_broken_one(tmp_path, capsys):
-    path = tmp_path / "feedback.jsonl"
+def test_appending_keeps_every_earlier_line_and_feedback_skips_a_broken_one(project, capsys):
+    path = project / "feedback.jsonl"
     append(path, submit(rating="5"))
     before = path.read_bytes()
     with path.open("a") as handle:
@@ -101,18 +110,19 @@ def test_appending_keeps_every_earlier_line_and_tally_skips_a_broken_one(tmp_pat
     append(path, submit(rating="2", lang="en"))
     assert path.read_bytes().startswith(before)
     assert [json.loads(line)["rating"] for line in path.read_text().splitlines() if line.endswith("}")] == [5, 2]
-    (result,), unreadable = tally(path)
-    assert (result.article, result.count, result.mean, result.by_language) == (
-        "openai-cerebras",
-        2,
-        3.5,
-        {"de": 1, "en": 1},
-    )
-    assert unreadable == [2]
-    assert main(["feedback", "--file", str(path)]) == 0
+    assert json.loads(path.read_text().splitlines()[0])["id"] == ID
+    assert main(["-C", str(project), "feedback"]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines() == [
-        "article          ratings   mean  languages",
-        "openai-cerebras        2   3.50  de 1, en 1",
+        "article          lang  ratings  mean  1★  2★  3★  4★  5★  title",
+        "openai-cerebras  de          1  5.00   0   0   0   0   1  OpenAI holt Cerebras an Bord",
+        "openai-cerebras  en          1  2.00   0   1   0   0   0  OpenAI signs up Cerebras",
+        "",
+        "comments:",
+        "openai-cerebras (de) 2026-11-27: Gut geschrieben.",
+        "openai-cerebras (en) 2026-11-27: Gut geschrieben.",
     ]
-    assert err == f"warning: {path}:2: not a readable feedback entry, skipped\n"
+    assert err.splitlines() == [
+        f"skipped: {path}:2: unreadable line",
+        f"counted 2 from {path}; skipped 1 (1 unreadable line)",
+    ]

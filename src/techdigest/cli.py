@@ -17,14 +17,18 @@ import re
 import signal
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import urls
 from .config import ENGINES, EXAMPLE_GITHUB_REPO, Config, load_config, with_base_url, with_feedback_repo
-from .feedback import tally
 from .model import ContentError, TechdigestError, printable
+
+if TYPE_CHECKING:
+    from .feedback import Rating, Skipped
 
 FEEDBACK_FILE = Path("feedback.jsonl")
 JOBS_HELP = "processes that parse and render (default: one per CPU core; 1: no worker processes)"
@@ -252,6 +256,14 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _repo(text: str) -> str:
+    from .github import REPOSITORY
+
+    if not REPOSITORY.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a repository as OWNER/REPO")
+    return text
+
+
 def _jobs(text: str) -> int:
     if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 1024):
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (1 to 1024)")
@@ -276,19 +288,58 @@ def _base_path(text: str) -> str:
 
 
 def _feedback(args: argparse.Namespace) -> int:
-    path = args.file or args.root / FEEDBACK_FILE
-    if not path.is_file():
-        print(f"no feedback yet ({path} does not exist)")
-        return 0
-    tallies, unreadable = tally(path)
-    for number in unreadable:
-        print(f"warning: {path}:{number}: not a readable feedback entry, skipped", file=sys.stderr)
-    width = max([len("article"), *(len(t.article) for t in tallies)])
-    print(f"{'article':<{width}}  ratings   mean  languages")
-    for t in tallies:
-        languages = ", ".join(f"{lang} {n}" for lang, n in sorted(t.by_language.items()))
-        print(f"{t.article:<{width}}  {t.count:>7}  {t.mean:>5.2f}  {languages}")
+    from .corpus import articles_of, read_all
+    from .feedback import Known, summarize
+    from .feedback_report import as_csv, as_json, table, write_html
+    from .records import read_removed
+
+    config = load_config(args.root)
+    known = Known.of(articles_of(read_all(config)), read_removed(config))
+    ratings, skipped, sources = _ratings(args, config)
+    summary = summarize(ratings, known, config.languages, skipped)
+    for item in summary.skipped:
+        print(printable(f"skipped: {item.where}: {item.reason}"), file=sys.stderr)
+    if args.html:
+        write_html(args.html, summary, config.title[config.default_language])
+    if args.json:
+        print(as_json(summary))
+    elif args.csv:
+        print(as_csv(summary), end="")
+    elif summary.stats:
+        print("\n".join(table(summary)))
+    reasons = Counter(item.kind for item in summary.skipped)
+    why = f" ({', '.join(f'{n} {reason}' for reason, n in sorted(reasons.items()))})" if reasons else ""
+    written = f"; report written to {args.html}" if args.html else ""
+    print(
+        printable(
+            f"counted {summary.counted} from {' and '.join(sources)}; skipped {len(summary.skipped)}{why}{written}"
+        ),
+        file=sys.stderr,
+    )
     return 0
+
+
+def _ratings(args: argparse.Namespace, config: Config) -> tuple[list[Rating], list[Skipped], list[str]]:
+    """The ratings of the feedback file (if there is one) and, with ``--github``, of the repository's issues."""
+    import os
+
+    from .cache import private_folder
+    from .feedback import from_issues, read_jsonl
+    from .github import repository_issues, settings_from
+
+    path = args.file or args.root / FEEDBACK_FILE
+    ratings, skipped = read_jsonl(path, str(path)) if path.is_file() else ([], [])
+    sources = [f"{path}" if path.is_file() else f"{path} (none yet)"]
+    if args.github or args.repo:
+        repo = args.repo or config.feedback_github_repo
+        if not repo or repo == EXAMPLE_GITHUB_REPO:
+            raise ContentError.single(
+                "--github", 0, "no repository of your own: set feedback.github_repo or pass --repo OWNER/REPO"
+            )
+        issues = repository_issues(repo, settings_from(os.environ), private_folder(config) / "github")
+        ratings += from_issues(repo, issues)
+        sources.append(f"the issues of {repo}")
+    return ratings, skipped, sources
 
 
 def _deploy(args: argparse.Namespace) -> int:
@@ -367,7 +418,13 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--feedback-file", type=Path, help=f"where ratings are appended (default: {FEEDBACK_FILE})")
 
     sub = _command(commands, project, "feedback", _feedback)
-    sub.add_argument("--file", type=Path, help=f"feedback file (default: {FEEDBACK_FILE})")
+    sub.add_argument("--file", type=Path, help=f"the preview's ratings (default: {FEEDBACK_FILE}, if it exists)")
+    sub.add_argument("--github", action="store_true", help="also the rating issues of feedback.github_repo")
+    sub.add_argument("--repo", type=_repo, help="the rating issues of this repository, OWNER/REPO (implies --github)")
+    shown = sub.add_mutually_exclusive_group()
+    shown.add_argument("--json", action="store_true", help="the counts and comments as JSON on stdout")
+    shown.add_argument("--csv", action="store_true", help="one CSV row per article and language on stdout")
+    sub.add_argument("--html", type=Path, metavar="FILE", help="also write a report page with a chart per article")
 
     sub = _command(commands, project, "deploy", _deploy)
     sub.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
@@ -506,9 +563,15 @@ _ABOUT = {
         "0: stopped with Ctrl-C or SIGTERM; 1: the project or the address cannot be used",
     ),
     "feedback": (
-        "ratings per article from the feedback file",
-        "Sums up the ratings in the feedback file (one JSON line each) per article.",
-        "0: summed up (lines that cannot be read are named and skipped)",
+        "reader ratings per article and language: the preview's file and the site's GitHub issues",
+        "Counts the ratings in the preview's feedback file (one JSON line each) and, with --github, the rating\n"
+        "issues of feedback.github_repo (GitHub REST API; token from GITHUB_TOKEN or GH_TOKEN, GitHub Enterprise\n"
+        "through GITHUB_API_URL; what was fetched is kept in .techdigest-cache/github/, so the next run asks\n"
+        "only for what is new). A rating counts for a known article (a renamed one under its current name, by\n"
+        "its id), a site language and 1 to 5; the others are named as skipped. Per article and language: count,\n"
+        "mean, 1-5 distribution, comments; as a table, --json, --csv, and --html FILE (a report page).",
+        "0: counted (skipped ratings named); 1: GitHub refused (401, 404, rate limit) or is out of reach,"
+        " no repository for --github, or unreadable content",
     ),
     "deploy": (
         "build and publish site/ to the gh-pages branch",

@@ -1,4 +1,12 @@
-"""Reader ratings received by the preview server: checking, storing, counting.
+"""Reader ratings: those the preview server receives (checked, stored), and counting all of them.
+
+A rating names its article by the permanent ``id`` (and the slug it had then):
+counted by id, a renamed article's ratings are counted under its current slug
+and title; a rating without id (older lines, older pages) is found by its slug,
+a current one or an old one (the article's ``aliases``). Ratings from the
+preview's file and from the GitHub issues (:func:`from_issues`; the title ends
+in ``[techdigest LANG ID-OR-SLUG]``) are checked alike: 1 to 5, a known
+article, a site language; each other one is :class:`Skipped`, saying why.
 
 Storage is append-only JSON Lines, one submission per line, each written with
 a single ``write`` on a file opened for appending and under an exclusive lock:
@@ -17,9 +25,17 @@ import datetime as dt
 import fcntl
 import json
 import os
-from collections.abc import Collection, Mapping
+import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .model import Article, excerpt
+
+if TYPE_CHECKING:
+    from .github import Issue
+    from .records import Removed
 
 MAX_COMMENT = 2_000  # characters (code points), as the form's maxlength counts them
 # the largest valid form: a comment of characters that take 4 bytes in UTF-8, each byte
@@ -38,19 +54,12 @@ class Rejected(Exception):
 
 @dataclass(frozen=True)
 class Submission:
-    article: str
+    article: str  # the slug at the time
+    id: str  # the article's permanent id ("" for an article without one)
     lang: str
     rating: int
     comment: str
     time: str
-
-
-@dataclass(frozen=True)
-class Tally:
-    article: str
-    count: int
-    mean: float
-    by_language: dict[str, int]
 
 
 def check_request(headers: Mapping[str, str], origin: str) -> None:
@@ -72,21 +81,33 @@ def check_request(headers: Mapping[str, str], origin: str) -> None:
 
 
 def parse_submission(
-    fields: Mapping[str, str], articles: Collection[str], languages: Collection[str], now: dt.datetime
+    fields: Mapping[str, str], articles: Mapping[str, str], languages: Collection[str], now: dt.datetime
 ) -> Submission:
+    """The form's fields checked; ``articles``: each slug's id (``""`` for an article without one)."""
     article = fields.get("article", "")
+    identity = fields.get("id", "")
     lang = fields.get("lang", "")
     rating = fields.get("rating", "")
     comment = fields.get("comment", "").replace("\r\n", "\n").strip()  # browsers send a textarea's lines as CRLF
     if article not in articles:
         raise Rejected(400, f"unknown article {article!r}")
+    if identity not in ("", articles[article]):
+        raise Rejected(400, f"id {identity!r} is not the id of {article!r}")
     if lang not in languages:
         raise Rejected(400, f"unknown language {lang!r}")
     if rating not in {"1", "2", "3", "4", "5"}:
         raise Rejected(400, f"rating must be a whole number from 1 to 5, not {rating!r}")
     if len(comment) > MAX_COMMENT:
         raise Rejected(413, f"comment too long ({len(comment)} characters, at most {MAX_COMMENT})")
-    return Submission(article, lang, int(rating), comment, now.astimezone(dt.UTC).isoformat(timespec="seconds"))
+    # the id the preview knows when the page sent none (a page built before articles had ids)
+    return Submission(
+        article,
+        identity or articles[article],
+        lang,
+        int(rating),
+        comment,
+        now.astimezone(dt.UTC).isoformat(timespec="seconds"),
+    )
 
 
 def append(path: Path, submission: Submission) -> None:
@@ -101,23 +122,178 @@ def append(path: Path, submission: Submission) -> None:
         os.close(fd)
 
 
-def tally(path: Path) -> tuple[list[Tally], list[int]]:
-    """Per-article counts and means, and the numbers of lines that could not be read."""
-    ratings: dict[str, list[tuple[str, int]]] = {}
-    unreadable: list[int] = []
+@dataclass(frozen=True)
+class Rating:
+    """One rating as a source holds it, not yet checked; ``where``: ``feedback.jsonl:4``, ``OWNER/REPO#12``."""
+
+    where: str
+    id: str
+    slug: str
+    lang: str
+    rating: object
+    comment: str
+    time: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A rating not counted: where it is, why (``kind``: the summary counts these), and what it said."""
+
+    where: str
+    kind: str
+    detail: str = ""
+
+    @property
+    def reason(self) -> str:
+        return f"{self.kind} {self.detail}" if self.detail else self.kind
+
+
+def read_jsonl(path: Path, label: str) -> tuple[list[Rating], list[Skipped]]:
+    """The preview's ratings; a line without ``id`` is older (found by its slug), a torn one skipped."""
+    ratings: list[Rating] = []
+    skipped: list[Skipped] = []
     with path.open(encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, 1):
+            where = f"{label}:{number}"
             try:
                 entry = json.loads(line)
-                rating = int(entry["rating"])
-                ratings.setdefault(str(entry["article"]), []).append((str(entry["lang"]), rating))
-            except (ValueError, KeyError, TypeError):
+                fields = [str(entry.get(key) or "") for key in ("id", "article", "lang", "comment", "time")]
+            except (ValueError, AttributeError):
                 if line.strip():
-                    unreadable.append(number)
-    tallies = []
-    for article, entries in sorted(ratings.items()):
-        by_language: dict[str, int] = {}
-        for lang, _ in entries:
-            by_language[lang] = by_language.get(lang, 0) + 1
-        tallies.append(Tally(article, len(entries), sum(r for _, r in entries) / len(entries), by_language))
-    return tallies, unreadable
+                    skipped.append(Skipped(where, "unreadable line"))
+                continue
+            identity, slug, lang, comment, time = fields
+            ratings.append(Rating(where, identity, slug, lang, entry.get("rating"), comment, time))
+    return ratings, skipped
+
+
+# the machine-readable end of a rating issue's title: rating, language, article id or slug
+ISSUE_TITLE = re.compile(r"(\d)/5\b.*\[techdigest ([a-z]{2,3}) ([0-9a-f-]{36}|[a-z0-9-]+)\]\s*$")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def from_issues(repo: str, issues: Iterable[Issue]) -> list[Rating]:
+    """The issues whose title ends in the rating marker (with or without the ``feedback`` label:
+    a reader without triage rights cannot set labels); every other issue is no rating at all."""
+    ratings = []
+    for issue in issues:
+        found = ISSUE_TITLE.search(issue.title)
+        if found:
+            rating, lang, key = found.groups()
+            identity = key if _UUID.fullmatch(key) else ""
+            comment = issue.body.replace("\r\n", "\n").strip()
+            ratings.append(
+                Rating(f"{repo}#{issue.number}", identity, key, lang, int(rating), comment, issue.created_at)
+            )
+    return ratings
+
+
+@dataclass(frozen=True)
+class Known:
+    """The articles a rating can be for: by id, by slug, by an old slug (its aliases); and the ids
+    and slugs of removed ones (``removed.toml``), so their ratings are skipped saying why."""
+
+    by_id: dict[str, Article]
+    by_slug: dict[str, Article]
+    old_slugs: dict[str, Article]
+    removed: frozenset[str]
+
+    @classmethod
+    def of(cls, articles: Iterable[Article], removed: Iterable[Removed]) -> Known:
+        articles = list(articles)
+        old = {alias.rstrip("/").rsplit("/", 1)[-1]: a for a in articles for alias in a.aliases if alias.endswith("/")}
+        return cls(
+            {a.id: a for a in articles if a.id},
+            {a.slug: a for a in articles},
+            old,
+            frozenset(key for r in removed for key in (r.id, r.slug) if key),
+        )
+
+    def find(self, rating: Rating) -> Article | Skipped:
+        """The article rated (a renamed one by its id, else by an old slug), or why there is none."""
+        found = self.by_id.get(rating.id) or self.by_slug.get(rating.slug) or self.old_slugs.get(rating.slug)
+        if found:
+            return found
+        kind = "removed article" if rating.id in self.removed or rating.slug in self.removed else "unknown article"
+        return Skipped(rating.where, kind, excerpt(rating.slug or rating.id))
+
+
+@dataclass(frozen=True)
+class Comment:
+    time: str
+    text: str
+    where: str
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The ratings of one article in one language: how many of each (1 to 5), and the comments."""
+
+    article: Article
+    lang: str
+    distribution: tuple[int, int, int, int, int]
+    comments: tuple[Comment, ...]
+
+    @property
+    def count(self) -> int:
+        return sum(self.distribution)
+
+    @property
+    def mean(self) -> float:
+        return sum(n * stars for stars, n in enumerate(self.distribution, 1)) / self.count
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Every counted rating per article and language (newest article first), and what was skipped."""
+
+    stats: tuple[Stats, ...]
+    skipped: tuple[Skipped, ...]
+
+    @property
+    def counted(self) -> int:
+        return sum(s.count for s in self.stats)
+
+
+def summarize(
+    ratings: Iterable[Rating], known: Known, languages: Collection[str], skipped: Iterable[Skipped]
+) -> Summary:
+    """The ratings checked (1 to 5, a known article, a site language) and counted; the rest skipped."""
+    counted: dict[tuple[str, str], list[Rating]] = {}
+    articles: dict[str, Article] = {}
+    left = list(skipped)
+    for rating in ratings:
+        found = known.find(rating)
+        if isinstance(found, Skipped):
+            left.append(found)
+            continue
+        if invalid := _invalid(rating, languages):
+            left.append(invalid)
+            continue
+        articles[found.slug] = found
+        counted.setdefault((found.slug, rating.lang), []).append(rating)
+    order = {code: n for n, code in enumerate(languages)}
+    keys = sorted(counted, key=lambda k: (-articles[k[0]].published.at.timestamp(), k[0], order[k[1]]))
+    stats = tuple(_stats(articles[slug], lang, counted[slug, lang]) for slug, lang in keys)
+    return Summary(stats, tuple(sorted(left, key=_place)))
+
+
+def _invalid(rating: Rating, languages: Collection[str]) -> Skipped | None:
+    if rating.lang not in languages:
+        return Skipped(rating.where, "unknown language", excerpt(rating.lang))
+    if type(rating.rating) is not int or not 1 <= rating.rating <= 5:  # noqa: PLR2004
+        return Skipped(rating.where, "rating not 1 to 5", excerpt(rating.rating))
+    return None
+
+
+def _place(skipped: Skipped) -> tuple[str, int]:
+    """``feedback.jsonl:12`` after ``feedback.jsonl:9``, ``OWNER/REPO#12`` after ``OWNER/REPO#9``."""
+    source, _, number = skipped.where.rpartition(":" if ":" in skipped.where else "#")
+    return source, int(number) if number.isdigit() else 0
+
+
+def _stats(article: Article, lang: str, ratings: list[Rating]) -> Stats:
+    values = [int(str(r.rating)) for r in ratings]
+    distribution = (values.count(1), values.count(2), values.count(3), values.count(4), values.count(5))
+    comments = tuple(Comment(r.time, r.comment, r.where) for r in sorted(ratings, key=lambda r: r.time) if r.comment)
+    return Stats(article, lang, distribution, comments)

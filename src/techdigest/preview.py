@@ -66,7 +66,7 @@ class Preview:
     errors: list[str] = field(default_factory=list)
     seed_problems: list[str] = field(default_factory=list)
     config: Config | None = None
-    articles: frozenset[str] = frozenset()
+    articles: dict[str, str] = field(default_factory=dict)  # each article's slug -> its id
 
     def rebuild(self, changed: set[Path]) -> bool:
         """Import new seeds, build; True when the browser should reload."""
@@ -90,7 +90,7 @@ class Preview:
         except Exception as exc:  # noqa: BLE001 - a bug is shown like bad input; the last good site stays
             return self._failed([_one_line(exc)])
         self.state, self.config = report.state, config
-        self.articles = frozenset(entry.article.slug for entry in report.state.parsed.values())
+        self.articles = {entry.article.slug: entry.article.id for entry in report.state.parsed.values()}
         self.errors = []
         print(report.summary(), flush=True)
         return report.written > 0 or had_errors or self.seed_problems != had_seed_problems

@@ -236,7 +236,7 @@ class _FeedbackHandler(web.RequestHandler):
             self.request.headers,
         )
         try:
-            fields = {name: self.get_body_argument(name, "") for name in ("article", "lang", "rating", "comment")}
+            fields = {name: self.get_body_argument(name, "") for name in ("article", "id", "lang", "rating", "comment")}
             languages = config.languages if config else ()
             submission = parse_submission(fields, self.preview.articles, languages, dt.datetime.now(dt.UTC))
         except Rejected as exc:
