@@ -233,9 +233,14 @@ def _value_problems(raw: dict[str, Any]) -> Iterator[str]:
     zone = raw.get("timezone")
     if isinstance(zone, str) and not _known_zone(zone):
         yield f'\'timezone\' {excerpt(zone)} is not a time zone name such as "Europe/Berlin" or "UTC"'
-    repo = raw.get("feedback", {}).get("github_repo", "") if isinstance(raw.get("feedback"), dict) else ""
+    feedback = raw.get("feedback", {}) if isinstance(raw.get("feedback"), dict) else {}
+    repo = feedback.get("github_repo", "")
     if isinstance(repo, str) and repo and not _REPO.fullmatch(repo):
         yield "'feedback.github_repo' must look like OWNER/REPO"
+    endpoint = feedback.get("endpoint", "")
+    if isinstance(endpoint, str) and endpoint and not _ABSOLUTE_URL.match(endpoint):
+        # the form's action: a javascript: or relative address would be a link of its own making
+        yield "'feedback.endpoint' must be an absolute http(s) URL (or \"\" for none)"
 
 
 def _translate_problems(section: Any) -> Iterator[str]:

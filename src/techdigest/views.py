@@ -15,9 +15,11 @@ from typing import Any
 from . import urls
 from .config import Config
 from .i18n import format_names, load_translations
-from .model import Article, Moment, Site, Text
+from .model import Article, Moment, Site, Text, shorten
 
 WORDS_PER_MINUTE = 200
+ISSUE_TITLE = 256  # characters GitHub keeps of an issue title
+_WORDING = 40  # room for "Bewertung 4/5: " and its translations
 MACHINE_TRANSLATOR = "Machine translation (techdigest translate)"
 FEEDBACK_LABEL = "feedback"  # the label rating issues ask for (``techdigest feedback --github`` lists by it)
 
@@ -153,7 +155,10 @@ def _feedback(item: Article, lang: str, config: Config) -> FeedbackView | None:
         return FeedbackView(prompt, config.feedback_endpoint, False, hidden, "", "")
     action = urls.github_new_issue(config.feedback_github_repo)
     marker = f"[techdigest {lang} {item.id or item.slug}]"
-    return FeedbackView(prompt, action, True, (("labels", FEEDBACK_LABEL),), item.text("title", lang).value, marker)
+    # GitHub cuts an issue title at 256 characters: the article's title gives way, so the marker
+    # that `techdigest feedback` counts by always fits (the wording before it is short in every language)
+    topic = shorten(item.text("title", lang).value, ISSUE_TITLE - _WORDING - len(marker))
+    return FeedbackView(prompt, action, True, (("labels", FEEDBACK_LABEL),), topic, marker)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ document.querySelectorAll("form.feedback-form[method=post]").forEach(function (f
       form.querySelector("textarea").disabled = true;
       button.hidden = true;
       status.textContent = form.dataset.thanks;
+      status.tabIndex = -1;
+      status.focus();  // the button the focus was on is gone: the thanks takes it, not the page
     }).catch(function () {
       button.disabled = false;
       status.textContent = form.dataset.failed;
