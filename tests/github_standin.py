@@ -1,11 +1,14 @@
 """A stand-in for the GitHub REST API's issue list on 127.0.0.1, answering as GitHub documents it.
 
-``GET /repos/OWNER/REPO/issues`` with ``state``, ``since`` (issues updated at or after it), ``sort=updated``,
-``per_page`` (the stand-in pages by at most ``page_size``, so a few issues make several pages) and ``page``;
+``GET /repos/OWNER/REPO/issues`` with ``state``, ``since`` (issues updated at or after it), ``sort``
+(``created``, the default, or ``updated``) and ``direction`` (``desc``, the default, or ``asc``), ``per_page``
+(the stand-in pages by at most ``page_size``, so a few issues make several pages) and ``page``;
 the ``Link`` header names the next and last pages; an ``ETag`` per answer, and ``304`` for an
 ``If-None-Match`` that names it; ``401`` for a wrong token, ``404`` for another repository; a used-up rate
 limit (``403`` with ``X-RateLimit-Remaining: 0`` and ``X-RateLimit-Reset``, or ``429`` with ``Retry-After``)
-for as many requests as ``refusals`` holds. Every request is recorded (header names in lower case).
+for as many requests as ``refusals`` holds, once ``refusals_after`` requests were answered; a redirect (``301``
+as for a moved repository, ``Location`` with the query kept) for each path ``redirects`` names. Every request
+is recorded (header names in lower case).
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ class GitHub:
     page_size: int = 2
     issues: list[dict] = field(default_factory=list)
     refusals: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (status, headers), used up in turn
+    refusals_after: int = 0  # requests answered before the refusals begin
+    redirects: dict[str, tuple[int, str]] = field(default_factory=dict)  # path: (status, Location without query)
     requests: list[Request] = field(default_factory=list)
     url: str = ""
 
@@ -62,18 +67,26 @@ def serve(github: GitHub):
             parts = urlsplit(self.path)
             query = {k: v[0] for k, v in parse_qs(parts.query).items()}
             github.requests.append(Request(parts.path, query, {k.lower(): v for k, v in self.headers.items()}))
-            if github.refusals:
+            if github.refusals and len(github.requests) > github.refusals_after:
                 status, headers = github.refusals.pop(0)
                 return self.answer(status, {"message": "API rate limit exceeded"}, headers)
             if github.token and self.headers.get("Authorization") != f"Bearer {github.token}":
                 return self.answer(401, {"message": "Bad credentials"})
+            if parts.path in github.redirects:
+                status, location = github.redirects[parts.path]
+                return self.answer(status, None, {"Location": location + (f"?{parts.query}" if parts.query else "")})
             if parts.path != f"/repos/{github.repo}/issues":
                 return self.answer(404, {"message": "Not Found"})
             return self.issues(parts.path, query)
 
         def issues(self, path: str, query: dict[str, str]) -> None:
             since = query.get("since", "")
-            found = sorted((i for i in github.issues if i["updated_at"] >= since), key=lambda i: i["updated_at"])
+            key = "updated_at" if query.get("sort") == "updated" else "created_at"
+            found = sorted(
+                (i for i in github.issues if i["updated_at"] >= since),
+                key=lambda i: (i[key], i["number"]),
+                reverse=query.get("direction", "desc") != "asc",
+            )
             size = min(int(query.get("per_page", "30")), github.page_size)
             page = int(query.get("page", "1"))
             last = max(1, -(-len(found) // size))

@@ -13,7 +13,7 @@ from conftest import make_project, page
 from techdigest.build import build
 from techdigest.cli import main
 from techdigest.config import load_config
-from techdigest.deploy import github_repository
+from techdigest.github import github_repository
 
 # the contract's issue title: rating, language, the article's id or slug
 TITLE = re.compile(r"(\d)/5\b.*\[techdigest ([a-z]{2,3}) ([0-9a-f-]{36}|[a-z0-9-]+)\]\s*$")
@@ -206,6 +206,9 @@ def test_in_endpoint_mode_rating_with_the_keyboard_alone_works(open_tab, project
         ("git@github.com:owner/news.git", "owner/news"),
         ("ssh://git@github.com/owner/news.git", "owner/news"),
         ("ssh://git@github.com:22/owner/news", "owner/news"),
+        ("https://GitHub.com/acme/news.git", "acme/news"),  # the host in any case, as git takes it
+        ("git@github.com:/acme/news.git", "acme/news"),  # scp-like with a leading slash
+        ("git@GITHUB.COM:Acme/News", "Acme/News"),
         ("https://gitlab.com/owner/news.git", ""),
         ("https://github.com.evil.org/owner/news.git", ""),
         ("https://github.com/owner", ""),

@@ -1,12 +1,14 @@
 """The GitHub client against a stand-in REST API on 127.0.0.1, and ``techdigest feedback --github`` end to end."""
 
 import json
+import subprocess
 
 import pytest
 from github_standin import GitHub, serve
 
 from techdigest.cli import main
-from techdigest.github import GitHubError, Settings, repository_issues, settings_from
+from techdigest.feedback import from_issues
+from techdigest.github import GitHubError, Issue, Settings, repository_issues, settings_from
 
 NOW = 1_800_000_000.0  # the clock the client is given: rate-limit resets are measured from it
 ID = "5f0c8a4e-3b1d-4c2a-9e7f-1a2b3c4d5e6f"
@@ -204,3 +206,132 @@ def test_feedback_github_errors_are_one_line_and_exit_1(github, project, monkeyp
         main(["-C", str(project), "feedback", "--repo", "not a repo"])
     assert stopped.value.code == 2
     assert "'not a repo' is not a repository as OWNER/REPO" in capsys.readouterr().err
+
+
+def test_a_moved_repository_is_followed_on_the_same_address_with_the_token(github, tmp_path):
+    github.token = "ghp_right"
+    for number in range(1, 4):
+        github.add(number, f"Rating 4/5: T [techdigest en a{number}]")
+    github.redirects = {
+        "/repos/acme/old/issues": (301, f"{github.url}/repos/acme/news/issues"),  # as GitHub answers it
+        "/repos/acme/older/issues": (307, "/repos/acme/news/issues"),  # a relative Location
+    }
+    for old in ("acme/old", "acme/older"):
+        github.requests.clear()
+        issues = repository_issues(old, Settings(github.url, "ghp_right"), tmp_path / old)
+        assert [issue.number for issue in issues] == [1, 2, 3]
+        assert [r.path for r in github.requests] == [f"/repos/{old}/issues"] + ["/repos/acme/news/issues"] * 2
+        assert {r.headers.get("authorization") for r in github.requests} == {"Bearer ghp_right"}
+        assert github.requests[1].query == github.requests[0].query  # the query goes along
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "{other}/steal",  # another port
+        "http://localhost:{port}/repos/acme/news/issues",  # another host name, even for the same server
+        "https://127.0.0.1:{port}/repos/acme/news/issues",  # another scheme
+    ],
+)
+def test_a_redirect_to_another_address_is_refused_and_the_token_goes_nowhere(github, tmp_path, location):
+    other = GitHub()
+    stop = serve(other)
+    try:
+        port = github.url.rsplit(":", 1)[1]
+        target = location.format(other=other.url, port=port)
+        github.redirects = {"/repos/acme/news/issues": (302, target)}
+        with pytest.raises(GitHubError) as caught:
+            repository_issues("acme/news", Settings(github.url, "ghp_secret"), tmp_path)
+        assert str(caught.value).startswith(
+            f"GitHub: 302 redirect away from http://127.0.0.1:{port} refused (the token goes only to the API): "
+        )
+        assert "\n" not in str(caught.value) and "ghp_secret" not in str(caught.value)
+        assert other.requests == [] and len(github.requests) == 1  # nothing followed, nowhere
+    finally:
+        stop()
+
+
+def test_each_api_address_has_its_own_cache(github, tmp_path):
+    other = GitHub()  # another server (GitHub Enterprise, say) with a repository of the same name
+    stop = serve(other)
+    try:
+        github.add(1, "Rating 1/5: A [techdigest en a]", updated="2026-11-30T00:00:00Z")
+        other.add(1, "Rating 5/5: B [techdigest en b]", updated="2026-11-01T00:00:00Z")
+        other.add(2, "Rating 5/5: B2 [techdigest en b]", updated="2026-11-02T00:00:00Z")
+        assert [i.title[:10] for i in fetch(github, tmp_path)] == ["Rating 1/5"]
+        assert [i.title[:10] for i in fetch(other, tmp_path)] == ["Rating 5/5"] * 2
+        assert "since" not in other.requests[0].query  # nothing of the first server's cache
+        github.requests.clear()
+        assert [i.title[:10] for i in fetch(github, tmp_path)] == ["Rating 1/5"]
+        assert github.requests[0].query["since"] == "2026-11-30T00:00:00Z"
+        assert len(list((tmp_path / "cache").glob("*/acme--news.json"))) == 2
+    finally:
+        stop()
+
+
+def test_a_rate_limit_part_way_keeps_the_pages_fetched_and_the_next_run_goes_on(github, tmp_path):
+    for number in range(1, 8):  # seven issues, two a page: four pages
+        github.add(number, f"Rating 4/5: T [techdigest en a{number}]", updated=f"2026-11-{number:02d}T10:00:00Z")
+    github.refusals_after = 2  # two pages, then the limit is used up for half an hour
+    github.refusals = [(403, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(NOW) + 1800)})]
+    with pytest.raises(GitHubError) as caught:
+        fetch(github, tmp_path)
+    assert str(caught.value).startswith("GitHub: rate limit used up until 2027-01-15 08:30 UTC (in 30 min)")
+    assert str(caught.value).endswith("(the 2 pages fetched are kept, the next run goes on from there)")
+    # the list is asked for oldest change first: what was fetched is everything up to its newest change
+    assert {(r.query["sort"], r.query["direction"]) for r in github.requests} == {("updated", "asc")}
+    github.requests.clear()
+    issues = fetch(github, tmp_path)
+    assert [issue.number for issue in issues] == list(range(1, 8))
+    assert [r.query.get("since") for r in github.requests] == ["2026-11-04T10:00:00Z"] * 2  # 4 to 7: two pages
+    assert "if-none-match" not in github.requests[0].headers  # no ETag of a run that did not get every page
+
+
+def test_feedback_github_reads_the_repository_of_the_remote_while_the_config_names_the_example(
+    github, project, monkeypatch, capsys
+):
+    config = project / "techdigest.toml"
+    config.write_text(config.read_text().replace('"example/digest"', '"techdigest/techdigest"'))
+    monkeypatch.setenv("GITHUB_API_URL", github.url)
+    github.add(1, "Rating 5/5: Compilers [techdigest en compilers-in-rust]")
+    assert main(["-C", str(project), "feedback", "--github"]) == 1  # no git repository: no repository at all
+    assert capsys.readouterr().err == (
+        "error: --github: no repository of your own: set feedback.github_repo, pass --repo OWNER/REPO,"
+        " or publish from a git repository whose remote origin is on github.com\n"
+    )
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    subprocess.run(["git", "remote", "add", "origin", "https://GitHub.com/acme/news.git"], cwd=project, check=True)
+    assert main(["-C", str(project), "feedback", "--github"]) == 0  # as deploy names the repository
+    out, err = capsys.readouterr()
+    assert out.splitlines()[1].startswith("compilers-in-rust  en          1  5.00")
+    assert err.splitlines()[-1] == (
+        f"counted 1 from {project / 'feedback.jsonl'} (none yet) and the issues of acme/news"
+        " (named by the git remote origin); skipped 0"
+    )
+    assert {r.path for r in github.requests} == {"/repos/acme/news/issues"}
+    assert main(["-C", str(project), "feedback", "--repo", "acme/other"]) == 1  # --repo wins over the remote
+    assert capsys.readouterr().err == f"error: GitHub: 404 no repository acme/other at {github.url}" + (
+        " (a private one needs a token in GITHUB_TOKEN or GH_TOKEN)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "rating"),
+    [
+        ("Bewertung 4/5: OpenAI holt Cerebras an Bord [techdigest de x]", 4),
+        ("Rating 1/5: 3 compilers, 2/5 of them in Rust [techdigest en x]", 1),  # the first number counts
+        ("Rating 45/5: Compilers [techdigest en x]", 45),  # not 5: skipped as not 1 to 5
+        ("Rating 9/5: Compilers [techdigest en x]", 9),
+        ("Rating 05/5: Compilers [techdigest en x]", "05"),
+        ("Rating 4.5/5: Compilers [techdigest en x]", "Rating 4.5/5: Compilers"),  # no number right before /5
+        ("2026: Rating 5/5 [techdigest en x]", "2026: Rating 5/5"),  # another number first
+        ("Rating ٤/5: Compilers [techdigest en x]", "Rating ٤/5: Compilers"),  # digits are 0 to 9
+        ("Rating 5/50: Compilers [techdigest en x]", "Rating 5/50: Compilers"),
+        ("Rating: five stars [techdigest en x]", "Rating: five stars"),
+    ],
+)
+def test_the_rating_is_the_titles_first_number_standing_right_before_slash_5(title, rating):
+    issue = Issue(7, title, "", "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z")
+    (found,) = from_issues("acme/news", [issue])
+    assert found.rating == rating and (found.lang, found.slug) == (title.split()[-2], "x")
+    assert from_issues("acme/news", [Issue(8, "Rating 5/5: no marker", "", "", "")]) == []  # no rating at all

@@ -135,3 +135,62 @@ def test_the_report_charts_render_with_their_numbers_in_chromium(rated, tmp_path
     assert tab.get_by_role("list", name="Ratings of openai-holt-cerebras (de), 1 to 5").is_visible()
     assert tab.get_by_role("listitem", name="4 of 5: 1").count() == 1
     assert tab.get_by_role("cell", name="3.00").count() == 1
+
+
+def test_lines_too_deep_to_read_and_comments_or_times_that_are_no_text_are_skipped(project, capsys):
+    feedback = project / "feedback.jsonl"
+    entry = {"article": "openai-cerebras", "lang": "de", "rating": 4, "time": "2026-11-27T10:00:00+00:00"}
+    feedback.write_text(
+        "[" * 1000 + "]" * 1000 + "\n"
+        + "[" * 100_000 + "]" * 100_000 + "\n"
+        + json.dumps({**entry, "comment": 12345}) + "\n"
+        + json.dumps({**entry, "comment": ["a"]}) + "\n"
+        + json.dumps({**entry, "time": 5}) + "\n"
+        + json.dumps({**entry, "comment": None, "time": None}) + "\n"  # null: none given, counted
+        + json.dumps({**entry, "comment": "fine"}) + "\n"
+    )  # fmt: skip
+    assert run(project) == 0
+    out, err = capsys.readouterr()
+    assert err.splitlines() == [
+        f"skipped: {feedback}:1: unreadable line",
+        f"skipped: {feedback}:2: unreadable line",
+        f"skipped: {feedback}:3: comment not a text 12345",
+        f"skipped: {feedback}:4: comment not a text ['a']",
+        f"skipped: {feedback}:5: time not a text 5",
+        f"counted 2 from {feedback}; skipped 5 (2 comment not a text, 1 time not a text, 2 unreadable line)",
+    ]
+    assert out.splitlines()[-2:] == ["comments:", "openai-cerebras (de) 2026-11-27: fine"]
+
+
+def long_comments(project):
+    """A comment longer than the form allows (a GitHub issue's text can be) and one long URL."""
+    with (project / "feedback.jsonl").open("a") as handle:
+        handle.write(line("openai-cerebras", "de", 5, "Quelle: https://www.example.com/news/" + "wafer-scale-" * 40))
+        handle.write(line("compilers-in-rust", "en", 4, "x" * 2500))
+
+
+def test_long_comments_are_cut_to_the_forms_limit_in_the_table_and_the_report(rated, tmp_path, capsys):
+    long_comments(rated)
+    assert run(rated) == 0
+    (cut,) = [text for text in capsys.readouterr().out.splitlines() if "xxxx" in text]
+    assert cut == "compilers-in-rust (en) 2026-11-27: " + "x" * 1999 + "…"
+    assert run(rated, "--json") == 0
+    assert "x" * 2500 in capsys.readouterr().out  # the data keeps it whole
+    doc = html.fromstring(report_page(rated, tmp_path).read_bytes())
+    assert "x" * 1999 + "…" in doc.xpath("//blockquote/text()")
+    # a comment is in the language of its section, its title's too
+    assert [(s.xpath("string(h2/@lang)"), s.xpath("string(ul/@lang)")) for s in doc.xpath("//section")] == [
+        ("en", "en"),
+        ("de", "de"),
+    ]
+    assert "overflow-wrap:anywhere" in doc.findtext(".//style")
+
+
+@pytest.mark.browser
+def test_the_report_does_not_scroll_sideways_on_a_phone(rated, tmp_path, open_tab):
+    long_comments(rated)
+    tab = open_tab(viewport={"width": 390, "height": 844})
+    tab.goto(report_page(rated, tmp_path).as_uri())
+    assert tab.evaluate("document.documentElement.scrollWidth") == 390
+    url = tab.locator("blockquote", has_text="wafer-scale")
+    assert url.bounding_box()["width"] < 390

@@ -325,27 +325,33 @@ def _ratings(args: argparse.Namespace, config: Config) -> tuple[list[Rating], li
 
     from .cache import private_folder
     from .feedback import from_issues, read_jsonl
-    from .github import repository_issues, settings_from
+    from .github import remote_repository, repository_issues, settings_from
 
     path = args.file or args.root / FEEDBACK_FILE
     ratings, skipped = read_jsonl(path, str(path)) if path.is_file() else ([], [])
     sources = [f"{path}" if path.is_file() else f"{path} (none yet)"]
     if args.github or args.repo:
-        repo = args.repo or config.feedback_github_repo
+        repo, named_by = args.repo or config.feedback_github_repo, ""
+        if not args.repo and repo == EXAMPLE_GITHUB_REPO:  # as deploy and the Pages workflow fill it in
+            repo, named_by = remote_repository(args.root, "origin"), " (named by the git remote origin)"
         if not repo or repo == EXAMPLE_GITHUB_REPO:
             raise ContentError.single(
-                "--github", 0, "no repository of your own: set feedback.github_repo or pass --repo OWNER/REPO"
+                "--github",
+                0,
+                "no repository of your own: set feedback.github_repo, pass --repo OWNER/REPO,"
+                " or publish from a git repository whose remote origin is on github.com",
             )
         issues = repository_issues(repo, settings_from(os.environ), private_folder(config) / "github")
         ratings += from_issues(repo, issues)
-        sources.append(f"the issues of {repo}")
+        sources.append(f"the issues of {repo}{named_by}")
     return ratings, skipped, sources
 
 
 def _deploy(args: argparse.Namespace) -> int:
     from .build import build
     from .check import check
-    from .deploy import publish, remote_repository
+    from .deploy import publish
+    from .github import remote_repository
     from .options import BuildOptions
 
     config = _published_config(args)
@@ -419,7 +425,11 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = _command(commands, project, "feedback", _feedback)
     sub.add_argument("--file", type=Path, help=f"the preview's ratings (default: {FEEDBACK_FILE}, if it exists)")
-    sub.add_argument("--github", action="store_true", help="also the rating issues of feedback.github_repo")
+    sub.add_argument(
+        "--github",
+        action="store_true",
+        help="also the rating issues of feedback.github_repo (or of the remote origin's repository)",
+    )
     sub.add_argument("--repo", type=_repo, help="the rating issues of this repository, OWNER/REPO (implies --github)")
     shown = sub.add_mutually_exclusive_group()
     shown.add_argument("--json", action="store_true", help="the counts and comments as JSON on stdout")
@@ -565,11 +575,13 @@ _ABOUT = {
     "feedback": (
         "reader ratings per article and language: the preview's file and the site's GitHub issues",
         "Counts the ratings in the preview's feedback file (one JSON line each) and, with --github, the rating\n"
-        "issues of feedback.github_repo (GitHub REST API; token from GITHUB_TOKEN or GH_TOKEN, GitHub Enterprise\n"
-        "through GITHUB_API_URL; what was fetched is kept in .techdigest-cache/github/, so the next run asks\n"
-        "only for what is new). A rating counts for a known article (a renamed one under its current name, by\n"
-        "its id), a site language and 1 to 5; the others are named as skipped. Per article and language: count,\n"
-        "mean, 1-5 distribution, comments; as a table, --json, --csv, and --html FILE (a report page).",
+        "issues of feedback.github_repo (while the config names the example, of the repository the git remote\n"
+        "origin names, as deploy does), through the GitHub REST API: token from GITHUB_TOKEN or GH_TOKEN, GitHub\n"
+        "Enterprise through GITHUB_API_URL; what was fetched is kept in .techdigest-cache/github/, page by page,\n"
+        "so the next run asks only for what is new or goes on where a rate limit stopped this one. A rating\n"
+        "counts for a known article (a renamed one under its current name, by its id), a site language and 1 to\n"
+        "5; the others are named as skipped. Per article and language: count, mean, 1-5 distribution, comments;\n"
+        "as a table, --json, --csv, and --html FILE (a report page).",
         "0: counted (skipped ratings named); 1: GitHub refused (401, 404, rate limit) or is out of reach,"
         " no repository for --github, or unreadable content",
     ),

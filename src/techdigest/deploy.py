@@ -4,13 +4,12 @@ ghp-import does the work: it commits the folder as the whole tree of the
 branch (history kept, working tree untouched) and pushes it. ``.nojekyll``
 and ``CNAME`` are the build's (:mod:`hosting`): the folder is published as built.
 The repository the remote names on GitHub is where readers' ratings go, unless the
-config names one (:func:`github_repository`), as the Pages workflow does.
+config names one (:func:`techdigest.github.remote_repository`), as the Pages workflow does.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -18,28 +17,6 @@ from pathlib import Path
 from ghp_import import GhpError, ghp_import
 
 from .model import TechdigestError
-
-# a remote on github.com, as ``git remote get-url`` gives it: https (with or without a user), ssh
-# (scp-like ``git@github.com:OWNER/REPO`` or ``ssh://git@github.com/OWNER/REPO``), ``.git`` or not
-_GITHUB_REMOTE = re.compile(
-    r"(?:https://(?:[^@/]+@)?github\.com/|ssh://git@github\.com(?::\d+)?/|git@github\.com:)"
-    r"(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/(?P<repo>[A-Za-z0-9._-]+?)(?:\.git)?/?"
-)
-
-
-def github_repository(url: str) -> str:
-    """``OWNER/REPO`` of a github.com remote URL, "" for any other (a local path, another host)."""
-    found = _GITHUB_REMOTE.fullmatch(url.strip())
-    return f"{found['owner']}/{found['repo']}" if found and found["repo"] not in (".", "..") else ""
-
-
-def remote_repository(repo: Path, remote: str) -> str:
-    """``OWNER/REPO`` on GitHub that ``remote`` of the git repository at ``repo`` pushes to; "" when it
-    is not on github.com or there is no such remote (deploy then fails on pushing, with git's reason)."""
-    try:
-        return github_repository(_git(repo, "remote", "get-url", "--push", remote))
-    except subprocess.CalledProcessError:
-        return ""
 
 
 def publish(site: Path, repo: Path, *, remote: str, branch: str, push: bool) -> str:

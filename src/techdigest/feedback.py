@@ -149,7 +149,8 @@ class Skipped:
 
 
 def read_jsonl(path: Path, label: str) -> tuple[list[Rating], list[Skipped]]:
-    """The preview's ratings; a line without ``id`` is older (found by its slug), a torn one skipped."""
+    """The preview's ratings; a line without ``id`` is older (found by its slug); a torn (or too deeply
+    nested) one is skipped, and so is one whose ``comment`` or ``time`` is there but is no text."""
     ratings: list[Rating] = []
     skipped: list[Skipped] = []
     with path.open(encoding="utf-8", errors="replace") as handle:
@@ -157,35 +158,54 @@ def read_jsonl(path: Path, label: str) -> tuple[list[Rating], list[Skipped]]:
             where = f"{label}:{number}"
             try:
                 entry = json.loads(line)
-                fields = [str(entry.get(key) or "") for key in ("id", "article", "lang", "comment", "time")]
-            except (ValueError, AttributeError):
+                fields = [str(entry.get(key) or "") for key in ("id", "article", "lang")]
+            except (ValueError, AttributeError, RecursionError):
                 if line.strip():
                     skipped.append(Skipped(where, "unreadable line"))
                 continue
-            identity, slug, lang, comment, time = fields
-            ratings.append(Rating(where, identity, slug, lang, entry.get("rating"), comment, time))
+            texts = {key: "" if entry.get(key) is None else entry[key] for key in ("comment", "time")}
+            if wrong := [key for key, value in texts.items() if not isinstance(value, str)]:
+                skipped.append(Skipped(where, f"{wrong[0]} not a text", excerpt(texts[wrong[0]])))
+                continue
+            identity, slug, lang = fields
+            ratings.append(Rating(where, identity, slug, lang, entry.get("rating"), texts["comment"], texts["time"]))
     return ratings, skipped
 
 
-# the machine-readable end of a rating issue's title: rating, language, article id or slug
-ISSUE_TITLE = re.compile(r"(\d)/5\b.*\[techdigest ([a-z]{2,3}) ([0-9a-f-]{36}|[a-z0-9-]+)\]\s*$")
+# the machine-readable end of a rating issue's title, which makes an issue a rating: language, article id or slug
+ISSUE_MARKER = re.compile(r"\[techdigest ([a-z]{2,3}) ([0-9a-f-]{36}|[a-z0-9-]+)\]\s*$")
+# the rating: the title's first number, standing alone and right before "/5" ("Bewertung 4/5: …")
+ISSUE_RATING = re.compile(r"^\D*(\d+)/5(?!\d)", re.ASCII)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def from_issues(repo: str, issues: Iterable[Issue]) -> list[Rating]:
     """The issues whose title ends in the rating marker (with or without the ``feedback`` label:
-    a reader without triage rights cannot set labels); every other issue is no rating at all."""
+    a reader without triage rights cannot set labels); every other issue is no rating at all.
+    The rating is the title's first number, right before ``/5``; a title whose first number is not
+    1 to 5 that way (``Rating 45/5``, ``4.5/5``, none) gives a rating :func:`summarize` skips."""
     ratings = []
     for issue in issues:
-        found = ISSUE_TITLE.search(issue.title)
+        found = ISSUE_MARKER.search(issue.title)
         if found:
-            rating, lang, key = found.groups()
+            lang, key = found.groups()
             identity = key if _UUID.fullmatch(key) else ""
             comment = issue.body.replace("\r\n", "\n").strip()
             ratings.append(
-                Rating(f"{repo}#{issue.number}", identity, key, lang, int(rating), comment, issue.created_at)
+                Rating(
+                    f"{repo}#{issue.number}", identity, key, lang, _title_rating(issue.title), comment, issue.created_at
+                )
             )
     return ratings
+
+
+def _title_rating(title: str) -> object:
+    """1 to 5 as the title gives it, else what stands there (the number, or the title) to name when skipped."""
+    found = ISSUE_RATING.match(title)
+    if found is None:
+        return ISSUE_MARKER.sub("", title).strip()
+    number = found[1]
+    return int(number) if len(number) <= 3 and not number.startswith("0") else number  # "05": as written
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ typed some of it) is made safe where it goes: through ``model.printable`` for
 the terminal (no escape sequence reaches it), escaped in HTML. The report page
 is one self-contained file: inline CSS, an inline SVG bar chart per article
 and language (no script at all), and the same numbers as a table, for screen
-readers and for copying; it is written whole or not at all.
+readers and for copying; it is written whole or not at all. A comment is shown
+in its section's language, wrapped anywhere a long word or URL needs it, and cut
+to the form's 2,000 characters (``…`` says so); ``--json`` keeps it whole.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import json
 from pathlib import Path
 
 from .edits import replace_file
-from .feedback import Stats, Summary
+from .feedback import MAX_COMMENT, Stats, Summary
 from .model import CONTROL_CHARACTERS, printable
 
 STARS = (1, 2, 3, 4, 5)
@@ -47,11 +49,17 @@ def table(summary: Summary) -> list[str]:
         for row in rows
     ]
     comments = [
-        printable(f"{s.article.slug} ({s.lang}) {c.time[:10]}: {' '.join(c.text.split())}")
+        printable(f"{s.article.slug} ({s.lang}) {c.time[:10]}: {clipped(' '.join(c.text.split()))}")
         for s in summary.stats
         for c in s.comments
     ]
     return lines + (["", "comments:", *comments] if comments else [])
+
+
+def clipped(comment: str) -> str:
+    """A comment as the table and the report show it: at most the form's 2,000 characters, ``…`` ending
+    a longer one (a GitHub issue's text can be longer than the form lets a reader write)."""
+    return comment if len(comment) <= MAX_COMMENT else comment[: MAX_COMMENT - 1] + "…"
 
 
 def _pad(cell: str, width: int, column: int) -> str:
@@ -110,7 +118,8 @@ def write_html(path: Path, summary: Summary, site_title: str) -> None:
 
 
 _CSS = """
-body{font:1rem/1.5 system-ui,sans-serif;margin:2rem auto;max-width:48rem;padding:0 1rem;color:#1a1a1a}
+body{font:1rem/1.5 system-ui,sans-serif;margin:2rem auto;max-width:48rem;padding:0 1rem;color:#1a1a1a;
+overflow-wrap:anywhere}
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin:2rem 0 .25rem}
 .meta{color:#555;margin:0 0 .5rem}table{border-collapse:collapse;margin:.5rem 0}
 th,td{border:1px solid #bbb;padding:.2rem .6rem;text-align:right}th[scope=row]{text-align:left}
@@ -138,7 +147,8 @@ def _section(stats: Stats) -> str:
     title = stats.article.text("title", stats.lang)
     key = f"{stats.article.slug}-{stats.lang}"
     comments = "".join(
-        f'<li><time datetime="{_e(c.time)}">{_e(c.time[:10])}</time> <blockquote>{_e(c.text)}</blockquote></li>'
+        f'<li><time datetime="{_e(c.time)}">{_e(c.time[:10])}</time> '
+        f"<blockquote>{_e(clipped(c.text))}</blockquote></li>"
         for c in stats.comments
     )
     return (
@@ -147,7 +157,7 @@ def _section(stats: Stats) -> str:
         f'<p class="meta">{_e(stats.article.slug)} · {_e(stats.lang)} · {stats.article.date.isoformat()} · '
         f"{stats.count} rating{'' if stats.count == 1 else 's'}, mean {stats.mean:.2f}</p>\n"
         f"{_chart(stats, key)}\n{_numbers(stats)}\n"
-        + (f"<h3>Comments</h3>\n<ul>{comments}</ul>\n" if comments else "")
+        + (f'<h3>Comments</h3>\n<ul lang="{_e(stats.lang)}">{comments}</ul>\n' if comments else "")
         + "</section>"
     )
 

@@ -7,12 +7,21 @@ and ``X-GitHub-Api-Version``; a token from ``GITHUB_TOKEN`` or ``GH_TOKEN``
 (optional for a public repository, never shown); the API's address from
 ``GITHUB_API_URL`` as GitHub's own tools read it (GitHub Enterprise Server).
 
-What was fetched is kept in ``.techdigest-cache/github/``: the next run asks
-only for issues updated since the newest one seen (``since=``), sending the
-first page's ``ETag`` back (``If-None-Match``), so an unchanged repository
-answers ``304 Not Modified``, which costs no rate limit; the issues seen
-before still count. Pull requests (GitHub lists them among the issues, with a
-``pull_request`` key) are left out.
+The token goes only to the API's own address: a redirect is followed only to the
+same scheme, host and port (GitHub answers ``301`` for a moved repository), any
+other is refused, and so is a next page elsewhere.
+
+What was fetched is kept in ``.techdigest-cache/github/API/OWNER--REPO.json``, one
+file per API address and repository, written after every page: the list is asked
+for sorted by ``updated`` ascending, so the newest ``updated_at`` seen so far is
+where the next run goes on (``since=``), also after a run stopped part-way (a
+rate limit). A run that got every page sends the first page's ``ETag`` back the
+next time (``If-None-Match``), so an unchanged repository answers ``304 Not
+Modified``, which costs no rate limit; the issues seen before still count. Pull
+requests (GitHub lists them among the issues, with a ``pull_request`` key) are left out.
+
+The repository a git remote names on github.com (:func:`github_repository`) is
+read here too, for ``deploy`` and ``feedback`` alike.
 
 A used-up rate limit (403 or 429 with ``X-RateLimit-Remaining: 0`` and
 ``X-RateLimit-Reset``, or ``Retry-After``) is waited for when the wait is
@@ -25,15 +34,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from email.message import Message
+from http.client import HTTPMessage
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from .model import TechdigestError, excerpt
 
@@ -43,6 +54,31 @@ MAX_WAIT = 60.0  # seconds a used-up rate limit is waited for; a longer wait is 
 TIMEOUT = 30.0  # seconds one request may take
 REPOSITORY = re.compile(r"[A-Za-z0-9-]+/[A-Za-z0-9_.-]+")  # OWNER/REPO as GitHub allows them
 _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
+# a remote on github.com, as ``git remote get-url`` gives it: https (with or without a user), ssh
+# (scp-like ``git@github.com:OWNER/REPO``, also ``:/OWNER/REPO``, or ``ssh://git@github.com/OWNER/REPO``),
+# ``.git`` or not; the scheme and host in any case, as git and GitHub take them
+_GITHUB_REMOTE = re.compile(
+    r"(?i:https://(?:[^@/]+@)?github\.com/|ssh://git@github\.com(?::\d+)?/|git@github\.com:/?)"
+    r"(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/(?P<repo>[A-Za-z0-9._-]+?)(?:\.git)?/?"
+)
+
+
+def github_repository(url: str) -> str:
+    """``OWNER/REPO`` of a github.com remote URL, "" for any other (a local path, another host)."""
+    found = _GITHUB_REMOTE.fullmatch(url.strip())
+    return f"{found['owner']}/{found['repo']}" if found and found["repo"] not in (".", "..") else ""
+
+
+def remote_repository(folder: Path, remote: str) -> str:
+    """``OWNER/REPO`` on GitHub that ``remote`` of the git repository at ``folder`` pushes to; "" when
+    it is not on github.com, there is no such remote, or no git repository (or no git) at all."""
+    try:
+        found = subprocess.run(
+            ["git", "remote", "get-url", "--push", remote], cwd=folder, capture_output=True, text=True, check=True
+        )
+    except (subprocess.CalledProcessError, OSError):
+        return ""
+    return github_repository(found.stdout)
 
 
 class GitHubError(TechdigestError):
@@ -80,19 +116,28 @@ def settings_from(environ: Mapping[str, str]) -> Settings:
 class _Cache:
     """What an earlier run fetched: every issue by number, the newest ``updated_at``, the last ETag."""
 
+    api: str  # the API's address: what the cache holds came from there
     issues: dict[str, dict[str, Any]] = field(default_factory=dict)
     since: str = ""
-    url: str = ""  # the first page's URL the ETag belongs to
+    url: str = ""  # the first page's URL the ETag belongs to ("": the last run did not get every page)
     etag: str = ""
 
     @classmethod
-    def read(cls, path: Path) -> _Cache:
-        """The cache at ``path``; a missing or unreadable one is an empty cache (everything is fetched)."""
+    def read(cls, path: Path, api: str) -> _Cache:
+        """The cache at ``path``; a missing, unreadable or other API's one is an empty cache (all is fetched)."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(dict(data["issues"]), str(data["since"]), str(data["url"]), str(data["etag"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            return cls()
+            if data["api"] == api:
+                return cls(api, dict(data["issues"]), str(data["since"]), str(data["url"]), str(data["etag"]))
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            pass
+        return cls(api)
+
+    def add(self, items: list[dict[str, Any]]) -> None:
+        for item in items:
+            if "pull_request" not in item:
+                self.issues[str(item["number"])] = _kept(item)
+            self.since = max(self.since, str(item.get("updated_at", "")))
 
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -110,29 +155,47 @@ def repository_issues(
     now: Callable[[], float] = time.time,
 ) -> list[Issue]:
     """Every issue of ``repo`` (open and closed, no pull requests), oldest first; only what changed
-    since the last run is fetched (see the module's docstring)."""
-    path = cache_dir / (repo.replace("/", "--") + ".json")
-    cache = _Cache.read(path)
+    since the last run is fetched, and what a run fetched is kept even when a later page is refused
+    (see the module's docstring)."""
+    path = cache_path(cache_dir, settings.api_url, repo)
+    cache = _Cache.read(path, settings.api_url)
+    # sorted by updated, oldest first: everything before the newest updated_at seen has been seen
     query = {"state": "all", "sort": "updated", "direction": "asc", "per_page": "100"}
     if cache.since:
         query["since"] = cache.since
     url = f"{settings.api_url}/repos/{repo}/issues?{urlencode(query)}"
-    first, etag = url, cache.etag if cache.url == url else ""
+    first, etag, first_etag = url, cache.etag if cache.url == url else "", ""
     client = _Client(settings, repo, sleep, now)
-    while url:
-        page = client.get(url, etag)
-        if page is None:  # 304: nothing changed since the cache was written
-            break
-        items, headers = page
-        if url == first:
-            cache.url, cache.etag = first, headers.get("ETag", "")
-        for item in items:
-            if "pull_request" not in item:
-                cache.issues[str(item["number"])] = _kept(item)
-            cache.since = max(cache.since, str(item.get("updated_at", "")))
-        url, etag = _next_page(headers.get("Link", ""), settings.api_url), ""
-    cache.write(path)
+    pages = 0
+    try:
+        while url:
+            page = client.get(url, etag)
+            if page is None:  # 304: nothing changed since the cache was written
+                break
+            items, headers = page
+            first_etag = headers.get("ETag", "") if url == first else first_etag
+            cache.add(items)
+            pages += 1
+            url, etag = _next_page(headers.get("Link", ""), settings.api_url), ""
+            # the ETag stands for the whole answer only once every page of it is in
+            cache.url, cache.etag = ("", "") if url else (first, first_etag)
+            cache.write(path)
+    except GitHubError as exc:
+        if not pages:
+            raise
+        cache.url = cache.etag = ""
+        cache.write(path)
+        kept = f"the {pages} page{'s' if pages != 1 else ''} fetched are kept, the next run goes on from there"
+        raise GitHubError(f"{exc} ({kept})") from None
     return sorted((_issue(data) for data in cache.issues.values()), key=lambda issue: issue.number)
+
+
+def cache_path(cache_dir: Path, api_url: str, repo: str) -> Path:
+    """Where the issues of ``repo`` at the API ``api_url`` are kept: a folder per API address (its host,
+    port and path, readable), a file per repository; the cache also names its API (:class:`_Cache`)."""
+    parts = urlsplit(api_url)
+    api = re.sub(r"[^A-Za-z0-9.-]+", "_", f"{parts.netloc}{parts.path}").strip("_.") or "api"
+    return cache_dir / api / (repo.replace("/", "--") + ".json")
 
 
 def _kept(item: dict[str, Any]) -> dict[str, Any]:
@@ -154,6 +217,41 @@ def _issue(data: dict[str, Any]) -> Issue:
     )
 
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host (in lower case) and port (the scheme's default when none is given) of ``url``."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    except ValueError:  # not a port number: no origin the API has
+        port = -1
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect (with every header, the token too) only to the same scheme, host and port."""
+
+    def redirect_request(  # noqa: PLR0913, PLR0917 - urllib's signature
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if _origin(newurl) != _origin(req.full_url):
+            fp.close()
+            scheme, host, port = _origin(req.full_url)
+            raise GitHubError(
+                f"GitHub: {code} redirect away from {scheme}://{host}:{port} refused (the token goes only to the"
+                f" API): {excerpt(newurl)}"
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_SameOriginRedirects)
+
+
 def _next_page(link: str, api_url: str) -> str:
     """The ``Link`` header's next page, "" after the last; never another host (the token goes with it)."""
     found = _NEXT.search(link)
@@ -173,7 +271,7 @@ class _Client:
         """One page of JSON and its headers; None for 304. A short rate-limit wait is waited once."""
         for attempt in range(2):
             try:
-                with urllib.request.urlopen(self._request(url, etag), timeout=TIMEOUT) as response:  # noqa: S310 - the API's https (or GHE's) URL
+                with _OPENER.open(self._request(url, etag), timeout=TIMEOUT) as response:
                     return self._items(response.read()), response.headers
             except urllib.error.HTTPError as exc:
                 if exc.code == 304:  # noqa: PLR2004 - Not Modified
