@@ -30,6 +30,7 @@ def test_the_workflow_tests_builds_for_the_pages_address_and_deploys():
         "actions/checkout",
         "actions/setup-python",
         "actions/configure-pages",
+        "actions/cache",
         "actions/upload-pages-artifact",
     ]
     runs = [step.get("run", "") for step in build]
@@ -84,3 +85,16 @@ def test_the_shipped_project_passes_the_gate_as_ci_runs_it_and_not_without_the_o
     published = ["--base-url", "https://owner.github.io/news/", "--feedback-repo", "owner/news"]
     assert main(["-C", str(REPO), "check", *published]) == 0
     assert " no errors; " in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_the_build_starts_from_the_previous_runs_state_and_site():
+    """Deploys are incremental: the build step finds the last run's cache and site, restored by the
+    official cache action (a new key per run, so each run saves its own; the newest is restored)."""
+    steps = yaml.safe_load(WORKFLOW.read_text())["jobs"]["build"]["steps"]
+    (cache,) = [step for step in steps if str(step.get("uses", "")).startswith("actions/cache@")]
+    build = next(number for number, step in enumerate(steps) if "make check site" in str(step.get("run", "")))
+    assert steps.index(cache) < build
+    assert cache["with"]["path"].split() == [".techdigest-cache", "site"]
+    assert cache["with"]["restore-keys"] == "techdigest-site-"
+    assert "github.run_id" in cache["with"]["key"]
+    assert cache["if"] == "github.event_name != 'pull_request'"

@@ -25,7 +25,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .cache import BuildState
+from .cache import BuildState, load_state
 from .changes import Reading, select
 from .config import CONFIG_NAME, EXAMPLE_BASE_URL, EXAMPLE_GITHUB_REPO, Config
 from .corpus import ParsedFiles, articles_of, read_all
@@ -107,7 +107,7 @@ class Report:
 def check(config: Config, now: dt.datetime) -> Report:
     """Every finding about the project as published with ``config`` at ``now``."""
     try:
-        parsed = read_all(config)
+        parsed = read_all(config, load_state(config).parsed)  # the last build's parse of unchanged files
         articles: list[Article] | None = articles_of(parsed)
         refused = _unplannable(config, parsed, now)
     except ContentError as exc:
