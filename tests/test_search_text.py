@@ -64,4 +64,3 @@ def test_search_finds_each_text_on_the_search_page_of_its_language(open_tab, sit
     result = tab.locator(".pagefind-ui__result-link").first
     result.wait_for()
     assert result.inner_text() == title
-
