@@ -11,13 +11,14 @@ import dataclasses
 import hashlib
 import traceback
 from functools import lru_cache, partial
+from gettext import NullTranslations
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
 from .config import Config
-from .i18n import Translations, format_moment, language_name, load_translations
+from .i18n import format_moment, language_name, load_translations
 from .inputs import read_tree
 from .model import ContentError
 from .output import Output
@@ -91,7 +92,7 @@ class _Messages:
     ``%%`` is ``%``), called directly: the extension's own functions go through the template context
     three times per text, and a page shows ~20 texts. A text without variables is made once."""
 
-    def __init__(self, translations: Translations) -> None:
+    def __init__(self, translations: NullTranslations) -> None:
         self._translations = translations
         self._plain: dict[str, Markup] = {}
 
