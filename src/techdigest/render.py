@@ -97,7 +97,9 @@ def _listed(env: jinja2.Environment, entry: EntryView, link: Callable[[str], str
     """A listing's entry with its links made by ``link`` (relative to the listing page). The entry's
     HTML is rendered once per environment (language) and reused on every page that lists it: the
     home page's and each of its tags', in a listing of 20 that is most of a page's work."""
-    parts = _entry_parts(env, entry)
+    # a Moment equals one of the same instant with no time written, which the HTML shows apart
+    timed = (entry.published.timed, entry.updated is not None and entry.updated.timed)
+    parts = _entry_parts(env, entry, timed)
     linked = list(parts)
     linked[1::2] = map(link, parts[1::2])
     return Markup("".join(linked))
@@ -113,8 +115,8 @@ def _marked(url: str) -> Markup:
 
 
 @lru_cache(maxsize=1 << 16)  # every entry of a site of 30,000 articles in 2 languages
-def _entry_parts(env: jinja2.Environment, entry: EntryView) -> tuple[str, ...]:
-    """The entry's HTML split at its links: HTML, site URL, HTML, …, HTML."""
+def _entry_parts(env: jinja2.Environment, entry: EntryView, timed: tuple[bool, bool]) -> tuple[str, ...]:
+    """The entry's HTML split at its links: HTML, site URL, HTML, …, HTML (``timed`` only keys it)."""
     html = env.get_template("_macros.html").module.listed_entry(entry.linked(_marked))  # type: ignore[attr-defined]
     return tuple(_LINK.split(html))
 
