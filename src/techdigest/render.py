@@ -88,21 +88,33 @@ def _environment(templates_dir: Path, locales_dir: Path, lang: str) -> jinja2.En
     env.filters["moment"] = lambda value: format_moment(value, lang)
     env.filters["language_name"] = lambda code: language_name(code, lang)
     env.filters["markup"] = Markup
-    env.filters["listed"] = _listed
+    env.filters["listed"] = _Listed(env)
     return env
 
 
-@jinja2.pass_environment
-def _listed(env: jinja2.Environment, entry: EntryView, link: Callable[[str], str]) -> Markup:
-    """A listing's entry with its links made by ``link`` (relative to the listing page). The entry's
-    HTML is rendered once per environment (language) and reused on every page that lists it: the
-    home page's and each of its tags', in a listing of 20 that is most of a page's work."""
-    # a Moment equals one of the same instant with no time written, which the HTML shows apart
-    timed = (entry.published.timed, entry.updated is not None and entry.updated.timed)
-    parts = _entry_parts(env, entry, timed)
-    linked = list(parts)
-    linked[1::2] = map(link, parts[1::2])
-    return Markup("".join(linked))
+class _Listed:
+    """The filter ``listed``: a listing's entry with its links made by ``link`` (relative to the listing
+    page). The entry's HTML is rendered once per environment (language) and reused on every page that
+    lists it, the home page's and each of its tags': in a listing of 20 that is most of a page's work.
+    Kept as long as the environment, so ``serve`` drops it with changed templates."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self._env = env
+        self._parts: dict[tuple[EntryView, bool, bool], tuple[str, ...]] = {}
+
+    def __call__(self, entry: EntryView, link: Callable[[str], str]) -> Markup:
+        # a Moment equals one of the same instant with no time written, which the HTML shows apart
+        key = (entry, entry.published.timed, entry.updated is not None and entry.updated.timed)
+        if (parts := self._parts.get(key)) is None:
+            parts = self._parts[key] = self._render(entry)
+        linked = list(parts)
+        linked[1::2] = map(link, parts[1::2])
+        return Markup("".join(linked))
+
+    def _render(self, entry: EntryView) -> tuple[str, ...]:
+        """The entry's HTML split at its links: HTML, site URL, HTML, …, HTML."""
+        macros = self._env.get_template("_macros.html").module
+        return tuple(_LINK.split(macros.listed_entry(entry.linked(_marked))))  # type: ignore[attr-defined]
 
 
 _LINK = re.compile("<@(.*?)@>")
@@ -112,13 +124,6 @@ def _marked(url: str) -> Markup:
     """A site URL as the entry's HTML holds it until linked: "<" never comes out of an escaped text,
     and site URLs are made of slugs, which escaping leaves as they are."""
     return Markup(f"<@{url}@>")
-
-
-@lru_cache(maxsize=1 << 16)  # every entry of a site of 30,000 articles in 2 languages
-def _entry_parts(env: jinja2.Environment, entry: EntryView, timed: tuple[bool, bool]) -> tuple[str, ...]:
-    """The entry's HTML split at its links: HTML, site URL, HTML, …, HTML (``timed`` only keys it)."""
-    html = env.get_template("_macros.html").module.listed_entry(entry.linked(_marked))  # type: ignore[attr-defined]
-    return tuple(_LINK.split(html))
 
 
 class _Messages:
