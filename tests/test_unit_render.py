@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
+from dataclasses import replace
+from functools import partial
 
 import pytest
 
+from techdigest import urls
 from techdigest.config import load_config
-from techdigest.model import ContentError
+from techdigest.model import ContentError, Moment, Text
 from techdigest.pages import Page
 from techdigest.render import environments, inputs_digest, page_outputs, render_page
+from techdigest.views import Entries, EntryView, Link
 
 
 @pytest.fixture
@@ -70,3 +75,44 @@ def test_pages_become_outputs_rendered_only_when_made(config):
     (output,) = page_outputs([probe("en", search_bundle="2026")], config, inputs_digest(config))
     assert (output.name, output.search_bundle) == ("en/probe/index.html", "2026")
     assert output.make().decode().startswith("All tags|")
+
+
+def entry(slug: str, title: str = "<Titel>") -> EntryView:
+    moment = Moment(dt.datetime(2026, 11, 25, 7, 30, tzinfo=dt.UTC), timed=True)
+    tags = (Link("KI", "de/tags/ki/"),)
+    return EntryView(
+        f"de/2026/{slug}/", slug, Text(title, "de", False), moment, None, "", "", tags, Text("", "de", False)
+    )
+
+
+def listing(config, project, here: str, *views: EntryView) -> str:
+    (project / "templates" / "list.html").write_text(
+        '{% from "_macros.html" import entry_list %}{{ entry_list(entries) }}', encoding="utf-8"
+    )
+    context = {"entries": Entries(views, partial(urls.relative, here))}
+    return render_page(envs(config)["de"], Page(here, "list.html", "de", (), lambda: context), config).decode()
+
+
+def test_a_listed_entry_is_the_same_html_on_every_page_linked_from_that_page(config, project):
+    home = listing(config, project, "de/", entry("a"))
+    on_tag_page = listing(config, project, "de/tags/ki/page/2/", entry("a"))
+    assert 'href="2026/a/"' in home and 'href="tags/ki/"' in home
+    assert 'href="../../../../2026/a/"' in on_tag_page and 'href="../../"' in on_tag_page
+    unlinked = on_tag_page.replace("../../../../2026/a/", "2026/a/").replace('"../../"', '"tags/ki/"')
+    assert unlinked == home
+    assert "&lt;Titel&gt;" in home and "07:30" in home
+
+
+def test_an_entry_is_rendered_anew_when_anything_it_shows_changed(config, project):
+    assert "Neu" in listing(config, project, "de/", entry("a", "Neu"))
+    untimed = replace(entry("a", "Neu"), published=Moment(entry("a").published.at, timed=False))
+    assert "07:30" not in listing(config, project, "de/", untimed)
+
+
+def test_texts_with_values_escape_texts_and_keep_numbers(config, project):
+    (project / "templates" / "texts.html").write_text(
+        '{{ _("Tag: %(name)s", name="<b>") }}|{{ ngettext("%(num)d article", "%(num)d articles", 3) }}',
+        encoding="utf-8",
+    )
+    html = render_page(envs(config)["de"], Page("de/x/", "texts.html", "de", (), dict), config).decode()
+    assert html == "Schlagwort: &lt;b&gt;|3 Artikel"

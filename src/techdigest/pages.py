@@ -19,7 +19,7 @@ from .config import Config
 from .i18n import language_name, og_locale
 from .model import Article, ContentError, Moment, Problem, Site, Tag, TechdigestError, Text
 from .records import Removed
-from .views import Alternate, Link, Pager, article_view, entry_view, not_found_texts
+from .views import Alternate, Entries, EntryView, Link, Pager, article_view, entry_view, not_found_texts
 
 
 @dataclass(frozen=True)
@@ -176,6 +176,14 @@ class _Planner:
         self.config = config
         # when the site last changed for a reader: its newest article, or a later correction
         self.newest = max(map(_last_change, site.articles), default=None)
+        self._entries: dict[tuple[str, str], EntryView] = {}
+
+    def entry(self, item: Article, lang: str) -> EntryView:
+        """An article's entry in ``lang``: the same on the home page and its tags' pages, made once."""
+        key = (item.slug, lang)
+        if (view := self._entries.get(key)) is None:
+            view = self._entries[key] = entry_view(self.site, item, lang)
+        return view
 
     def draft(self, page: PageId) -> _Draft:
         if isinstance(page, ArticlePage):
@@ -284,7 +292,7 @@ class _Planner:
                 newer=urls.relative(here, url_in(lang, number - 1)) if number > 1 else "",
                 older=urls.relative(here, url_in(lang, number + 1)) if number < total else "",
             )
-            entries = [entry_view(site, item, lang, here) for item in chunk]
+            entries = Entries(tuple(self.entry(item, lang) for item in chunk), partial(urls.relative, here))
             return {**own, "entries": entries, "pager": pager}
 
         inputs = () if tag is None else (tag.key, len(articles))

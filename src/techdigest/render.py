@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import traceback
+from collections.abc import Callable
 from functools import lru_cache, partial
+from gettext import NullTranslations
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .config import Config
 from .i18n import format_moment, language_name, load_translations
@@ -22,6 +25,7 @@ from .inputs import read_tree
 from .model import ContentError
 from .output import Output
 from .pages import Page
+from .views import EntryView
 
 
 @lru_cache(maxsize=2)
@@ -74,13 +78,80 @@ def _environment(templates_dir: Path, locales_dir: Path, lang: str) -> jinja2.En
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # an environment lives while its templates' digest does (:func:`environments`)
     )
     # added by the jinja2.ext.i18n extension at run time, so not in Environment's types
-    env.install_gettext_translations(load_translations(locales_dir, lang), newstyle=True)  # type: ignore[attr-defined]
+    translations = load_translations(locales_dir, lang)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    messages = _Messages(translations)
+    env.globals.update(_=messages.gettext, gettext=messages.gettext, ngettext=messages.ngettext)
     env.filters["moment"] = lambda value: format_moment(value, lang)
     env.filters["language_name"] = lambda code: language_name(code, lang)
     env.filters["markup"] = Markup
+    env.filters["listed"] = _Listed(env)
     return env
+
+
+class _Listed:
+    """The filter ``listed``: a listing's entry with its links made by ``link`` (relative to the listing
+    page). The entry's HTML is rendered once per environment (language) and reused on every page that
+    lists it, the home page's and each of its tags': in a listing of 20 that is most of a page's work.
+    Kept as long as the environment, so ``serve`` drops it with changed templates."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self._env = env
+        self._parts: dict[tuple[EntryView, bool, bool], tuple[str, ...]] = {}
+
+    def __call__(self, entry: EntryView, link: Callable[[str], str]) -> Markup:
+        # a Moment equals one of the same instant with no time written, which the HTML shows apart
+        key = (entry, entry.published.timed, entry.updated is not None and entry.updated.timed)
+        if (parts := self._parts.get(key)) is None:
+            parts = self._parts[key] = self._render(entry)
+        linked = list(parts)
+        linked[1::2] = map(link, parts[1::2])
+        return Markup("".join(linked))
+
+    def _render(self, entry: EntryView) -> tuple[str, ...]:
+        """The entry's HTML split at its links: HTML, site URL, HTML, …, HTML."""
+        macros = self._env.get_template("_macros.html").module
+        return tuple(_LINK.split(macros.listed_entry(entry.linked(_marked))))  # type: ignore[attr-defined]
+
+
+_LINK = re.compile("<@(.*?)@>")
+
+
+def _marked(url: str) -> Markup:
+    """A site URL as the entry's HTML holds it until linked: "<" never comes out of an escaped text,
+    and site URLs are made of slugs, which escaping leaves as they are."""
+    return Markup(f"<@{url}@>")
+
+
+class _Messages:
+    """The catalog's texts as Jinja's "newstyle" gettext gives them (Markup, always %-formatted, so
+    ``%%`` is ``%``), called directly: the extension's own functions go through the template context
+    three times per text, and a page shows ~20 texts. A text without variables is made once."""
+
+    def __init__(self, translations: NullTranslations) -> None:
+        self._translations = translations
+        self._plain: dict[str, Markup] = {}
+
+    def gettext(self, string: str, /, **variables: object) -> Markup:
+        if variables:
+            return _format(self._translations.gettext(string), variables)
+        if (text := self._plain.get(string)) is None:
+            text = self._plain[string] = Markup(self._translations.gettext(string)) % {}
+        return text
+
+    def ngettext(self, singular: str, plural: str, num: int, /, **variables: object) -> Markup:
+        return _format(self._translations.ngettext(singular, plural, num), {"num": num, **variables})
+
+
+def _format(text: str, variables: dict[str, object]) -> Markup:
+    """``Markup(text) % variables`` at a fraction of the cost (Markup wraps each value in an escaping
+    helper object): texts escaped, numbers as they are, for ``%s`` and ``%d`` alike."""
+    return Markup(
+        text % {name: value if isinstance(value, int | float) else escape(value) for name, value in variables.items()}
+    )
 
 
 def inputs_digest(config: Config) -> str:

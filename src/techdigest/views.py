@@ -3,13 +3,16 @@
 Every text carries the language it is in, so a missing translation is shown
 as the original, marked with its ``lang`` and flagged, never passed off as a
 translation. Listings get an :class:`EntryView` only, without the body, so an
-edit of an article's text does not touch the listings it appears in.
+edit of an article's text does not touch the listings it appears in; its links
+are site URLs, made relative for each page (:class:`Entries`).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from . import urls
@@ -76,6 +79,20 @@ class EntryView:
     tags: tuple[Link, ...]
     summary: Text
 
+    def linked(self, link: Callable[[str], str]) -> EntryView:
+        """The entry with its links (made as site URLs) passed through ``link``: made relative to a
+        page, or marked where :mod:`render` renders an entry once for every listing that shows it."""
+        return replace(self, href=link(self.href), tags=tuple(replace(tag, href=link(tag.href)) for tag in self.tags))
+
+
+@dataclass(frozen=True)
+class Entries:
+    """A listing page's entries, newest first: views linking to site URLs, and ``link``, which makes
+    a site URL this page's link. So an entry's view and HTML are the same on every page listing it."""
+
+    views: tuple[EntryView, ...]
+    link: Callable[[str], str]
+
 
 @dataclass(frozen=True)
 class ArticleView(EntryView):
@@ -87,9 +104,10 @@ class ArticleView(EntryView):
     structured_data: dict[str, Any]
 
 
-def entry_view(site: Site, item: Article, lang: str, here: str) -> EntryView:
+def entry_view(site: Site, item: Article, lang: str) -> EntryView:
+    """The article as listings in ``lang`` show it, its links as site URLs (see :meth:`EntryView.linked`)."""
     return EntryView(
-        href=urls.relative(here, urls.article(lang, item)),
+        href=urls.article(lang, item),
         slug=item.slug,
         title=item.text("title", lang),
         published=item.published,  # in the site's time zone as read (content.parse_moment)
@@ -97,7 +115,7 @@ def entry_view(site: Site, item: Article, lang: str, here: str) -> EntryView:
         byline=format_names(item.author, lang),
         status=site.status.get(item.slug, ""),
         tags=tuple(
-            Link(t.name_in(lang), urls.relative(here, urls.tag(lang, t.slug_in(lang))))
+            Link(t.name_in(lang), urls.tag(lang, t.slug_in(lang)))
             for t in site.article_tags[item.slug]
         ),
         summary=item.text("summary", lang),
@@ -105,7 +123,7 @@ def entry_view(site: Site, item: Article, lang: str, here: str) -> EntryView:
 
 
 def article_view(site: Site, item: Article, lang: str, here: str, config: Config) -> ArticleView:
-    entry = entry_view(site, item, lang, here)
+    entry = entry_view(site, item, lang).linked(partial(urls.relative, here))
     canonical = urls.absolute(config.base_url, urls.article(lang, item))
     others = [item.text("summary", code) for code in sorted(item.summary) if code not in (lang, entry.summary.lang)]
     return ArticleView(
