@@ -114,10 +114,7 @@ def entry_view(site: Site, item: Article, lang: str) -> EntryView:
         updated=item.updated,
         byline=format_names(item.author, lang),
         status=site.status.get(item.slug, ""),
-        tags=tuple(
-            Link(t.name_in(lang), urls.tag(lang, t.slug_in(lang)))
-            for t in site.article_tags[item.slug]
-        ),
+        tags=tuple(Link(t.name_in(lang), urls.tag(lang, t.slug_in(lang))) for t in site.article_tags[item.slug]),
         summary=item.text("summary", lang),
     )
 
