@@ -33,6 +33,7 @@ from .inputs import read_input
 from .library import untranslated_tags
 from .model import TRANSLATED, Article, ContentError, Problem
 from .options import BuildOptions
+from .records import header_lines, key_line
 from .render import inputs_digest
 from .tagnames import unreviewed_names
 
@@ -143,15 +144,9 @@ def example_values(config: Config) -> list[Problem]:
 
 
 def _key_line(config: Config, table: str, key: str) -> int:
-    """The line of ``key`` in ``[table]`` of the config file (0: not found, e.g. given inline)."""
-    current = ""
+    """The line of ``key`` in ``[table]`` ("": before any table) of the config file."""
     text = read_input(config.root / CONFIG_NAME, CONFIG_NAME, config.root).decode("utf-8")
-    for number, line in enumerate(text.splitlines(), 1):
-        if header := re.match(r"\s*\[\s*([\w.-]+)\s*\]", line):
-            current = header.group(1)
-        elif current == table and re.match(rf"\s*{key}\s*=", line):
-            return number
-    return 0
+    return key_line(text, header_lines(text).get(table, 0) if table else 0, key)
 
 
 def _reminders(articles: list[Article], config: Config, now: dt.datetime) -> list[tuple[str, Problem]]:

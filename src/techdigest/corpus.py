@@ -56,10 +56,17 @@ def read_all(
     The folder itself is under the project's rule for files too: a ``content/`` that is a link out of
     the project is refused, not read (its files would be refused one by one, an empty one not at all).
     """
+    names = [label.removeprefix(f"{LABEL_FOLDER}/") for label in content_labels(config)]
+    return _refuse_shared_ids(_read(config, names, previous or {}, progress, workers))
+
+
+def content_labels(config: Config) -> list[str]:
+    """The content files (``content/x.md``) in the order of their names: every ``*.md`` but Emacs'
+    ``.#x.md`` locks. What the build reads, and so what every command that goes through articles reads."""
     resolve(config.content_dir, LABEL_FOLDER, config.root)
     with os.scandir(config.content_dir) as entries:
         names = sorted(e.name for e in entries if e.name.endswith(".md") and not e.name.startswith(".#"))
-    return _refuse_shared_ids(_read(config, names, previous or {}, progress, workers))
+    return [f"{LABEL_FOLDER}/{name}" for name in names]
 
 
 def read_again(config: Config, previous: ParsedFiles, labels: Iterable[str]) -> ParsedFiles:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .config import Config
 from .content import dump_article, front_matter, parse_moment
+from .corpus import LABEL_FOLDER, content_labels
 from .edits import content_lock, write_new
 from .inputs import read_input
 from .model import ContentError, FrontMatter, Problem, printable
@@ -47,7 +48,7 @@ def import_seeds(config: Config, seeds: list[Path], today: dt.date) -> ImportRep
 def _import(config: Config, seeds: list[Path], today: dt.date) -> ImportReport:
     report = ImportReport()
     try:
-        named = _imported_sources(config.content_dir, config.root)
+        named = _imported_sources(config)
         recorded = read_imported(config)
     except ContentError as exc:  # a seed it names could be imported twice: no import until it is fixed
         report.problems.extend(exc.problems)
@@ -138,15 +139,15 @@ def draft_front_matter(seed: SeedArticle, source: str, today: dt.date, config: C
     )
 
 
-def _imported_sources(content_dir: Path, root: Path) -> dict[str, tuple[str, str]]:
-    """Seed path -> content file and its ``id``, from the ``source`` of each content file (read as
-    the build reads them: editors' ``.#`` lock links aside); one that cannot be read is an error."""
+def _imported_sources(config: Config) -> dict[str, tuple[str, str]]:
+    """Seed path -> content file and its ``id``, from the ``source`` of each content file (the files
+    the build reads); one that cannot be read is an error."""
     found: dict[str, tuple[str, str]] = {}
     problems: list[Problem] = []
-    for path in sorted(p for p in content_dir.glob("*.md") if not p.name.startswith(".#")):
-        label = f"{content_dir.name}/{path.name}"
+    for label in content_labels(config):
         try:
-            text = read_input(path, label, root).decode("utf-8", errors="replace")
+            path = config.content_dir / label.removeprefix(f"{LABEL_FOLDER}/")
+            text = read_input(path, label, config.root).decode("utf-8", errors="replace")
             meta = front_matter(label, text)
         except ContentError as exc:
             problems.extend(exc.problems)

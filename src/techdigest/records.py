@@ -116,6 +116,32 @@ def parse_toml(name: str, text: str) -> dict[str, Any]:
         raise ContentError.single(name, int(found.group(1)) if found else 0, f"invalid TOML: {message}") from None
 
 
+def header_lines(text: str) -> dict[str, int]:
+    """The line of each table's header in a TOML text, by the table's name as TOML reads it (a
+    dotted ``[a.b]`` counts for ``a`` only where ``[a]`` itself comes later or not at all)."""
+    found: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.match(r"\s*\[[^\[]", line):
+            try:
+                for name in tomllib.loads(line):
+                    found.setdefault(name, number)
+            except tomllib.TOMLDecodeError:
+                continue
+    return found
+
+
+def key_line(text: str, header: int, key: str) -> int:
+    """The line of ``key`` in the table whose header is at line ``header`` (0: the keys before any
+    table); the header's line if the key is not written there (given inline, say)."""
+    lines = text.splitlines()
+    for number in range(header, len(lines)):
+        if re.match(r"\s*\[", lines[number]):
+            break
+        if key and re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", lines[number]):
+            return number + 1
+    return header
+
+
 def _line_of(text: str, where: str) -> int:
     """The line of the table ``where`` names (``[[removed]]#2``: the second one), 0 when not found."""
     header, _, count = where.partition("#")

@@ -19,7 +19,6 @@ tags rename``) merges a tag into another. The only module importing tomlkit.
 from __future__ import annotations
 
 import dataclasses
-import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from .content import alias_path
 from .edits import replace_file
 from .inputs import read_input
 from .model import CONTROL_CHARACTERS, ContentError, Problem, excerpt, tag_identity
-from .records import parse_toml
+from .records import header_lines, key_line, parse_toml
 
 TAGS_FILE = "tags.toml"
 MACHINE = "machine_translated"  # the languages whose names `translate` proposed, until an editor checked them
@@ -80,7 +79,7 @@ def read_tag_names(config: Config) -> TagNames:
     """``tags.toml`` as read (no tag named when there is none); an error at its line when it is broken."""
     text = _text(config)
     data = parse_toml(TAGS_FILE, text)
-    lines = _header_lines(text)
+    lines = header_lines(text)
     entries, seen = [], dict[str, str]()
     for written, table in data.items():
         line = lines.get(written, 0)
@@ -130,36 +129,13 @@ def _is_name(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip()) and not CONTROL_CHARACTERS.search(value)
 
 
-def _header_lines(text: str) -> dict[str, int]:
-    """The line of each table's header, by the table's name as TOML reads it."""
-    found: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if re.match(r"\s*\[[^\[]", line):
-            try:
-                found.update(dict.fromkeys(tomllib.loads(line), number))
-            except tomllib.TOMLDecodeError:
-                continue
-    return found
-
-
 def _reporter(text: str, header: int) -> _Report:
     """How to report a problem at a key of the table whose header is at line ``header``."""
 
     def problem(key: str, message: str) -> ContentError:
-        return ContentError.single(TAGS_FILE, _key_line(text, header, key), message)
+        return ContentError.single(TAGS_FILE, key_line(text, header, key), message)
 
     return problem
-
-
-def _key_line(text: str, header: int, key: str) -> int:
-    """The line of ``key`` in the table whose header is at line ``header`` (the header's, if none)."""
-    lines = text.splitlines()
-    for number in range(header, len(lines)):
-        if re.match(r"\s*\[", lines[number]):
-            break
-        if key and re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", lines[number]):
-            return number + 1
-    return header
 
 
 def propose_names(config: Config, proposals: dict[str, dict[str, str]]) -> list[str]:
@@ -194,7 +170,7 @@ def unreviewed_names(config: Config) -> list[Problem]:
     return [
         Problem(
             TAGS_FILE,
-            _key_line(text, entry.line, MACHINE),
+            key_line(text, entry.line, MACHINE),
             f"[{entry.written}] {MACHINE}: the {' and '.join(entry.machine)} name is a machine translation: "
             f"check it, then delete this line",
         )

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .config import Config
-from .corpus import LABEL_FOLDER
+from .corpus import LABEL_FOLDER, content_labels
 from .editorial import existing_labels, read_article
 from .edits import Front, content_lock, edit_front_matter, set_key
 from .engines import Engine, checked_reply, make_engine, terms_for
@@ -54,7 +54,7 @@ def translate(
     but the article's own), from the engine ``engine_name`` (default: the config's); an outcome as
     each article is written, so a run stopped halfway has said what it did."""
     _known_language(config, to, "--to")
-    labels = existing_labels(config, slugs) if slugs else _every_label(config)
+    labels = existing_labels(config, slugs) if slugs else content_labels(config)
     engine = make_engine(engine_name or config.translate.engine, config.translate, environ)
     tag_names = read_tag_names(config)
     with content_lock(config):
@@ -95,11 +95,6 @@ def _tag_names(config: Config, labels: Sequence[str], to: str | None, engine: En
         except TechdigestError as exc:
             return [Outcome(f"{TAGS_FILE}: tag names: {exc}", True)]
     return [Outcome(f"{line} (proposed; review it)") for line in propose_names(config, proposals)]
-
-
-def _every_label(config: Config) -> list[str]:
-    names = sorted(p.name for p in config.content_dir.glob("*.md") if not p.name.startswith((".", "#")))
-    return [f"{LABEL_FOLDER}/{name}" for name in names]
 
 
 def _translate_one(config: Config, label: str, to: str | None, engine: Engine, tag_names: TagNames) -> str:
