@@ -52,8 +52,9 @@ GLUE = "der die das und mit für über bei von zu im auf ist hat wird sind werde
 TAGS = [f"Thema {n}" for n in range(1, 151)]
 
 
-def generate(root: Path, count: int) -> None:
-    """A project folder with ``count`` articles; the same ``count`` always gives the same files."""
+def generate(root: Path, count: int, days: int = 2000) -> None:
+    """A project folder with ``count`` articles dated evenly over ``days`` days from 2020-01-01 (2,000:
+    5½ years; 365: all in one year); the same arguments always give the same files."""
     rng = random.Random(count)
     for name in ("templates", "locales"):
         shutil.copytree(REPO / name, root / name)
@@ -67,7 +68,7 @@ def generate(root: Path, count: int) -> None:
         front = FrontMatter(
             title={"de": f"Meldung {n}: {_words(rng, 6)}", "en": f"Report {n}: {_words(rng, 6)}"},
             published=Moment(
-                dt.datetime.combine(start + dt.timedelta(days=n * 2000 // max(count, 1)), dt.time(), dt.UTC)
+                dt.datetime.combine(start + dt.timedelta(days=n * days // max(count, 1)), dt.time(), dt.UTC)
             ),
             language="de",
             tags=tags,
