@@ -1,23 +1,25 @@
 """Build-speed benchmark on a synthetic corpus of German articles.
 
-Usage: python benchmarks/bench.py [--sizes 1000 10000] [--runs 3] [--keep DIR] [--peers]
+Usage: python benchmarks/bench.py [--sizes 1000 10000] [--runs 3] [--keep DIR] [--peers] [--days 365]
 
 For each size N it generates a deterministic corpus (N articles of ~390 words with umlauts,
-1–4 of 150 Zipf-distributed tags, titles and summaries in German and English), then measures
-with fresh processes, as a user runs them:
+1–4 of 150 Zipf-distributed tags, titles and summaries in German and English, dated over
+--days days: 2,000 by default, 5½ years; 365 puts them all in one year), then measures with
+fresh processes, as a user runs them:
 
-- cold build: empty output folder, no cache
-- no-change rebuild and touch-one rebuild (one article's text edited), each after a build
+- cold build: empty output folder, no cache; of it, the search indexing (from the build's
+  "prepared" stage to its "indexed" one)
+- no-change rebuild and touch-one rebuild (the oldest article's text edited), each after a build
 - serve: from an editor's save of one article to its rebuilt page on disk
-- pages per second of the cold build, and peak RSS: of techdigest's main process (its forked
-  workers share its memory), and of Pagefind (timed alone on the built site, as the build runs it)
+- pages per second of the cold build, and peak RSS (the largest of all runs): of techdigest's
+  main process, and of its largest child process (a forked worker or a Pagefind run)
 
 With --peers it also builds the same corpus (one language: the German text) with Pelican,
 installed from PyPI into a bench-only virtual environment (benchmarks/.peers-venv), and with
 Hugo (Debian's `hugo`, if installed): one page per article, home and tag pages paginated by 20,
 a tag index and one Atom feed, and prints the cold-build times and their ratios to ours.
 
-Every number is the median of --runs runs.
+Every time is the median of --runs runs.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -106,44 +109,42 @@ def run(command: list[str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss // 1024
 
 
-# the build in a process that reports its own peak RSS (its forked workers hold less; Pagefind is measured apart)
-OWN_RSS = (
-    "import resource, sys; from techdigest.cli import main; code = main(sys.argv[1:]); "
-    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stderr); sys.exit(code)"
-)
+# `techdigest build` in a process that reports, on its last line of stderr, the seconds from "prepared"
+# to "indexed" (the search indexing) and the peak RSS in MiB of itself and of its largest child process
+# (a forked worker or a Pagefind run)
+BUILD = """
+import resource, sys, time
+from pathlib import Path
+from techdigest.build import build
+from techdigest.config import load_config
+from techdigest.options import BuildOptions
+reached = {}
+options = BuildOptions.for_cli(on_stage=lambda stage: reached.setdefault(stage, time.perf_counter()))
+build(load_config(Path(sys.argv[1])), options=options)
+print(reached["indexed"] - reached["prepared"] if "indexed" in reached else 0.0,
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, file=sys.stderr)
+"""
 
 
-def run_build(root: Path) -> tuple[float, int, int]:
-    """Wall time, peak RSS of all processes (Pagefind's included) and of techdigest's main process (MiB)."""
+@dataclass(frozen=True)
+class Built:
+    seconds: float
+    search_seconds: float  # of which indexing for search
+    rss: int  # MiB, of techdigest's main process
+    rss_children: int  # MiB, of its largest child: a forked worker or Pagefind
+
+
+def run_build(root: Path) -> Built:
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-c", OWN_RSS, "-C", str(root), "build"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _, status, usage = os.wait4(process.pid, 0)
+    command = [sys.executable, "-c", BUILD, str(root)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    errors = process.communicate()[1].decode()
     elapsed = time.perf_counter() - started
-    errors = process.stderr.read().decode()
-    if status != 0:
-        raise SystemExit(f"build failed (wait status {status}): {errors}")
-    return elapsed, usage.ru_maxrss // 1024, int(errors.split()[-1])
-
-
-def pagefind_alone(site: Path) -> tuple[float, int]:
-    """Pagefind over the built site's article pages as the build runs it (a bundle per year, as many
-    at once as there are cores): the wall time, and the peak RSS of the largest run."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from techdigest.search import pagefind_command
-
-    years = sorted(p.name for p in (site / "pagefind").iterdir())
-    with tempfile.TemporaryDirectory() as bundles, ThreadPoolExecutor(os.cpu_count()) as pool:
-        started = time.perf_counter()
-        runs = list(
-            pool.map(
-                lambda year: run(pagefind_command(site, year, Path(bundles) / year)),
-                years,
-            )
-        )
-        return time.perf_counter() - started, max(peak for _, peak in runs)
+    if process.returncode != 0:
+        raise SystemExit(f"build failed (exit {process.returncode}): {errors}")
+    search, own, children = errors.split()[-3:]
+    return Built(elapsed, float(search), int(own), int(children))
 
 
 def touch_one(root: Path, n: int) -> Path:
@@ -198,40 +199,34 @@ def _read(page: Path) -> str:
         return ""
 
 
-def measure(count: int, runs: int, keep: Path | None) -> dict[str, float]:
+def measure(count: int, runs: int, keep: Path | None, days: int) -> dict[str, float]:
     work = Path(tempfile.mkdtemp(prefix=f"techdigest-bench-{count}-", dir=keep))
     root = work / "project"
     root.mkdir()
-    generate(root, count)
-    cold, unchanged, touched, rss, own, search, search_rss = [], [], [], [], [], [], []
+    generate(root, count, days)
+    cold, unchanged, touched = [], [], []
     for n in range(runs):
         shutil.rmtree(root / "site", ignore_errors=True)
         shutil.rmtree(root / ".techdigest-cache", ignore_errors=True)
-        seconds, peak, mine = run_build(root)
-        cold.append(seconds)
-        rss.append(peak)
-        own.append(mine)
-        seconds, peak = pagefind_alone(root / "site")
-        search.append(seconds)
-        search_rss.append(peak)
-        unchanged.append(run_build(root)[0])
+        cold.append(run_build(root))
+        unchanged.append(run_build(root))
         touch_one(root, n)
-        touched.append(run_build(root)[0])
+        touched.append(run_build(root))
     pages = sum(1 for p in (root / "site").rglob("*.html") if "pagefind" not in p.parts)
     latency = serve_latency(root, runs)
     if not keep:
         shutil.rmtree(work)
     return {
-        "cold build (s)": statistics.median(cold),
-        "  of which Pagefind (s)": statistics.median(search),
-        "no-change rebuild (s)": statistics.median(unchanged),
-        "touch-one rebuild (s)": statistics.median(touched),
+        "cold build (s)": statistics.median(b.seconds for b in cold),
+        "  of which search (s)": statistics.median(b.search_seconds for b in cold),
+        "no-change rebuild (s)": statistics.median(b.seconds for b in unchanged),
+        "touch-one rebuild (s)": statistics.median(b.seconds for b in touched),
+        "  of which search (s) ": statistics.median(b.search_seconds for b in touched),
         "serve save-to-disk (s)": statistics.median(latency),
         "pages": pages,
-        "pages/s (cold)": pages / statistics.median(cold),
-        "peak RSS, all (MiB)": statistics.median(rss),
-        "peak RSS, techdigest (MiB)": statistics.median(own),
-        "peak RSS, Pagefind (MiB)": statistics.median(search_rss),
+        "pages/s (cold)": pages / statistics.median(b.seconds for b in cold),
+        "peak RSS, techdigest (MiB)": max(b.rss for b in cold + unchanged + touched),
+        "peak RSS, child (MiB)": max(b.rss_children for b in cold + unchanged + touched),
     }
 
 
@@ -338,10 +333,10 @@ def hugo_build(root: Path, articles: list) -> list[str] | None:
     return ["hugo", "--source", str(site), "--destination", str(site / "public"), "--quiet"]
 
 
-def measure_peers(count: int, runs: int, ours: float) -> None:
+def measure_peers(count: int, runs: int, ours: float, days: int) -> None:
     work = Path(tempfile.mkdtemp(prefix=f"techdigest-peers-{count}-"))
     (work / "corpus").mkdir()
-    generate(work / "corpus", count)
+    generate(work / "corpus", count, days)
     articles = peer_corpus(work / "corpus")
     for name, make in (("Pelican", pelican_build), ("Hugo", hugo_build)):
         command = make(work, articles)
@@ -369,16 +364,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="keep the generated projects in this folder")
     parser.add_argument("--peers", action="store_true", help="also build the corpus with Pelican and Hugo")
+    parser.add_argument(
+        "--days", type=int, default=2000, help="the articles' dates spread over this many days (365: all in one year)"
+    )
     args = parser.parse_args()
     print(f"techdigest benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, median of {args.runs} runs")
     for count in args.sizes:
-        results = measure(count, args.runs, args.keep)
+        results = measure(count, args.runs, args.keep, args.days)
         print(f"\nN = {count}")
         for name, value in results.items():
             print(f"  {name:<24} {value:>10.2f}" if isinstance(value, float) else f"  {name:<24} {value:>10}")
         if args.peers:
             print("  peers, same corpus in one language (techdigest builds two), same run:")
-            measure_peers(count, args.runs, results["cold build (s)"])
+            measure_peers(count, args.runs, results["cold build (s)"], args.days)
 
 
 if __name__ == "__main__":

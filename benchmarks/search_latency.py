@@ -5,17 +5,19 @@ Usage: python benchmarks/search_latency.py [--size 10000] [--runs 3] [--keep DIR
 Builds bench.py's corpus of ``--size`` articles (or, with --keep, reuses the project built there
 before), serves its site on 127.0.0.1 and, in headless Chromium (Debian's, through Playwright),
 opens a search page for each of five fixed queries in a fresh browser context (an empty cache,
-as a first visit), lets Pagefind's UI load, types the query and measures:
+as a first visit), lets it load, types the query and measures:
 
-- ms from typing to the first result shown (Pagefind's UI waits for typing to pause before it
+- ms from typing to the first result shown (the page waits for typing to pause before it
   searches: that wait is part of every figure),
 - the number and bytes (Content-Length) of the requests under ``pagefind/`` the page made, all
-  of them (UI, WebAssembly, entry, meta and index chunks, fragments of the shown results), and
-  those made after typing.
+  of them (layers.json, Pagefind's script, worker and WebAssembly, entry, meta and index chunks,
+  fragments of the shown results), and those made after typing.
 
 Each query runs --runs times; the report gives median and max over all of them. It also reports
-what the index costs to make and to store: Pagefind's indexing time alone (as bench.py times it,
-median of --runs) and the bundles' size on disk.
+what the index costs to make and to store: the cold build's search indexing time and the
+bundles' size on disk. Then it checks that search follows an edit: a word added to the oldest
+article is found after a `techdigest build`, and no longer found once it is taken out again
+(two touch-one builds, timed).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from bench import generate, pagefind_alone, run_build
+from bench import generate, run_build
 
 CHROMIUM = "/usr/bin/chromium"
 # (search page's language, query): German body words, German and English summary and title words
@@ -58,14 +60,15 @@ class Search:
     bytes_after_typing: int
 
 
-def project(size: int, keep: Path | None) -> Path:
-    """The bench corpus of ``size`` articles, built: made in ``keep`` unless it is there already."""
-    root = (keep or Path(tempfile.mkdtemp(prefix=f"techdigest-search-{size}-"))) / f"project-{size}"
-    if not (root / "site" / "pagefind").is_dir():
-        root.mkdir(parents=True)
-        generate(root, size)
-        run_build(root)
-    return root
+def project(size: int, days: int, keep: Path | None) -> tuple[Path, float | None]:
+    """The bench corpus of ``size`` articles over ``days`` days, built: made in ``keep`` unless it is
+    there already; and the seconds its cold build spent indexing for search (None: built before)."""
+    root = (keep or Path(tempfile.mkdtemp(prefix=f"techdigest-search-{size}-"))) / f"project-{size}-{days}"
+    if (root / "site" / "pagefind").is_dir():
+        return root, None
+    root.mkdir(parents=True)
+    generate(root, size, days)
+    return root, run_build(root).search_seconds
 
 
 @contextmanager
@@ -98,8 +101,8 @@ def search(browser, root: str, lang: str, query: str) -> Search:  # type: ignore
         tab.on("response", seen)
         tab.goto(root + f"{lang}/search/", wait_until="networkidle")
         typed = time.perf_counter()
-        tab.locator("input.pagefind-ui__search-input").fill(query)
-        tab.locator(".pagefind-ui__result-link").first.wait_for()
+        tab.locator("input[name=q]").fill(query)
+        tab.locator(".search-results a").first.wait_for()
         shown = time.perf_counter()
         tab.wait_for_load_state("networkidle")  # the fragments of the other shown results
         after = [size for when, size in sizes if when >= typed]
@@ -122,6 +125,40 @@ def searches(site: Path, runs: int) -> dict[tuple[str, str], list[Search]]:
         finally:
             browser.close()
     return results
+
+
+def found(site: Path, query: str) -> list[str]:
+    """The result links the German search page shows for ``query`` (all of them)."""
+    from playwright.sync_api import sync_playwright
+
+    with served(site) as root, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            tab = browser.new_page()
+            tab.goto(root + f"de/search/?q={query}")
+            tab.locator(".search-status").filter(has_text=query).wait_for()
+            while tab.locator(".search-more").is_visible():
+                tab.locator(".search-more").click()
+            return [link.get_attribute("href") or "" for link in tab.locator(".search-results a").all()]
+        finally:
+            browser.close()
+
+
+def follows_edits(root: Path) -> None:
+    """A new word is found after one build, and gone after the next: each a touch-one build."""
+    article = root / "content" / "meldung-00000.md"
+    text = article.read_text(encoding="utf-8")
+    word = f"Quellcodeprüfung{time.time_ns() % 10**6}"
+    article.write_text(text.replace("\n\n", f"\n\n{word} ", 1), encoding="utf-8")
+    added = run_build(root)
+    shown = found(root / "site", word)
+    article.write_text(text, encoding="utf-8")
+    removed = run_build(root)
+    after = found(root / "site", word)
+    for what, built, links in (("added", added, shown), ("taken out", removed, after)):
+        print(f"  edit, word {what}: build {built.seconds:.2f} s (search {built.search_seconds:.2f} s), found: {links}")
+    if shown != ["/de/2020/meldung-00000/"] or after:
+        raise SystemExit("search did not follow the edit")
 
 
 def bundle_size(site: Path) -> int:
@@ -150,13 +187,15 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="build the corpus here, or reuse the one built here before")
+    parser.add_argument("--days", type=int, default=2000, help="dates spread over this many days (365: one year)")
     args = parser.parse_args()
-    root = project(args.size, args.keep)
+    root, indexing = project(args.size, args.days, args.keep)
     site = root / "site"
-    indexing = statistics.median(pagefind_alone(site)[0] for _ in range(args.runs))
     print(f"search at N = {args.size}, {args.runs} runs of {len(QUERIES)} queries, Python {sys.version.split()[0]}")
-    print(f"  Pagefind indexing alone: {indexing:.2f} s (median); bundles on disk: {bundle_size(site) / 2**20:.1f} MiB")
+    made = "reused" if indexing is None else f"{indexing:.2f} s in the cold build"
+    print(f"  search indexing: {made}; bundles on disk: {bundle_size(site) / 2**20:.1f} MiB")
     report(searches(site, args.runs))
+    follows_edits(root)
     if not args.keep:
         shutil.rmtree(root.parent)
 

@@ -3,6 +3,8 @@ templates and locales, built once per test run."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import shutil
 import subprocess
@@ -57,8 +59,33 @@ def article(slug: str, date: str = "2026-11-25", tags: str = "[Chips]", body: st
 
 
 def snapshot(site: Path) -> dict[str, bytes]:
-    """Every file below ``site`` by its relative name (``de/index.html``), with its bytes."""
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    """Every file below ``site`` by its relative name (``de/index.html``), with its bytes; for the
+    search indexes, what each language's search finds (their files differ as an edit is layered)."""
+    files = {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and p.relative_to(site).parts[0] != "pagefind"
+    }
+    for layers in sorted(site.glob("pagefind/*/recent/layers.json")):
+        found = json.dumps(searchable(layers), ensure_ascii=False, indent=1, sort_keys=True)
+        files[f"{layers.parent.parent.relative_to(site).as_posix()}/ (what search finds)"] = found.encode()
+    return files
+
+
+def searchable(layers: Path) -> dict[str, list[str]]:
+    """Page URL -> the texts a language's search holds for it: the pages of every bundle that
+    ``layers.json`` lists, less the old versions it names, each id once (as the search page does)."""
+    listed = json.loads(layers.read_text())
+    found: dict[str, list[str]] = {}
+    seen = set(listed["superseded"])
+    for bundle in listed["bundles"]:
+        for path in sorted((layers.parent / bundle / "fragment").iterdir()):
+            if path.name.removesuffix(".pf_fragment") in seen:
+                continue
+            seen.add(path.name.removesuffix(".pf_fragment"))
+            data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+            found.setdefault(data["url"], []).append(f"{data['meta'].get('title')}|{data['content']}")
+    return found
 
 
 def stamps(site: Path) -> dict[str, tuple[int, int]]:

@@ -179,24 +179,31 @@ def test_listing_pages_have_their_own_titles_and_descriptions(built_site):
     assert not page(built_site, "404.html").xpath('//meta[@property="og:title"]')
 
 
-def test_search_bundles_index_only_article_content_in_both_languages_one_year_each(built_site):
-    assert sorted(p.name for p in (built_site / "pagefind").iterdir()) == ["2025", "2026"]
+def test_search_bundles_index_only_article_content_a_language_and_year_each(built_site):
     counts = {}
-    for year in ("2025", "2026"):
-        bundle = built_site / "pagefind" / year
-        assert (bundle / "pagefind-ui.js").is_file() and (bundle / "pagefind.js").is_file()
-        entry = json.loads((bundle / "pagefind-entry.json").read_text())
-        counts[year] = {lang: info["page_count"] for lang, info in entry["languages"].items()}
-    assert counts == {"2025": {"de": 1, "en": 1}, "2026": {"de": 2, "en": 2}}
     for lang in ("de", "en"):
+        assert sorted(p.name for p in (built_site / "pagefind" / lang).iterdir()) == ["2025", "2026", "recent"]
+        for year in ("2025", "2026"):
+            bundle = built_site / "pagefind" / lang / year
+            assert (bundle / "pagefind.js").is_file()
+            entry = json.loads((bundle / "pagefind-entry.json").read_text())
+            counts[lang, year] = {code: info["page_count"] for code, info in entry["languages"].items()}
+        layers = json.loads((built_site / "pagefind" / lang / "recent" / "layers.json").read_text())
+        assert layers == {"bundles": ["../2026/", "../2025/"], "superseded": []}
         doc = page(built_site, f"{lang}/search/")
         assert doc.get("lang") == lang
-        (box,) = doc.xpath('//div[@id="search"]')
-        assert (box.get("data-base-url"), box.get("data-bundles")) == (  # relative: served anywhere
+        (form,) = doc.xpath('//form[@role="search"]')
+        assert (form.get("data-base-url"), form.get("data-layers")) == (  # relative: served anywhere
             "../../",
-            "../../pagefind/2026/ ../../pagefind/2025/",
+            f"../../pagefind/{lang}/recent/layers.json",
         )
-        assert doc.xpath("//script/@src") == ["../../pagefind/2026/pagefind-ui.js", "../../static/search.js"]
+        assert doc.xpath("//script/@src") == ["../../static/search.js"]
+    assert counts == {
+        ("de", "2025"): {"de": 1},
+        ("de", "2026"): {"de": 2},
+        ("en", "2025"): {"en": 1},
+        ("en", "2026"): {"en": 2},
+    }
     article = page(built_site, "en/2026/openai-cerebras/")
     assert article.xpath("//article/@data-pagefind-body") == [""]
     assert article.xpath('//section[@id="feedback"]/@data-pagefind-ignore') == [""]

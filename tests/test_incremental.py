@@ -8,6 +8,7 @@ every byte, and check that what did not change was not touched.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pty
 import re
@@ -87,7 +88,9 @@ def test_after_any_edit_the_cached_build_writes_what_a_cold_build_writes(edit, t
     assert after == snapshot(cold_copy(project, tmp_path / "cold"))
     # a file with the same bytes is the same file: same inode, same mtime (a deploy skips it)
     assert [
-        name for name in after if before.get(name) == after[name] and before_stamps[name] != after_stamps[name]
+        name
+        for name in after
+        if before.get(name) == after[name] and before_stamps.get(name, 0) != after_stamps.get(name, 0)
     ] == []
     assert not list(tmp_path.rglob(".site-*")), "no staging or overlay folder is left behind"
     assert not [d for d in site.rglob("*") if d.is_dir() and not any(d.iterdir())], "gone pages leave no folders"
@@ -107,10 +110,12 @@ def test_every_build_leaves_a_search_bundle_per_year_also_previews_without_a_rec
     build(config)
     shutil.rmtree(project / CACHE_DIR)
     preview = build(config, previous=None, options=PREVIEW)  # a copy of the site is staged: it needs them all
-    assert sorted(p.name for p in (project / "site" / "pagefind").iterdir()) == ["2025", "2026"]
+    assert sorted(p.name for p in (project / "site" / "pagefind" / "de").iterdir()) == ["2025", "2026", "recent"]
     replace_in(project / "content" / "chip-export.md", "date: 2025-11-20", "date: 2024-11-20")
     build(config, previous=preview.state, options=PREVIEW)  # a new year gets its bundle even in a preview
-    assert sorted(p.name for p in (project / "site" / "pagefind").iterdir()) == ["2024", "2026"]
+    assert sorted(p.name for p in (project / "site" / "pagefind" / "en").iterdir()) == ["2024", "2026", "recent"]
+    layers = json.loads((project / "site" / "pagefind" / "en" / "recent" / "layers.json").read_text())
+    assert layers["bundles"] == ["../2026/", "../2024/"]
 
 
 def test_files_changed_or_deleted_by_hand_in_the_site_are_made_again(project, tmp_path):

@@ -20,7 +20,7 @@ FRAGMENT = b"pagefind_dcd"  # how Pagefind starts a fragment's JSON, once unzipp
 def indexed(site: Path) -> dict[str, dict]:
     """Each article page's fragment, by its URL below the site (``/en/2026/openai-cerebras/``)."""
     fragments = {}
-    for path in (site / "pagefind").glob("*/fragment/*.pf_fragment"):
+    for path in (site / "pagefind").glob("*/*/fragment/*.pf_fragment"):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(FRAGMENT)
         fragment = json.loads(data[len(FRAGMENT) :])
@@ -60,7 +60,7 @@ def test_an_untranslated_title_still_names_the_result(built_site):
 def test_search_finds_each_text_on_the_search_page_of_its_language(open_tab, site_url, lang, query, title):
     tab = open_tab()
     tab.goto(site_url + f"{lang}/search/")
-    tab.locator("input.pagefind-ui__search-input").fill(query)
-    result = tab.locator(".pagefind-ui__result-link").first
+    tab.locator("input[name=q]").fill(query)
+    result = tab.locator(".search-results a").first
     result.wait_for()
     assert result.inner_text() == title

@@ -60,7 +60,7 @@ def test_only_article_texts_that_keep_date_and_tags_make_a_narrow_build(config, 
         "de/2025/chip-export/index.html",
         "en/2025/chip-export/index.html",
     ]
-    assert all(o.search_bundle is None or "chip-export" in o.name for o in narrow.outputs)
+    assert all(o.search_month is None or "chip-export" in o.name for o in narrow.outputs)
     assert work("date: 2025-11-20", "date: 2026-11-27").whole, "a new date moves it in its lists"
 
 

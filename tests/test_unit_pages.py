@@ -50,10 +50,10 @@ def test_what_a_page_shows(site, config):
     assert list(shown_on(site, config, Single("tags.html", "de"))) == []
 
 
-def test_the_plan_of_some_pages_gives_urls_outputs_and_search_bundles(site, config):
+def test_the_plan_of_some_pages_gives_urls_outputs_and_search_months(site, config):
     home, first, tags = plan(site, config, [Listing("en", None, 1), ArticlePage("de", 1), Single("tags.html", "en")])
-    assert (home.url, home.output, home.lang, home.search_bundle) == ("en/", "en/index.html", "en", None)
-    assert (first.url, first.template, first.search_bundle) == ("de/2026/a/", "article.html", "2026")
+    assert (home.url, home.output, home.lang, home.search_month) == ("en/", "en/index.html", "en", None)
+    assert (first.url, first.template, first.search_month) == ("de/2026/a/", "article.html", "de/2026-01")
     assert first.versions == {"de": "de/2026/a/", "en": "en/2026/a/"}
     assert tags.output == "en/tags/index.html"
     assert first.context()["lang"] == "de"

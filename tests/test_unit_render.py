@@ -25,9 +25,9 @@ def config(project):
     return load_config(project)
 
 
-def probe(lang: str = "de", template: str = "probe.html", search_bundle: str | None = None) -> Page:
+def probe(lang: str = "de", template: str = "probe.html", search_month: str | None = None) -> Page:
     context = {"text": "<b>", "number": 1}
-    return Page(f"{lang}/probe/", template, lang, (), lambda: context, search_bundle=search_bundle)
+    return Page(f"{lang}/probe/", template, lang, (), lambda: context, search_month=search_month)
 
 
 def envs(config):
@@ -72,8 +72,8 @@ def test_the_inputs_digest_changes_with_templates_and_catalogs_only(config, proj
 
 
 def test_pages_become_outputs_rendered_only_when_made(config):
-    (output,) = page_outputs([probe("en", search_bundle="2026")], config, inputs_digest(config))
-    assert (output.name, output.search_bundle) == ("en/probe/index.html", "2026")
+    (output,) = page_outputs([probe("en", search_month="en/2026-11")], config, inputs_digest(config))
+    assert (output.name, output.search_month) == ("en/probe/index.html", "en/2026-11")
     assert output.make().decode().startswith("All tags|")
 
 

@@ -1,70 +1,154 @@
-"""``search``: one Pagefind bundle per year, made from the pages that name it, only when needed."""
+"""``search``: settled Pagefind bundles per language and year (or months), and a small recent layer
+that takes each edit, with the ids of the old versions the search page leaves out."""
 
 from __future__ import annotations
 
+import gzip
+import json
 from pathlib import Path
 
+import pytest
+
+from techdigest import search
 from techdigest.options import BuildOptions
 from techdigest.output import Batch, Output, Record, key
-from techdigest.search import Indexed, update_search
+from techdigest.search import Indexed, SearchState, update_search
 from techdigest.writer import Prepared, commit, prepare
 
 ONE = BuildOptions(workers=1)
-ANNOUNCED: list[Path] = []  # update_search says so before it runs Pagefind
 
 
-def article(year: str, slug: str, words: str) -> Output:
-    html = f'<!doctype html><html lang="en"><body><main data-pagefind-body><h1>{words}</h1></main></body></html>'
-    return Output(f"en/{year}/{slug}/index.html", words, html.encode, search_bundle=year)
+def article(month: str, slug: str, words: str, lang: str = "en") -> Output:
+    html = f'<!doctype html><html lang="{lang}"><body><main data-pagefind-body><h1>{words}</h1></main></body></html>'
+    return Output(f"{lang}/{month[:4]}/{slug}/index.html", words, html.encode, search_month=f"{lang}/{month}")
 
 
-def index(site: Path, outputs: list[Output], previous: Record | None, keys: dict[str, str], refresh: bool) -> Indexed:
-    """Prepare ``outputs``, make their search bundles, commit: what update_search said."""
-    prepared: Prepared = prepare(Batch(outputs, "v1"), site, previous, ONE)
-    indexed = update_search(prepared, outputs, keys, refresh, lambda: ANNOUNCED.append(site))
-    commit(prepared)
-    return indexed
+class Site:
+    """A site built again and again from outputs, with the record and search state a build keeps."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.record: Record | None = None
+        self.state = SearchState()
+        self.announced = 0
+
+    def build(self, outputs: list[Output], refresh: bool = True) -> Indexed:
+        prepared: Prepared = prepare(Batch(outputs, "v1"), self.folder, self.record, ONE)
+        indexed = update_search(prepared, outputs, self.state, refresh, self.announce)
+        commit(prepared, indexed.dropped)
+        keys = {o.name: key("v1", o.inputs) for o in outputs}
+        stamps = {n: ((self.folder / n).stat().st_size, (self.folder / n).stat().st_mtime_ns) for n in keys}
+        self.record, self.state = Record(keys, stamps), indexed.state
+        return indexed
+
+    def announce(self) -> None:
+        self.announced += 1
+
+    def layers(self, lang: str = "en") -> dict[str, list[str]]:
+        return json.loads((self.folder / "pagefind" / lang / "recent" / "layers.json").read_text())
+
+    def bundles(self, lang: str = "en") -> list[str]:
+        return sorted(p.name for p in (self.folder / "pagefind" / lang).iterdir())
+
+    def urls(self, bundle: str, lang: str = "en") -> dict[str, str]:
+        """Page URL -> Pagefind id, of the pages a bundle holds, and what it holds of them."""
+        found = {}
+        for path in (self.folder / "pagefind" / lang / bundle / "fragment").iterdir():
+            data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+            found[data["url"]] = path.name.removesuffix(".pf_fragment")
+        return found
+
+    def text(self, bundle: str, url: str, lang: str = "en") -> str:
+        for path in (self.folder / "pagefind" / lang / bundle / "fragment").iterdir():
+            data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+            if data["url"] == url:
+                return str(data["content"])
+        raise AssertionError(f"{url} not in {bundle}")
 
 
-def bundles(site: Path) -> list[str]:
-    return sorted(p.name for p in (site / "pagefind").iterdir())
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    return Site(tmp_path / "site")
 
 
-def test_a_bundle_per_year_of_the_pages_naming_one(tmp_path):
-    site = tmp_path / "site"
-    pages = [article("2025", "a", "Quantum"), article("2026", "b", "Chips"), Output("en/index.html", 1, lambda: b"")]
-    indexed = index(site, pages, None, {}, refresh=True)
-    assert sorted(indexed.keys) == ["2025", "2026"] and indexed.written > 0
-    assert bundles(site) == ["2025", "2026"]
-    assert (site / "pagefind" / "2026" / "pagefind-entry.json").is_file()
+def test_a_settled_bundle_per_language_and_year_and_layers_listing_them_newest_first(site):
+    pages = [
+        article("2025-03", "a", "Quantum"),
+        article("2026-01", "b", "Chips"),
+        article("2026-02", "c", "Kühlung", lang="de"),
+        Output("en/index.html", 1, lambda: b""),
+    ]
+    indexed = site.build(pages)
+    assert indexed.written > 0 and indexed.dropped == ()
+    assert site.bundles("en") == ["2025", "2026", "recent"] and site.bundles("de") == ["2026", "recent"]
+    assert site.layers("en") == {"bundles": ["../2026/", "../2025/"], "superseded": []}
+    assert site.urls("2026").keys() == {"/en/2026/b/"}
+    assert (site.folder / "pagefind/en/recent/pagefind.js").exists() is False, "no recent pages: no index there"
 
 
-def test_an_unchanged_year_keeps_its_bundle_and_a_changed_one_is_made_again(tmp_path):
-    site = tmp_path / "site"
-    pages = [article("2025", "a", "Quantum"), article("2026", "b", "Chips")]
-    first = index(site, pages, None, {}, refresh=True)
-    previous = Record(*_record_of(site, pages))
-    ANNOUNCED.clear()
-    again = index(site, pages, previous, first.keys, refresh=True)
-    assert (again.keys, again.written, ANNOUNCED) == (first.keys, 0, []), "Pagefind did not run"
-    before = (site / "pagefind" / "2025").stat().st_ino
-    edited = [article("2025", "a", "Quantum"), article("2026", "b", "Compilers")]
-    changed = index(site, edited, previous, first.keys, refresh=True)
-    assert changed.keys["2025"] == first.keys["2025"] and changed.keys["2026"] != first.keys["2026"]
-    assert (site / "pagefind" / "2025").stat().st_ino == before, "the untouched year stays as it was"
+def test_an_unchanged_site_runs_no_pagefind_and_an_edit_goes_to_the_recent_layer_only(site):
+    pages = [article("2025-03", "a", "Quantum"), article("2026-01", "b", "Chips")]
+    site.build(pages)
+    settled = site.urls("2026")
+    again = site.build(pages)
+    assert (again.written, site.announced) == (0, 1), "Pagefind did not run the second time"
+    inode = (site.folder / "pagefind/en/2026/pagefind-entry.json").stat().st_ino
+
+    site.build([article("2025-03", "a", "Quantum"), article("2026-01", "b", "Compilers")])
+    assert (site.folder / "pagefind/en/2026/pagefind-entry.json").stat().st_ino == inode, "settled bundle kept"
+    assert "Chips" in site.text("2026", "/en/2026/b/"), "the settled bundle still holds the old version"
+    assert "Compilers" in site.text("recent", "/en/2026/b/")
+    assert site.layers() == {"bundles": ["./", "../2026/", "../2025/"], "superseded": [settled["/en/2026/b/"]]}
+
+    site.build([article("2025-03", "a", "Quantum"), article("2026-01", "b", "Compilers, again")])
+    assert site.layers()["superseded"] == [settled["/en/2026/b/"]], "the same old version, read once"
+    assert "again" in site.text("recent", "/en/2026/b/")
 
 
-def test_without_refresh_a_carried_bundle_stays_even_when_its_pages_changed(tmp_path):
-    site = tmp_path / "site"
-    pages = [article("2026", "b", "Chips")]
-    first = index(site, pages, None, {}, refresh=True)
-    previous = Record(*_record_of(site, pages))
-    kept = index(site, [article("2026", "b", "Compilers")], previous, first.keys, refresh=False)
-    assert (kept.keys, kept.written) == (first.keys, 0)
+def test_a_removed_page_is_left_out_and_a_new_one_goes_to_the_recent_layer(site):
+    site.build([article("2026-01", "a", "Quantum"), article("2026-02", "b", "Chips")])
+    settled = site.urls("2026")
+    site.build([article("2026-02", "b", "Chips"), article("2026-03", "c", "Wafer")])
+    assert site.layers()["superseded"] == [settled["/en/2026/a/"]]
+    assert site.urls("recent").keys() == {"/en/2026/c/"}
 
 
-def _record_of(site: Path, outputs: list[Output]) -> tuple[dict[str, str], dict[str, tuple[int, int]]]:
-    """The keys and stamps a build of ``outputs`` left in ``site`` (as the cache would remember them)."""
-    keys = {o.name: key("v1", o.inputs) for o in outputs}
-    stamps = {n: ((site / n).stat().st_size, (site / n).stat().st_mtime_ns) for n in keys}
-    return keys, stamps
+def test_the_recent_layer_is_folded_back_when_it_grows_past_its_size(site, monkeypatch):
+    monkeypatch.setattr(search, "RECENT_PAGES", 1)
+    site.build([article("2025-01", "a", "Quantum"), article("2026-01", "b", "Chips")])
+    untouched = (site.folder / "pagefind/en/2025/pagefind-entry.json").stat().st_ino
+    site.build([article("2025-01", "a", "Quantum"), article("2026-01", "b", "Compilers")])
+    assert site.urls("recent").keys() == {"/en/2026/b/"}
+    site.build([article("2025-01", "a", "Quantum"), article("2026-01", "b", "Compilers"), article("2026-02", "c", "x")])
+    assert site.layers() == {"bundles": ["../2026/", "../2025/"], "superseded": []}
+    assert "Compilers" in site.text("2026", "/en/2026/b/") and site.urls("2026").keys() == {
+        "/en/2026/b/",
+        "/en/2026/c/",
+    }
+    assert (site.folder / "pagefind/en/2025/pagefind-entry.json").stat().st_ino == untouched
+
+
+def test_a_year_with_more_pages_than_a_bundle_holds_is_split_into_month_ranges(site, monkeypatch):
+    monkeypatch.setattr(search, "SETTLED_PAGES", 2)
+    pages = [article(f"2026-{m:02d}", f"p{m}", f"Page {m}") for m in (1, 2, 5, 8, 9)] + [article("2025-04", "x", "x")]
+    site.build(pages)
+    # thirds of the year: 2 + 2 + 1 pages (halves would hold 3 + 2)
+    assert site.bundles() == ["2025", "2026-01", "2026-05", "2026-09", "recent"]
+    assert site.urls("2026-05").keys() == {"/en/2026/p5/", "/en/2026/p8/"}
+    site.build(pages[:1] + [article("2025-04", "x", "x")])
+    assert site.bundles() == ["2025", "2026", "recent"], "the split is dropped when the year fits again"
+
+
+def test_a_damaged_settled_bundle_is_made_again_instead_of_trusted(site):
+    site.build([article("2026-01", "a", "Quantum"), article("2026-02", "b", "Chips")])
+    for path in (site.folder / "pagefind/en/2026/fragment").iterdir():
+        path.write_bytes(b"not gzip")
+    site.build([article("2026-01", "a", "Quantum"), article("2026-02", "b", "Compilers")])
+    assert "Compilers" in site.text("2026", "/en/2026/b/")
+    assert site.layers() == {"bundles": ["../2026/"], "superseded": []}
+
+
+def test_without_refresh_carried_bundles_stay_even_when_their_pages_changed(site):
+    site.build([article("2026-01", "b", "Chips")])
+    kept = site.build([article("2026-01", "b", "Compilers")], refresh=False)
+    assert kept.written == 0 and "Chips" in site.text("2026", "/en/2026/b/")

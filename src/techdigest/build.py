@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from . import urls
 from .cache import BuildState, code_version, load_state, save_state
 from .changes import Changes, Work, read, select
 from .config import Config
@@ -100,12 +99,12 @@ def _build(
     try:
         options.reached("prepared")
         indexed = _search(prepared, work, previous, options)
-        state = BuildState(reading.parsed, prepared.record, indexed.keys, target, work.plan)
+        state = BuildState(reading.parsed, prepared.record, indexed.state, target, work.plan)
         # the cache describes the new site: it is saved with the commit, or not at all
         remember = partial(save_state, config, state) if options.save_cache and state != previous else None
         commit(
             prepared,
-            [urls.search_bundle(year) for year in previous.search if year not in indexed.keys],
+            indexed.dropped,
             remember,
             stop_after=options.redeliver_signals,
             on_stage=options.on_stage,
@@ -128,7 +127,7 @@ def _build(
 
 
 def _search(prepared: Prepared, work: Work, previous: BuildState, options: BuildOptions) -> Indexed:
-    """The search bundles of the new site; a narrow build keeps them (no article moved to another year)."""
+    """The search bundles of the new site; a narrow build keeps them (``serve``: see update_search)."""
     if not work.whole:
         return Indexed(previous.search, 0)
 

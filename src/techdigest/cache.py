@@ -27,7 +27,7 @@ from .config import Config
 from .corpus import ParsedFiles
 from .locks import FolderLock
 from .output import Record
-from .search import BundleKeys
+from .search import SearchState
 
 CACHE_DIR = ".techdigest-cache"
 _LIBRARIES = ("markdown", "jinja2", "babel", "feedgen", "pagefind", "pyyaml")
@@ -37,7 +37,7 @@ _LIBRARIES = ("markdown", "jinja2", "babel", "feedgen", "pagefind", "pyyaml")
 class BuildState:
     parsed: ParsedFiles = field(default_factory=dict)
     record: Record = field(default_factory=Record)
-    search: BundleKeys = field(default_factory=dict)  # per search bundle (year): key of the pages it indexes
+    search: SearchState = field(default_factory=SearchState)  # what the site's search bundles hold
     output: Path | None = None
     plan: Plan | None = field(default=None, compare=False)  # kept in memory only, for serve's next save
 

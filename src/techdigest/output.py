@@ -25,7 +25,7 @@ class Output:
     name: str
     inputs: object  # anything with a deterministic repr
     make: Callable[[], bytes]
-    search_bundle: str | None = None  # the search bundle indexing this page, if one does
+    search_month: str | None = None  # an indexed page's language and month: "de/2026-07"
 
 
 @dataclass(frozen=True)

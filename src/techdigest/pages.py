@@ -40,7 +40,7 @@ class Page:
     versions: dict[str, str] = field(default_factory=dict)
     lastmod: Moment | None = None
     noindex: bool = False  # a draft's or scheduled article's page: shown, but not for search engines
-    search_bundle: str | None = None  # the search bundle indexing it (an article page's year)
+    search_month: str | None = None  # an article page's language and month, for the search index
     yields: bool = False  # left out when a live page has its URL (a removed article's, a tag's old URL)
 
     @cached_property
@@ -110,7 +110,7 @@ class _Draft:
     lastmod: Moment | None
     inputs: tuple[object, ...]
     extra: Callable[[str], dict[str, Any]]  # the template's own context, given the page's URL
-    search_bundle: str | None = None
+    search_month: str | None = None
     noindex: bool = False  # has language versions, but is not for search engines (yet)
     yields: bool = False  # see Page.yields
 
@@ -263,7 +263,7 @@ class _Planner:
             _last_change(item),
             (item.digest, self.site.tag_keys[item.slug], status),
             extra,
-            search_bundle=str(item.date.year),
+            search_month=f"{lang}/{item.date:%Y-%m}",
             noindex=bool(status),
         )
 
@@ -363,19 +363,19 @@ class _Planner:
         )
 
     def _search(self, lang: str) -> _Draft:
-        """The search page loads one bundle per year of articles, newest first: the first one brings
-        the UI, the others are merged into it."""
-        years = sorted({str(item.date.year) for item in self.site.articles}, reverse=True)
+        """The search page reads which indexes there are from the language's layers.json when it
+        runs, so it stays the same page whatever the indexes hold."""
+        indexed = bool(self.site.articles)
         return _Draft(
             urls.search(lang),
             "search.html",
             lang,
             urls.search,
             self.newest,
-            tuple(years),
+            (indexed,),
             lambda here: {  # relative, as every link: the site works wherever it is served
                 "search_base": urls.relative(here, ""),
-                "search_bundles": [urls.relative(here, urls.search_bundle(year)) for year in years],
+                "search_layers": urls.relative(here, urls.search_recent(lang) + urls.SEARCH_LAYERS) if indexed else "",
             },
         )
 
@@ -395,7 +395,7 @@ def _page(config: Config, draft: _Draft) -> Page:
         versions=versions,
         lastmod=draft.lastmod,
         noindex=draft.noindex,
-        search_bundle=draft.search_bundle,
+        search_month=draft.search_month,
         yields=draft.yields,
     )
 

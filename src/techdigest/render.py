@@ -48,7 +48,7 @@ def page_outputs(pages: list[Page], config: Config, digest: str) -> list[Output]
         envs = environments(config.templates_dir, config.locales_dir, config.languages, digest)
         return render_page(envs[page.lang], page, config)
 
-    return [Output(page.output, page.inputs, partial(make, page), page.search_bundle) for page in pages]
+    return [Output(page.output, page.inputs, partial(make, page), page.search_month) for page in pages]
 
 
 def render_page(env: jinja2.Environment, page: Page, config: Config) -> bytes:

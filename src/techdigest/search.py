@@ -1,33 +1,44 @@
 """Site search with Pagefind, run on the article pages only; the only module that runs it.
 
-Pagefind indexes each ``<html lang>`` separately with its own stemming (so
-"Partnerschaft" finds "Partnerschaften") and writes a static bundle that the
-search pages load: no server, no third-party request. Only the article pages
-are indexed, and within them only the ``data-pagefind-body`` part, so menus and
-footers never turn up as results.
+Pagefind indexes each language with its own stemming (so "Partnerschaft"
+finds "Partnerschaften") into a static bundle that the search page loads: no
+server, no third-party request. Only the ``data-pagefind-body`` part of an
+article page is indexed, so menus and footers never turn up as results.
 
-Pagefind has no incremental mode, and indexing 20,000 pages takes it half a
-minute and more than a gigabyte. So the index is cut into one bundle per
-year of articles (``pagefind/2026/``), merged again in the reader's browser
-(Pagefind's ``mergeIndex``): an edit re-indexes only its year, the years
-nobody touched keep their bundles, and each Pagefind run holds one year.
-Within a re-indexed year, files whose bytes stayed the same are linked from
-the old bundle, so they keep their mtime. Which bundle indexes a page is the
-page's own business (:attr:`Output.search_bundle`); the writer stages each
-bundle and swaps it in with the site.
+Pagefind has no incremental mode: a bundle is made whole or not at all, and
+its time and memory grow with its pages (a year of 1,800 articles in two
+languages took it 4 s and 317 MiB). So each language's index is layered:
+
+- *settled* bundles, one per year (``pagefind/de/2026/``), or per month range
+  when a year holds more than :data:`SETTLED_PAGES` pages (``2026-07/``):
+  each Pagefind run holds at most that many pages, however the dates fall;
+- one small *recent* bundle (``pagefind/de/recent/``) of the pages that are
+  new or changed since their settled bundle was made. An edit re-indexes only
+  this layer; the settled bundle still holds the page as it was, and the
+  layer's ``layers.json`` lists Pagefind's id for that old version, which the
+  search page drops from the results. With more than :data:`RECENT_PAGES`
+  pages the layer is folded back: the settled bundles it touches are made
+  again, and it is empty.
+
+The search page merges the layers in the reader's browser (Pagefind's
+``mergeIndex``). Which month a page belongs to is the page's own business
+(:attr:`Output.search_month`); the writer stages each bundle and swaps it in
+with the site. Within a re-made bundle, files whose bytes stayed the same are
+linked from the old one, so they keep their mtime.
 """
 
 from __future__ import annotations
 
-import hashlib
+import gzip
 import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import urls
@@ -36,79 +47,229 @@ from .output import Output, naming
 from .parallel import cores
 from .writer import Prepared, keep_unchanged
 
-BundleKeys = dict[str, str]  # search bundle (a year) -> key of the pages it indexes
+SETTLED_PAGES = 2_000  # pages of one language in one Pagefind run: ~200 MiB of memory, ~2 s
+RECENT_PAGES = 100  # new or changed pages the recent layer holds before it is folded into the settled ones
+_SPLITS = (1, 2, 3, 4, 6, 12)  # a year's settled bundles: 1 (the year), 2 (half-years), ... 12 (months)
 _ROOM = 1 << 20  # bytes that must still be free after Pagefind wrote a bundle
+_UNUSED = ("pagefind-*ui.*", "pagefind-highlight.js")  # Pagefind's ready-made UIs: the search page has its own
+_FRAGMENT = b"pagefind_dcd"  # what Pagefind puts before the JSON of each page's fragment file
+
+Held = dict[str, str]  # page name -> its key when the bundle indexed it
+
+
+@dataclass(frozen=True)
+class SearchState:
+    """What the site's bundles hold, as the cache remembers it between builds."""
+
+    bundles: dict[str, Held] = field(default_factory=dict)  # bundle folder -> the pages it indexed
+    ids: dict[str, dict[str, str]] = field(default_factory=dict)  # bundle folder -> page -> Pagefind's id
+    layers: dict[str, str] = field(default_factory=dict)  # language -> its layers.json, as planned
 
 
 @dataclass(frozen=True)
 class Indexed:
-    """The bundles the new site has, by key, and how many of their files are new or changed."""
+    """The new site's search state, how many bundle files are new or changed, and the folders gone."""
 
-    keys: BundleKeys
+    state: SearchState
     written: int
+    dropped: tuple[str, ...] = ()
 
 
-def bundle_keys(prepared: Prepared, pages: dict[str, list[str]]) -> BundleKeys:
-    """Each bundle's key: of the names and keys of the pages it indexes."""
-    keys = {}
-    for bundle, names in sorted(pages.items()):
-        digest = hashlib.blake2b(digest_size=16)
-        for name in sorted(names):
-            digest.update(f"{name}|{prepared.key(name)}\n".encode())
-        keys[bundle] = digest.hexdigest()
-    return keys
+@dataclass
+class _Layout:
+    """One language's bundles in the new site, worked out before any Pagefind run."""
+
+    lang: str
+    settled: dict[str, list[str]]  # folder -> the pages it indexes
+    kept: dict[str, Held] = field(default_factory=dict)  # carried settled folders, as they were made
+    make: dict[str, list[str]] = field(default_factory=dict)  # settled folders made now
+    recent: list[str] = field(default_factory=list)  # pages the recent layer indexes
+    superseded: list[str] = field(default_factory=list)  # Pagefind ids of old versions in kept folders
+
+    def remake(self, folder: str) -> None:
+        self.make[folder] = self.settled[folder]
+        del self.kept[folder]
 
 
 def update_search(
-    prepared: Prepared, outputs: list[Output], previous: BundleKeys, refresh: bool, announce: Callable[[], None]
+    prepared: Prepared, outputs: list[Output], previous: SearchState, refresh: bool, announce: Callable[[], None]
 ) -> Indexed:
-    """Make the bundles the prepared site needs, of the outputs that carry one.
+    """Make the bundles the prepared site needs, of the outputs that name a search month.
 
-    A bundle the new site does not carry over is made; with ``refresh``, also
-    one whose key changed. (``serve`` keeps the bundles of its first build:
-    indexing a year again on each save would cost seconds.)
+    A bundle the new site does not carry over is made. With ``refresh``, a
+    page that changed since its bundle was made goes to the recent layer;
+    without (``serve``, where indexing on each save would cost time) the
+    carried bundles stay as they are.
     """
-    pages: dict[str, list[str]] = {}
+    months: dict[str, dict[str, str]] = defaultdict(dict)
     for output in outputs:
-        if output.search_bundle is not None:
-            pages.setdefault(output.search_bundle, []).append(output.name)
-    keys = bundle_keys(prepared, pages)
-    redo = [
-        bundle
-        for bundle in keys
-        if not prepared.carries(urls.search_bundle(bundle)) or (refresh and keys[bundle] != previous.get(bundle))
-    ]
-    if redo:
+        if output.search_month is not None:
+            lang, month = output.search_month.split("/")
+            months[lang][output.name] = month
+    ids = dict(previous.ids)
+    layouts = [_Layout(lang, _settle(lang, months[lang])) for lang in sorted(months)]
+    for layout in layouts:
+        _plan(prepared, layout, previous, ids, refresh)
+    jobs: list[tuple[str, list[str], str | None]] = []
+    bundles: dict[str, Held] = {}
+    layers: dict[str, str] = {}
+    for layout in layouts:
+        recent, manifest = urls.search_recent(layout.lang), _manifest(layout)
+        held = _held(prepared, layout.recent)
+        if (previous.bundles.get(recent), previous.layers.get(layout.lang)) != (held, manifest) or not (
+            prepared.carries(recent)
+        ):
+            jobs.append((recent, layout.recent, manifest))
+        jobs += [(folder, names, None) for folder, names in layout.make.items()]
+        bundles |= layout.kept | {folder: _held(prepared, names) for folder, names in layout.make.items()}
+        bundles[recent] = held
+        layers[layout.lang] = manifest
+    if jobs:
         announce()
-    with ThreadPoolExecutor(cores()) as pool:  # Pagefind processes side by side, a year each
-        written = sum(pool.map(lambda bundle: _index(prepared, bundle, pages[bundle]), redo))
-    return Indexed({bundle: keys[bundle] if bundle in redo else previous.get(bundle, "") for bundle in keys}, written)
+    with ThreadPoolExecutor(cores()) as pool:  # Pagefind processes side by side
+        written = sum(pool.map(lambda job: _make(prepared, *job), jobs))
+    kept = {folder for layout in layouts for folder in layout.kept}
+    state = SearchState(bundles, {folder: found for folder, found in ids.items() if folder in kept}, layers)
+    return Indexed(state, written, tuple(sorted(folder for folder in previous.bundles if folder not in bundles)))
 
 
-def _index(prepared: Prepared, bundle: str, names: list[str]) -> int:
-    """Write the bundle into the prepared site; how many of its files are new or changed."""
-    folder = prepared.stage(urls.search_bundle(bundle))
-    with prepared.view(names) as site:
-        _pagefind(site, bundle, folder)
-    return keep_unchanged(folder, prepared.target / urls.search_bundle(bundle))
+def _plan(
+    prepared: Prepared, layout: _Layout, previous: SearchState, ids: dict[str, dict[str, str]], refresh: bool
+) -> None:
+    """Which settled bundles of the layout's language are kept or made, and what the recent layer
+    holds; ``ids`` gets the Pagefind ids of the kept bundles that had to be read."""
+    lang = layout.lang
+    for folder, names in layout.settled.items():
+        before = previous.bundles.get(folder)
+        if before is None or not prepared.carries(folder):
+            layout.make[folder] = names
+        else:
+            layout.kept[folder] = before
+    if not refresh:  # the recent layer as it was, less pages that are gone
+        pages = {name for names in layout.settled.values() for name in names}
+        layout.recent = [name for name in previous.bundles.get(urls.search_recent(lang), {}) if name in pages]
+        if lang in previous.layers:
+            layout.superseded = json.loads(previous.layers[lang])["superseded"]
+        return
+    pending = {folder: _pending(prepared, held, layout.settled[folder]) for folder, held in layout.kept.items()}
+    pending = {folder: (stale, fresh) for folder, (stale, fresh) in pending.items() if stale or fresh}
+    if len({name for stale, fresh in pending.values() for name in stale + fresh}) > RECENT_PAGES:
+        for folder in pending:  # fold the recent layer into the settled bundles
+            layout.remake(folder)
+        pending = {}
+    for folder, (stale, _) in list(pending.items()):
+        if not stale:
+            continue
+        if not set(stale) <= ids.get(folder, {}).keys():
+            ids[folder] = _page_ids(prepared.target / folder)
+        if set(stale) <= ids[folder].keys():
+            layout.superseded += [ids[folder][name] for name in stale]
+        else:  # the bundle on disk is not the one the cache remembers: make it again
+            layout.remake(folder)
+            del pending[folder]
+    layout.recent = sorted(name for _, fresh in pending.values() for name in fresh)
+    layout.superseded.sort()
 
 
-def pagefind_command(site: Path, year: str, bundle: Path) -> list[str]:
-    """How Pagefind indexes the article pages of ``year`` below ``site`` into ``bundle`` (the benchmark
-    runs it alone the same way)."""
-    return [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", urls.article_glob(year),
-            "--output-path", str(bundle), "--quiet"]  # fmt: skip
+def _settle(lang: str, months: dict[str, str]) -> dict[str, list[str]]:
+    """The settled bundles of ``lang`` and their pages: a year each, or month ranges of a year whose
+    pages would not fit into one (as few ranges as keep each within :data:`SETTLED_PAGES`)."""
+    counts: dict[str, Counter[int]] = defaultdict(Counter)
+    for month in months.values():
+        counts[month[:4]][int(month[5:])] += 1
+    spans = {year: _span(per_month) for year, per_month in counts.items()}
+    settled: dict[str, list[str]] = defaultdict(list)
+    for name, month in sorted(months.items()):
+        year, span = month[:4], spans[month[:4]]
+        part = year if span == 12 else f"{year}-{(int(month[5:]) - 1) // span * span + 1:02d}"
+        settled[urls.search_bundle(lang, part)].append(name)
+    return settled
 
 
-def _pagefind(site: Path, year: str, bundle: Path) -> None:
+def _span(per_month: Counter[int]) -> int:
+    """How many months one settled bundle of a year covers."""
+    for parts in _SPLITS:
+        span = 12 // parts
+        if all(sum(per_month[m] for m in range(start, start + span)) <= SETTLED_PAGES for start in range(1, 13, span)):
+            return span
+    return 1  # a month of more pages than that is still one bundle
+
+
+def _pending(prepared: Prepared, held: Held, names: list[str]) -> tuple[list[str], list[str]]:
+    """Of a kept bundle: the pages it holds in an old version (or no longer should), and the pages of
+    its months it lacks or holds in an old version."""
+    current = set(names)
+    stale = [name for name, key in held.items() if name not in current or prepared.key(name) != key]
+    return stale, [name for name in names if held.get(name) != prepared.key(name)]
+
+
+def _held(prepared: Prepared, names: Iterable[str]) -> Held:
+    return {name: prepared.key(name) for name in names}
+
+
+def _manifest(layout: _Layout) -> str:
+    """The language's ``layers.json``: its bundles, relative to the recent one (which holds the file),
+    the recent one first, then the newest; and the ids of the old versions to leave out."""
+    folders = sorted(layout.kept.keys() | layout.make.keys(), reverse=True)
+    bundles = (["./"] if layout.recent else []) + [f"../{Path(folder).name}/" for folder in folders]
+    return json.dumps({"bundles": bundles, "superseded": layout.superseded}, separators=(",", ":"))
+
+
+def _page_ids(bundle: Path) -> dict[str, str]:
+    """Page name -> the id Pagefind gave it in ``bundle``: from its fragment files, one per page, named
+    by the id and holding the page's URL. Empty if they cannot be read, so the bundle is made again."""
+    found = {}
+    try:
+        for path in (bundle / "fragment").iterdir():
+            data = gzip.decompress(path.read_bytes())
+            if not data.startswith(_FRAGMENT):
+                return {}
+            url = json.loads(data[len(_FRAGMENT) :])["url"]
+            page = url.lstrip("/") + ("index.html" if url.endswith("/") else "")
+            found[page] = path.name.removesuffix(".pf_fragment")
+    except (OSError, ValueError, KeyError, TypeError, EOFError):
+        return {}
+    return found
+
+
+def _make(prepared: Prepared, folder: str, names: list[str], manifest: str | None) -> int:
+    """Write the bundle into the prepared site; how many of its files are new or changed.
+
+    ``manifest``: the layers.json of a recent bundle. An old version whose text
+    is the same as the new one has the same id, which the recent bundle holds
+    too: that one is not left out (the search page shows an id once).
+    """
+    staged = prepared.stage(folder)
+    if names:
+        with prepared.view(names) as site:
+            _pagefind(site, staged, folder)
+    else:
+        staged.mkdir(parents=True)
+    if manifest is not None:
+        layers = json.loads(manifest)
+        own = set(_page_ids(staged).values()) if names else set()
+        layers["superseded"] = [page for page in layers["superseded"] if page not in own]
+        (staged / urls.SEARCH_LAYERS).write_text(json.dumps(layers, separators=(",", ":")))
+    return keep_unchanged(staged, prepared.target / folder)
+
+
+def pagefind_command(site: Path, bundle: Path) -> list[str]:
+    """How Pagefind indexes the pages below ``site`` (a view holding one bundle's pages) into ``bundle``."""
+    return [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle), "--quiet"]
+
+
+def _pagefind(site: Path, bundle: Path, shown: str) -> None:
+    """``shown``: the bundle's folder as the site will have it (``bundle`` is a folder set aside)."""
     # Ctrl-C or SIGTERM while Pagefind runs: subprocess.run kills it, and the caller removes the folder
-    result = subprocess.run(pagefind_command(site, year, bundle), check=False, capture_output=True, text=True)
+    result = subprocess.run(pagefind_command(site, bundle), check=False, capture_output=True, text=True)
     if result.returncode != 0:
         message = (result.stderr or result.stdout).strip().splitlines()
         shutil.rmtree(bundle, ignore_errors=True)
         raise TechdigestError(f"search: pagefind failed: {message[-1] if message else result.returncode}")
-    shown = urls.search_bundle(year)  # as the site will have it: ``bundle`` is a folder set aside
     _check_room(bundle, shown)
+    for pattern in _UNUSED:  # ~420 KB per bundle that no page loads
+        for path in bundle.glob(pattern):
+            path.unlink()
     entry = bundle / "pagefind-entry.json"
     if entry.is_file():  # pagefind lists the languages in hash order: sort them, so builds are byte-identical
         with naming(entry):

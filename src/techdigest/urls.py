@@ -14,6 +14,7 @@ from .model import Article
 
 NOT_FOUND = "404.html"
 SEARCH_BUNDLE = "pagefind/"
+SEARCH_LAYERS = "layers.json"  # a language's search indexes, for the search page
 SITEMAP = "sitemap.xml"
 
 
@@ -36,14 +37,15 @@ def alias_language(alias: str, languages: tuple[str, ...], default: str) -> str:
     return first if first in languages else default
 
 
-def article_glob(year: str) -> str:
-    """The article pages of that year in every language, and nothing else, for Pagefind."""
-    return f"*/{year}/*/index.html"
+def search_bundle(lang: str, part: str) -> str:
+    """A settled search index: of a year's articles in ``lang`` (``2026``), or of some months (``2026-07``)."""
+    return f"{SEARCH_BUNDLE}{lang}/{part}/"
 
 
-def search_bundle(year: str) -> str:
-    """The search index of one year's articles."""
-    return f"{SEARCH_BUNDLE}{year}/"
+def search_recent(lang: str) -> str:
+    """The search index of the articles in ``lang`` new or changed since their settled one was made;
+    it holds the language's :data:`SEARCH_LAYERS`."""
+    return f"{SEARCH_BUNDLE}{lang}/recent/"
 
 
 def tags(lang: str) -> str:

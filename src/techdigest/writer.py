@@ -103,10 +103,7 @@ class Prepared:
     @contextmanager
     def view(self, names: Iterable[str]) -> Iterator[Path]:
         """A folder in which the files ``names`` of the new site are found at their names, for a tool
-        that reads a folder: the staging copy itself, or links to the new and the unchanged files."""
-        if not self.in_place:
-            yield self.folder
-            return
+        that reads a folder: links to the new and the unchanged files, and nothing else."""
         with tempfile.TemporaryDirectory(
             prefix=aside_prefix(self.target, "work"), dir=self.folder.parent, ignore_cleanup_errors=True
         ) as work:

@@ -1,21 +1,162 @@
-// Starts Pagefind's search UI over the yearly indexes (newest first: it brings the UI, the others
-// are merged in); results link under the site's own path (also /REPO/ on GitHub Pages).
-// The page names them relative to itself (the site works wherever it is served); Pagefind loads
-// its index relative to its own script, so they are made absolute paths here.
-function absolute(path) {
-  return new URL(path, document.baseURI).pathname;
-}
-var box = document.getElementById("search");
-var bundles = box.dataset.bundles.split(" ").map(absolute);
-var base = absolute(box.dataset.baseUrl);
-new PagefindUI({
-  element: "#search",
-  bundlePath: bundles[0],
-  baseUrl: base,
-  mergeIndex: bundles.slice(1).map(function (path) {
-    return { bundlePath: path, baseUrl: base };
-  }),
-  showSubResults: false,
-  showImages: false,
-  autofocus: true
-});
+// The search page, on Pagefind's JavaScript API. Each language's index is layered (search.py):
+// settled bundles and a small recent one, listed in layers.json with the ids of the old versions
+// of edited pages that the settled bundles still hold; those are left out of the results.
+// (Pagefind's ready-made UI cannot leave results out, hence this small one.) The form also works
+// as a link: /de/search/?q=Cerebras searches on opening, and typing keeps the address up to date.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.search");
+  if (!form) return;
+  var input = form.elements.q;
+  var status = document.querySelector(".search-status");
+  var list = document.querySelector(".search-results");
+  var more = document.querySelector(".search-more");
+  var plural = new Intl.PluralRules(document.documentElement.lang);
+  var base = new URL(form.dataset.baseUrl, document.baseURI).pathname;
+  var layersUrl = new URL(form.dataset.layers, document.baseURI);
+  var PAGE = 5; // results shown at once, as Pagefind's own UI
+  var PAUSE = 300; // ms of no typing before searching
+  var index = null; // the promise of {pagefind, superseded}, made on first use
+  var results = [];
+  var latest = 0; // the newest search: an older one finishing late shows nothing
+  var timer = 0;
+
+  function load() {
+    if (!index) {
+      index = fetch(layersUrl)
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status + " " + layersUrl);
+          return response.json();
+        })
+        .then(async function (layers) {
+          var bundles = layers.bundles.map(function (path) {
+            return new URL(path, layersUrl).pathname;
+          });
+          var pagefind = await import(bundles[0] + "pagefind.js");
+          await pagefind.options({ baseUrl: base });
+          for (var i = 1; i < bundles.length; i++) {
+            await pagefind.mergeIndex(bundles[i], { baseUrl: base });
+          }
+          return { pagefind: pagefind, superseded: new Set(layers.superseded) };
+        });
+      index.catch(function () {
+        index = null; // the next search tries again
+      });
+    }
+    return index;
+  }
+
+  function say(template, count, query) {
+    return template.replace("{count}", count.toLocaleString(document.documentElement.lang)).replace("{query}", query);
+  }
+
+  // Pagefind's excerpt is HTML with <mark> around the matches: only its text and marks are taken
+  // (parsed inertly, never inserted as HTML).
+  function excerpt(html) {
+    var parsed = new DOMParser().parseFromString(html, "text/html");
+    var walker = parsed.createTreeWalker(parsed.body, NodeFilter.SHOW_TEXT);
+    var out = document.createElement("p");
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentNode.nodeName === "MARK") {
+        var mark = document.createElement("mark");
+        mark.textContent = node.nodeValue;
+        out.append(mark);
+      } else {
+        out.append(node.nodeValue);
+      }
+    }
+    return out;
+  }
+
+  function entry(data) {
+    var item = document.createElement("li");
+    var heading = document.createElement("h2");
+    var link = document.createElement("a");
+    link.href = data.url;
+    link.textContent = (data.meta && data.meta.title) || data.url;
+    heading.append(link);
+    item.append(heading, excerpt(data.excerpt || ""));
+    return item;
+  }
+
+  async function show(search, focus) {
+    var next = results.slice(list.children.length, list.children.length + PAGE);
+    var found = await Promise.all(
+      next.map(function (result) {
+        return result.data();
+      })
+    );
+    if (search !== latest) return;
+    var first = null;
+    found.forEach(function (data) {
+      if (data.url.indexOf(base) !== 0) return; // not a page of this site
+      var item = entry(data);
+      first = first || item;
+      list.append(item);
+    });
+    more.hidden = list.children.length >= results.length;
+    if (focus && first) first.querySelector("a").focus();
+  }
+
+  async function run(query) {
+    var search = ++latest;
+    clearTimeout(timer);
+    query = query.trim();
+    if (!query) {
+      results = [];
+      list.replaceChildren();
+      status.textContent = "";
+      more.hidden = true;
+      return;
+    }
+    var loaded, found;
+    try {
+      loaded = await load();
+      found = await loaded.pagefind.search(query);
+    } catch (error) {
+      if (search === latest) status.textContent = form.dataset.failed;
+      return;
+    }
+    if (search !== latest) return;
+    var seen = new Set();
+    results = found.results.filter(function (result) {
+      if (loaded.superseded.has(result.id) || seen.has(result.id)) return false;
+      seen.add(result.id);
+      return true;
+    });
+    list.replaceChildren();
+    var count = results.length;
+    var template = !count ? form.dataset.none : plural.select(count) === "one" ? form.dataset.one : form.dataset.other;
+    status.textContent = say(template, count, query);
+    await show(search, false);
+  }
+
+  function remember(query) {
+    var address = new URL(location.href);
+    if (query.trim()) address.searchParams.set("q", query);
+    else address.searchParams.delete("q");
+    history.replaceState(null, "", address);
+  }
+
+  input.addEventListener("input", function () {
+    load().catch(function () {}); // start loading while the reader types
+    remember(input.value);
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      run(input.value);
+    }, PAUSE);
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    remember(input.value);
+    run(input.value);
+  });
+  more.addEventListener("click", function () {
+    show(latest, true);
+  });
+  var asked = new URLSearchParams(location.search).get("q");
+  if (asked) {
+    input.value = asked;
+    run(asked);
+  }
+})();

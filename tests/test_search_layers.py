@@ -1,0 +1,97 @@
+"""Search follows each build at once: an edit goes to the small recent layer, and the search page
+leaves out the old version that a settled bundle still holds (search.py). Driven in Chromium on the
+search page, as a reader uses it, after real builds of the fixture project."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from conftest import add_articles, make_project
+from playwright.sync_api import expect
+
+from techdigest.cli import main
+
+pytestmark = pytest.mark.browser
+ARTICLE = "content/openai-cerebras.md"
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """The fixture project, built, and the address its site is served at."""
+    root = make_project(tmp_path / "project")
+    assert main(["-C", str(root), "build"]) == 0
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(root / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield root, f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+def edit(root: Path, old: str, new: str) -> None:
+    path = root / ARTICLE
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    assert main(["-C", str(root), "build"]) == 0
+
+
+def results(open_tab, url: str, query: str) -> tuple[str, list[str]]:
+    """What the German search page says for ``query``, and the links it shows."""
+    tab = open_tab()
+    tab.goto(f"{url}de/search/?q={query}")
+    status = tab.locator(".search-status").filter(has_text=query)
+    status.wait_for()
+    return status.inner_text(), [link.get_attribute("href") for link in tab.locator(".search-results a").all()]
+
+
+def test_an_edited_word_is_found_and_the_word_it_replaced_is_not(project, open_tab):
+    root, url = project
+    assert results(open_tab, url, "Vertrag")[1] == ["/de/2026/openai-cerebras/"]
+    edit(root, "Hardware-Vertrag", "Rechenzentrumsabkommen")
+    layers = json.loads((root / "site/pagefind/de/recent/layers.json").read_text())
+    assert layers["bundles"][0] == "./" and len(layers["superseded"]) == 1, "the edit went to the recent layer"
+    assert results(open_tab, url, "Rechenzentrumsabkommen") == (
+        "1 Ergebnis für „Rechenzentrumsabkommen“",
+        ["/de/2026/openai-cerebras/"],
+    )
+    assert results(open_tab, url, "Vertrag") == ("Keine Ergebnisse für „Vertrag“", [])
+    # a word both versions hold: the article once, not once per version
+    assert results(open_tab, url, "Cerebras")[1] == ["/de/2026/openai-cerebras/"]
+
+
+def test_a_removed_article_is_no_longer_found(project, open_tab):
+    root, url = project
+    (root / ARTICLE).unlink()
+    assert main(["-C", str(root), "build"]) == 0
+    assert results(open_tab, url, "Cerebras") == ("Keine Ergebnisse für „Cerebras“", [])
+
+
+def test_the_search_page_shows_more_results_on_request_and_keeps_the_query_in_its_address(project, open_tab):
+    root, url = project
+    add_articles(root, 7)  # seven new articles, "Absatz N über Chips ...": in the recent layer
+    assert main(["-C", str(root), "build"]) == 0
+    tab = open_tab()
+    tab.goto(f"{url}de/search/")
+    tab.locator("input[name=q]").fill("Absatz")  # typed: searched once the typing pauses
+    expect(tab.locator(".search-status")).to_have_text("7 Ergebnisse für „Absatz“")
+    expect(tab.locator(".search-results li")).to_have_count(5)
+    assert tab.url.endswith("/de/search/?q=Absatz")
+    tab.locator(".search-more").click()
+    expect(tab.locator(".search-results li")).to_have_count(7)
+    assert tab.locator(".search-more").is_hidden(), "all shown: nothing more to ask for"
+    sixth = "document.activeElement.closest('li') === document.querySelectorAll('.search-results li')[5]"
+    assert tab.evaluate(sixth), "the first of the new results has the focus"
+    tab.locator("input[name=q]").fill("")
+    expect(tab.locator(".search-status")).to_have_text("")
+    expect(tab.locator(".search-results li")).to_have_count(0)
+    assert tab.url.endswith("/de/search/")
