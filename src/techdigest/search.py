@@ -34,11 +34,11 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from . import urls
@@ -254,8 +254,20 @@ def _make(prepared: Prepared, folder: str, names: list[str], manifest: str | Non
 
 
 def pagefind_command(site: Path, bundle: Path) -> list[str]:
-    """How Pagefind indexes the pages below ``site`` (a view holding one bundle's pages) into ``bundle``."""
-    return [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle), "--quiet"]
+    """How Pagefind indexes the pages below ``site`` (a view holding one bundle's pages) into ``bundle``:
+    its binary itself, not ``python -m pagefind``, which starts a Python only to find it (0.1 s a run)."""
+    return [str(_pagefind_binary()), "--site", str(site), "--output-path", str(bundle), "--quiet"]
+
+
+@cache
+def _pagefind_binary() -> Path:
+    """The binary the pagefind package runs (its ``pagefind_bin`` dependency, or PAGEFIND_BINARY_PATH)."""
+    from pagefind.service import get_executable  # imports asyncio: only for a build that indexes
+
+    binary = get_executable()
+    if binary is None:
+        raise TechdigestError("search: Pagefind's binary is missing; reinstall techdigest (pip install pagefind[bin])")
+    return binary
 
 
 def _pagefind(site: Path, bundle: Path, shown: str) -> None:
