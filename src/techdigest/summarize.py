@@ -248,20 +248,28 @@ def _greedy(pool: _Pool, opener: tuple[int, ...], max_words: int) -> tuple[float
     chosen: set[int] = set()
     said = [0.0] * len(pool.scores)  # each sentence's overlap with the most similar chosen one
     words = total = 0.0
-    best, units = list(opener), pool.units
+    best, units, scores, sizes = list(opener), pool.units, pool.scores, pool.sizes
     while best:
-        total += sum(pool.scores[i] * (1 - said[i]) for i in best)
+        total += sum(scores[i] * (1 - said[i]) for i in best)
         chosen.update(best)
-        words += sum(pool.sizes[i] for i in best)
+        words += sum(sizes[i] for i in best)
         for i in best:
             said = list(map(max, said, pool.overlaps(i)))
+        # the units that still fit: one that does not never will (its new words shrink by no more
+        # than the words chosen grow), so the next step does not look at it again
         best, best_gain, fitting = [], 0.0, []
         for unit in units:
-            new = [i for i in unit if i not in chosen]
-            if not new or words + sum(pool.sizes[i] for i in new) > max_words:
-                continue  # nor later: its new words shrink by no more than the words chosen grow
+            if len(unit) == 1:  # most units: the same as below without building lists, a fifth faster
+                i = unit[0]
+                if i in chosen or words + sizes[i] > max_words:
+                    continue
+                new, gain = [i], scores[i] * (1 - said[i])
+            else:
+                new = [i for i in unit if i not in chosen]
+                if not new or words + sum(sizes[i] for i in new) > max_words:
+                    continue
+                gain = sum(scores[i] * (1 - said[i]) for i in new) / math.sqrt(len(new))
             fitting.append(unit)
-            gain = sum(pool.scores[i] * (1 - said[i]) for i in new) / math.sqrt(len(new))
             if gain > best_gain:
                 best, best_gain = new, gain
         units = fitting
