@@ -7,11 +7,12 @@ project from before the record gets it recorded on its next import). A
 recorded seed is never imported again, even once its article was deleted by
 hand or with ``remove``: what an editor took off the site stays off. A content
 file belongs to the editors from then on, whatever they changed in it. New files
-are written to a temporary name and linked into place, so a crash never
-leaves half a file and a file that appeared meanwhile is never replaced. An
-import holds the lock of ``content/`` from reading what is imported to writing
-the new files: two imports at once (a second terminal, ``serve``) never both
-take one seed, and what the lock holder finds set aside was left by a dead one.
+are written to a temporary name, synced (many at once: :class:`edits.NewFiles`)
+and linked into place, so a crash never leaves half a file and a file that
+appeared meanwhile is never replaced. An import holds the lock of ``content/``
+from reading what is imported to writing the new files: two imports at once (a
+second terminal, ``serve``) never both take one seed, and what the lock holder
+finds set aside was left by a dead one.
 """
 
 from __future__ import annotations
