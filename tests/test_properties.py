@@ -8,11 +8,12 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin
 
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html
 
-from techdigest import urls
+from techdigest import content, urls
 from techdigest.config import parse_config
 from techdigest.content import dump_article, parse_article
 from techdigest.importer import draft_front_matter
@@ -89,6 +90,28 @@ def test_seed_to_content_file_and_back_round_trips(paragraphs, tags):
     assert article.title == {k: " ".join(v.split()) for k, v in front.title.items() if v.strip()}
     shown = [p.text_content() for p in html.fromstring(f"<div>{article.body_html}</div>").xpath("p")]
     assert shown == list(seed.paragraphs)
+
+
+# words as a seed's cleaned texts hold them: any printable character of the Basic Multilingual Plane
+# but a space, and what YAML reads as syntax
+WORD = st.one_of(
+    st.text(st.characters(max_codepoint=0xFFFF, blacklist_categories=("Cs", "Cc", "Cf", "Co", "Cn", "Z")), min_size=1),
+    st.sampled_from(["-", "?", ":", "#", "'", '"', "&a", "*a", "!x", "|", ">", "%", "@", "`", "---", "...", "null"]),
+)
+CLEANED = st.lists(WORD, max_size=40).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(CLEANED, CLEANED, st.lists(CLEANED, max_size=3))
+def test_libyaml_writes_cleaned_texts_as_pyyaml_does(title, summary, tags):
+    """dump_article writes such front matter with libyaml's emitter, which must give PyYAML's bytes."""
+    data = {"title": {"de": title, "en": ""}, "tags": tags, "summary": {"de": summary}, "source": f"seeds/{title}"}
+    assert all(content._emitted_alike(text) for text in content._texts(data))
+    assert _dumped(data, content._FastDumper) == _dumped(data, content._Dumper)
+
+
+def _dumped(data: dict[str, object], dumper: type[yaml.SafeDumper]) -> str:
+    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 SEGMENT = st.from_regex(r"[a-z0-9][a-z0-9-]{0,6}", fullmatch=True)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import io
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -112,13 +113,57 @@ def replace_file(path: Path, text: str) -> None:
 def write_new(target: Path, text: str) -> None:
     """A new file, never replacing one that appeared meanwhile; created as any new file is
     (0666 less the umask), not private."""
-    aside = _aside(target, text)
+    if problem := _link(_aside(target, text), target):
+        raise problem
+
+
+_SYNCING = 16  # files written and synced at once (measured: 1,000 syncs 2-4 s one by one, 0.2 s 16 at once)
+
+
+class NewFiles:
+    """Many new files, each written as :func:`write_new` writes one, their syncs waited for together.
+
+    A sync waits for the disk: a thousand of them one after another take seconds, while the file
+    system commits syncs that wait at the same time together, in a few journal commits. So each
+    file is written and synced aside on one of ``_SYNCING`` threads as soon as it is added (the
+    caller meanwhile prepares the next), and :meth:`place` links each into place once its sync has
+    returned: as before, no file is ever in place half-written, nor replaces one. Used as a context
+    manager: whatever was written aside and not placed is removed when it ends.
+    """
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(_SYNCING)
+        self._added: list[tuple[Path, Future[Path]]] = []
+
+    def __enter__(self) -> NewFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown()  # every write returned
+        for _, written in self._added:
+            if written.exception() is None:
+                written.result().unlink(missing_ok=True)
+
+    def add(self, target: Path, text: str) -> None:
+        self._added.append((target, self._pool.submit(_aside, target, text)))
+
+    def place(self) -> Iterator[tuple[Path, ContentError | None]]:
+        """Each file added, in order, with None once it is in place, or why it is not (a file of
+        that name appeared meanwhile); an OSError of its writing is raised here."""
+        for target, written in self._added:
+            yield target, _link(written.result(), target)
+
+
+def _link(aside: Path, target: Path) -> ContentError | None:
+    """The synced file ``aside`` linked to ``target``, unless a file of that name exists (then the
+    problem); ``aside`` is removed either way."""
     try:
         os.link(aside, target)  # fails instead of replacing a file that appeared meanwhile
     except FileExistsError:
-        raise ContentError.single(f"content/{target.name}", 0, "exists already; not overwritten") from None
+        return ContentError.single(f"content/{target.name}", 0, "exists already; not overwritten")
     finally:
         os.unlink(aside)
+    return None
 
 
 def _aside(target: Path, text: str) -> Path:

@@ -7,11 +7,12 @@ project from before the record gets it recorded on its next import). A
 recorded seed is never imported again, even once its article was deleted by
 hand or with ``remove``: what an editor took off the site stays off. A content
 file belongs to the editors from then on, whatever they changed in it. New files
-are written to a temporary name and linked into place, so a crash never
-leaves half a file and a file that appeared meanwhile is never replaced. An
-import holds the lock of ``content/`` from reading what is imported to writing
-the new files: two imports at once (a second terminal, ``serve``) never both
-take one seed, and what the lock holder finds set aside was left by a dead one.
+are written to a temporary name, synced (many at once: :class:`edits.NewFiles`)
+and linked into place, so a crash never leaves half a file and a file that
+appeared meanwhile is never replaced. An import holds the lock of ``content/``
+from reading what is imported to writing the new files: two imports at once (a
+second terminal, ``serve``) never both take one seed, and what the lock holder
+finds set aside was left by a dead one.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 from .config import Config
 from .content import dump_article, front_matter, parse_moment
 from .corpus import LABEL_FOLDER, content_labels
-from .edits import content_lock, write_new
+from .edits import NewFiles, content_lock
 from .inputs import read_input
 from .model import ContentError, FrontMatter, Problem, printable
 from .records import read_imported, write_imported
@@ -55,39 +56,51 @@ def _import(config: Config, seeds: list[Path], today: dt.date) -> ImportReport:
         return report
     record = recorded | {source: identity for source, (_, identity) in named.items() if source not in recorded}
     taken = {p.stem for p in config.content_dir.glob("*.md")}
-    for seed in sorted(seeds):
-        source = config.relative(seed)
-        label = printable(source)
-        if source in named:
-            report.kept.append(f"{label}: already imported as {named[source][0]}, left unchanged")
-            continue
-        if source in record:
-            report.kept.append(f"{label}: imported before, its article since removed; not again (see imported.toml)")
-            continue
-        try:
-            target, identity = _import_seed(config, seed, today, taken)
-        except ContentError as exc:
-            report.problems.extend(exc.problems)
-            continue
-        taken.add(target.stem)
-        record[source] = identity
-        report.created.append(f"{label} -> {config.relative(target)}")
+    drafted: list[str] = []  # the source of each file added, recorded already (a seed named twice is taken once)
+    with NewFiles() as files:
+        for seed in sorted(seeds):
+            source = config.relative(seed)
+            if kept := _kept(source, named, record):
+                report.kept.append(f"{printable(source)}: {kept}")
+                continue
+            try:
+                target, text, identity = _draft_file(config, seed, source, today, taken)
+            except ContentError as exc:
+                report.problems.extend(exc.problems)
+                continue
+            taken.add(target.stem)
+            record[source] = identity
+            files.add(target, text)
+            drafted.append(source)
+        for source, (target, problem) in zip(drafted, files.place(), strict=True):
+            if problem:
+                report.problems.extend(problem.problems)
+                del record[source]
+            else:
+                report.created.append(f"{printable(source)} -> {LABEL_FOLDER}/{target.name}")
     if record != recorded:
         write_imported(config, record)
     return report
 
 
-def _import_seed(config: Config, seed: Path, today: dt.date, taken: set[str]) -> tuple[Path, str]:
-    """One seed into a new content file, which must name it as its ``source`` when read back; the
-    file and the new article's id."""
-    source = config.relative(seed)
+def _kept(source: str, named: dict[str, tuple[str, str]], record: dict[str, str]) -> str:
+    """Why the seed ``source`` is not imported (again); empty if it is to be imported."""
+    if source in named:
+        return f"already imported as {named[source][0]}, left unchanged"
+    if source in record:
+        return "imported before, its article since removed; not again (see imported.toml)"
+    return ""
+
+
+def _draft_file(config: Config, seed: Path, source: str, today: dt.date, taken: set[str]) -> tuple[Path, str, str]:
+    """One seed (``source`` as the project names it) as a new content file, which must name it as
+    its ``source`` when read back: where it goes, its text and the new article's id."""
     label = printable(source)
     parsed = parse_seed(decode_seed(read_input(seed, label, config.root), label), label, config.default_language)
     front = draft_front_matter(parsed, source, today, config)
     slug = unique(slugify(front.title[parsed.language], fallback="article", symbols=False), taken)
-    target = config.content_dir / f"{slug}.md"
     text = dump_article(front, parsed.paragraphs)
-    if _source_read_back(config.relative(target), text) != source:  # else: imported again next time
+    if _source_read_back(f"{LABEL_FOLDER}/{slug}.md", text) != source:  # else: imported again next time
         raise ContentError.single(
             label,
             0,
@@ -95,8 +108,7 @@ def _import_seed(config: Config, seed: Path, today: dt.date, taken: set[str]) ->
             "(a line break such as U+2028, or bytes that are not UTF-8, "
             "in it); rename the seed",
         )
-    write_new(target, text)
-    return target, front.id
+    return config.content_dir / f"{slug}.md", text, front.id
 
 
 def _source_read_back(path: str, text: str) -> object:

@@ -252,7 +252,7 @@ def _make_safe(root: etree.Element) -> None:
         index = 0
         while index < len(parent):
             child = parent[index]
-            if all(is_safe_url(child.get(name, "")) for name in URL_ATTRIBUTES):
+            if all(is_safe_url(value) for name, value in child.items() if name in URL_ATTRIBUTES):
                 stack.append(child)
                 index += 1
             else:
