@@ -152,6 +152,16 @@ class NewFiles:
         that name appeared meanwhile); an OSError of its writing is raised here."""
         for target, written in self._added:
             yield target, _link(written.result(), target)
+        for folder in {target.parent for target, _ in self._added}:  # the new names last a crash too
+            _sync_folder(folder)
+
+
+def _sync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _link(aside: Path, target: Path) -> ContentError | None:
