@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import searchable
 
 from techdigest import search
 from techdigest.options import BuildOptions
@@ -152,3 +153,25 @@ def test_without_refresh_carried_bundles_stay_even_when_their_pages_changed(site
     site.build([article("2026-01", "b", "Chips")])
     kept = site.build([article("2026-01", "b", "Compilers")], refresh=False)
     assert kept.written == 0 and "Chips" in site.text("2026", "/en/2026/b/")
+
+
+def found(site: Site, lang: str = "en") -> dict[str, list[str]]:
+    """What the language's search page finds (conftest.searchable): page URL -> its texts."""
+    return searchable(site.folder / "pagefind" / lang / "recent" / "layers.json")
+
+
+def test_a_page_that_moved_into_a_bundle_made_anew_is_found_there(site, monkeypatch):
+    """The page's old version stays in a kept bundle with the same text, so the same Pagefind id, as
+    its version in the new bundle: listing that id as an old version would hide the page."""
+    monkeypatch.setattr(search, "SETTLED_PAGES", 2)
+    months = {"a": "2026-01", "b": "2026-02", "e": "2026-05", "f": "2026-06", "i": "2026-09"}
+    pages = {slug: article(month, slug, slug.upper()) for slug, month in months.items()}
+    site.build(list(pages.values()))
+    assert site.bundles() == ["2026-01", "2026-05", "2026-09", "recent"]
+    pages["b"] = article("2026-10", "b", "B")  # its date moved into the last third: to the recent layer
+    site.build(list(pages.values()))
+    assert site.urls("recent").keys() == {"/en/2026/b/"}
+    del pages["e"], pages["f"]  # the year fits into halves again: 2026-01 stays, 2026-07 is new
+    site.build(list(pages.values()))
+    assert site.bundles() == ["2026-01", "2026-07", "recent"]
+    assert found(site) == {"/en/2026/a/": ["A|A."], "/en/2026/b/": ["B|B."], "/en/2026/i/": ["I|I."]}

@@ -145,8 +145,8 @@ def _plan(
             layout.make[folder] = names
         else:
             layout.kept[folder] = before
+    pages = {name for names in layout.settled.values() for name in names}
     if not refresh:  # the recent layer as it was, less pages that are gone
-        pages = {name for names in layout.settled.values() for name in names}
         layout.recent = [name for name in previous.bundles.get(urls.search_recent(lang), {}) if name in pages]
         if lang in previous.layers:
             layout.superseded = json.loads(previous.layers[lang])["superseded"]
@@ -158,17 +158,25 @@ def _plan(
             layout.remake(folder)
         pending = {}
     for folder, (stale, _) in list(pending.items()):
-        if not stale:
-            continue
-        if not set(stale) <= ids.get(folder, {}).keys():
+        if stale and not set(stale) <= ids.get(folder, {}).keys():
             ids[folder] = _page_ids(prepared.target / folder)
-        if set(stale) <= ids[folder].keys():
-            layout.superseded += [ids[folder][name] for name in stale]
-        else:  # the bundle on disk is not the one the cache remembers: make it again
+            if not set(stale) <= ids[folder].keys():  # the bundle on disk is not the one the cache remembers
+                layout.remake(folder)
+                del pending[folder]
+    while moved := _moved(pending, pages):
+        for folder in moved:
             layout.remake(folder)
             del pending[folder]
+    layout.superseded = sorted(ids[folder][name] for folder, (stale, _) in pending.items() for name in stale)
     layout.recent = sorted(name for _, fresh in pending.values() for name in fresh)
-    layout.superseded.sort()
+
+
+def _moved(pending: dict[str, tuple[list[str], list[str]]], pages: set[str]) -> list[str]:
+    """The pending bundles holding an old version of a page that now lives in a settled bundle made
+    in this build, not in the recent layer. Its text may not have changed, so neither has its
+    Pagefind id: leaving that id out would hide the page itself. Such a bundle is made again."""
+    recent = {name for _, fresh in pending.values() for name in fresh}
+    return [folder for folder, (stale, _) in pending.items() if any(n in pages and n not in recent for n in stale)]
 
 
 def _settle(lang: str, months: dict[str, str]) -> dict[str, list[str]]:
