@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,26 @@ def test_a_page_that_moved_into_a_bundle_made_anew_is_found_there(site, monkeypa
     site.build(list(pages.values()))
     assert site.bundles() == ["2026-01", "2026-07", "recent"]
     assert found(site) == {"/en/2026/a/": ["A|A."], "/en/2026/b/": ["B|B."], "/en/2026/i/": ["I|I."]}
+
+
+@pytest.mark.parametrize("damage", ["recent/layers.json", "2026/pagefind-entry.json", "2026/fragment", "2025"])
+def test_a_bundle_changed_by_hand_is_made_again_as_the_pages_are(site, damage):
+    """As the writer does for pages: what the build left in a bundle is trusted only while each file
+    still has the size and mtime it was left with."""
+    pages = [article("2025-03", "a", "Quantum"), article("2026-01", "b", "Chips")]
+    site.build(pages)
+    before = files(site.folder / "pagefind")
+    target = site.folder / "pagefind/en" / damage
+    if damage.endswith("fragment"):
+        for path in target.iterdir():
+            path.write_bytes(b"not gzip")
+    elif target.is_dir():
+        shutil.rmtree(target)
+    else:
+        target.unlink()
+    site.build(pages)
+    assert files(site.folder / "pagefind") == before
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}

@@ -43,7 +43,7 @@ from pathlib import Path
 
 from . import urls
 from .model import TechdigestError
-from .output import Output, naming
+from .output import Output, Stamps, naming
 from .parallel import cores
 from .writer import Prepared, keep_unchanged
 
@@ -64,6 +64,7 @@ class SearchState:
     bundles: dict[str, Held] = field(default_factory=dict)  # bundle folder -> the pages it indexed
     ids: dict[str, dict[str, str]] = field(default_factory=dict)  # bundle folder -> page -> Pagefind's id
     layers: dict[str, str] = field(default_factory=dict)  # language -> its layers.json, as planned
+    files: dict[str, Stamps] = field(default_factory=dict)  # bundle folder -> its files as the build left them
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def update_search(
         recent, manifest = urls.search_recent(layout.lang), _manifest(layout)
         held = _held(prepared, layout.recent)
         if (previous.bundles.get(recent), previous.layers.get(layout.lang)) != (held, manifest) or not (
-            prepared.carries(recent)
+            _intact(prepared, previous, recent)
         ):
             jobs.append((recent, layout.recent, manifest))
         jobs += [(folder, names, None) for folder, names in layout.make.items()]
@@ -127,10 +128,37 @@ def update_search(
     if jobs:
         announce()
     with ThreadPoolExecutor(cores()) as pool:  # Pagefind processes side by side
-        written = sum(pool.map(lambda job: _make(prepared, *job), jobs))
+        made = dict(
+            zip([folder for folder, _, _ in jobs], pool.map(lambda job: _make(prepared, *job), jobs), strict=True)
+        )
+    files = {folder: previous.files[folder] for folder in bundles if folder not in made} | {
+        folder: stamps for folder, (_, stamps) in made.items()
+    }
     kept = {folder for layout in layouts for folder in layout.kept}
-    state = SearchState(bundles, {folder: found for folder, found in ids.items() if folder in kept}, layers)
+    state = SearchState(bundles, {folder: found for folder, found in ids.items() if folder in kept}, layers, files)
+    written = sum(count for count, _ in made.values())
     return Indexed(state, written, tuple(sorted(folder for folder in previous.bundles if folder not in bundles)))
+
+
+def _intact(prepared: Prepared, previous: SearchState, folder: str) -> bool:
+    """Whether the site carries ``folder`` as the previous build left it: the same files, each with the
+    size and mtime it had then. A bundle edited by hand or damaged is made again, as the writer
+    makes a page again (a stat per file: ~3 µs, 0.1 s for 20,000 pages in two languages)."""
+    return prepared.carries(folder) and _stamps(prepared.target / folder) == previous.files.get(folder)
+
+
+def _stamps(folder: Path) -> Stamps:
+    """Size and mtime of each file below ``folder`` that can be read, by its name relative to it."""
+    stamps: Stamps = {}
+    for root, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(root, name)
+            try:
+                info = os.stat(path)
+            except OSError:  # gone meanwhile, or a link to nothing: left out, so the bundle is made again
+                continue
+            stamps[os.path.relpath(path, folder)] = (info.st_size, info.st_mtime_ns)
+    return stamps
 
 
 def _plan(
@@ -141,7 +169,7 @@ def _plan(
     lang = layout.lang
     for folder, names in layout.settled.items():
         before = previous.bundles.get(folder)
-        if before is None or not prepared.carries(folder):
+        if before is None or not _intact(prepared, previous, folder):
             layout.make[folder] = names
         else:
             layout.kept[folder] = before
@@ -240,8 +268,9 @@ def _page_ids(bundle: Path) -> dict[str, str]:
     return found
 
 
-def _make(prepared: Prepared, folder: str, names: list[str], manifest: str | None) -> int:
-    """Write the bundle into the prepared site; how many of its files are new or changed.
+def _make(prepared: Prepared, folder: str, names: list[str], manifest: str | None) -> tuple[int, Stamps]:
+    """Write the bundle into the prepared site; how many of its files are new or changed, and the
+    stamps of all of them (which the commit keeps: it renames the folder).
 
     ``manifest``: the layers.json of a recent bundle. An old version whose text
     is the same as the new one has the same id, which the recent bundle holds
@@ -258,7 +287,8 @@ def _make(prepared: Prepared, folder: str, names: list[str], manifest: str | Non
         own = set(_page_ids(staged).values()) if names else set()
         layers["superseded"] = [page for page in layers["superseded"] if page not in own]
         (staged / urls.SEARCH_LAYERS).write_text(json.dumps(layers, separators=(",", ":")))
-    return keep_unchanged(staged, prepared.target / folder)
+    written = keep_unchanged(staged, prepared.target / folder)
+    return written, _stamps(staged)
 
 
 def pagefind_command(site: Path, bundle: Path) -> list[str]:
