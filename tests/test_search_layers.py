@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from conftest import add_articles, make_project
@@ -95,3 +96,13 @@ def test_the_search_page_shows_more_results_on_request_and_keeps_the_query_in_it
     expect(tab.locator(".search-status")).to_have_text("")
     expect(tab.locator(".search-results li")).to_have_count(0)
     assert tab.url.endswith("/de/search/")
+
+
+def test_a_query_with_dollar_signs_is_said_back_as_typed(project, open_tab):
+    """The status line is the translated sentence with the query put in: a ``$&`` or ``$'`` in the
+    query is text, not a pattern of String.replace."""
+    _, url = project
+    tab = open_tab()
+    for query in ("$&", "$'", "$$ $`"):
+        tab.goto(f"{url}de/search/?q={quote(query)}")
+        expect(tab.locator(".search-status")).to_have_text(f"Keine Ergebnisse für „{query}“")

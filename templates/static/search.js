@@ -46,8 +46,15 @@
     return index;
   }
 
+  // Replaced by functions: a string replacement would read "$&" or "$'" in the query as patterns.
   function say(template, count, query) {
-    return template.replace("{count}", count.toLocaleString(document.documentElement.lang)).replace("{query}", query);
+    return template
+      .replace("{count}", function () {
+        return count.toLocaleString(document.documentElement.lang);
+      })
+      .replace("{query}", function () {
+        return query;
+      });
   }
 
   // Pagefind's excerpt is HTML with <mark> around the matches: only its text and marks are taken
