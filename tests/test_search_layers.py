@@ -106,3 +106,18 @@ def test_a_query_with_dollar_signs_is_said_back_as_typed(project, open_tab):
     for query in ("$&", "$'", "$$ $`"):
         tab.goto(f"{url}de/search/?q={quote(query)}")
         expect(tab.locator(".search-status")).to_have_text(f"Keine Ergebnisse für „{query}“")
+
+
+def test_more_results_asked_for_twice_in_a_row_shows_each_result_once(project, open_tab):
+    root, url = project
+    add_articles(root, 12)
+    assert main(["-C", str(root), "build"]) == 0
+    tab = open_tab()
+    tab.goto(f"{url}de/search/?q=Absatz")
+    expect(tab.locator(".search-status")).to_have_text("12 Ergebnisse für „Absatz“")
+    expect(tab.locator(".search-results li")).to_have_count(5)
+    tab.locator(".search-more").dblclick()  # two clicks: five more, then the last two
+    expect(tab.locator(".search-results li")).to_have_count(12)
+    expect(tab.locator(".search-more")).to_be_hidden()
+    links = [link.get_attribute("href") for link in tab.locator(".search-results a").all()]
+    assert len(set(links)) == 12, links

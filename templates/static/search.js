@@ -18,6 +18,8 @@
   var PAUSE = 300; // ms of no typing before searching
   var index = null; // the promise of {pagefind, superseded}, made on first use
   var results = [];
+  var taken = 0; // how many of the results the list shows, or is about to
+  var adding = Promise.resolve(); // the results on their way: "More results" waits for them
   var latest = 0; // the newest search: an older one finishing late shows nothing
   var timer = 0;
 
@@ -86,14 +88,24 @@
     return item;
   }
 
+  // The next PAGE results into the list. Taken at once, so that a second "More results" (a double
+  // click) takes the ones after them; it also waits for them (see adding), so the order stays.
   async function show(search, focus) {
-    var next = results.slice(list.children.length, list.children.length + PAGE);
-    var found = await Promise.all(
-      next.map(function (result) {
-        return result.data();
-      })
-    );
-    if (search !== latest) return;
+    var batch = results;
+    var next = batch.slice(taken, taken + PAGE);
+    taken += next.length;
+    var found;
+    try {
+      found = await Promise.all(
+        next.map(function (result) {
+          return result.data();
+        })
+      );
+    } catch (error) {
+      if (search === latest) status.textContent = form.dataset.failed;
+      return;
+    }
+    if (search !== latest || batch !== results) return;
     var first = null;
     found.forEach(function (data) {
       if (data.url.indexOf(base) !== 0) return; // not a page of this site
@@ -101,7 +113,7 @@
       first = first || item;
       list.append(item);
     });
-    more.hidden = list.children.length >= results.length;
+    more.hidden = taken >= results.length;
     if (focus && first) first.querySelector("a").focus();
   }
 
@@ -111,6 +123,7 @@
     query = query.trim();
     if (!query) {
       results = [];
+      taken = 0;
       list.replaceChildren();
       status.textContent = "";
       more.hidden = true;
@@ -131,11 +144,13 @@
       seen.add(result.id);
       return true;
     });
+    taken = 0;
     list.replaceChildren();
     var count = results.length;
     var template = !count ? form.dataset.none : plural.select(count) === "one" ? form.dataset.one : form.dataset.other;
     status.textContent = say(template, count, query);
-    await show(search, false);
+    adding = show(search, false);
+    await adding;
   }
 
   function remember(query) {
@@ -159,7 +174,10 @@
     run(input.value);
   });
   more.addEventListener("click", function () {
-    show(latest, true);
+    var search = latest;
+    adding = adding.then(function () {
+      return show(search, true);
+    });
   });
   var asked = new URLSearchParams(location.search).get("q");
   if (asked) {
