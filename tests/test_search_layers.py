@@ -121,3 +121,33 @@ def test_more_results_asked_for_twice_in_a_row_shows_each_result_once(project, o
     expect(tab.locator(".search-more")).to_be_hidden()
     links = [link.get_attribute("href") for link in tab.locator(".search-results a").all()]
     assert len(set(links)) == 12, links
+
+
+class _Cached(_Quiet):
+    """Answers as GitHub Pages does: every file may be kept for ten minutes without asking again."""
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
+
+def test_a_browser_that_keeps_files_for_a_while_still_finds_what_the_last_build_indexed(tmp_path, open_tab):
+    """layers.json keeps its name from build to build (as pagefind-entry.json, which Pagefind asks
+    for with a fresh query string each time): a copy the browser kept would name bundles and old
+    versions of another build."""
+    root = make_project(tmp_path / "project")
+    assert main(["-C", str(root), "build"]) == 0
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Cached, directory=str(root / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/"
+    try:
+        tab = open_tab()
+        tab.goto(f"{url}de/search/?q=Vertrag")
+        expect(tab.locator(".search-status")).to_have_text("1 Ergebnis für „Vertrag“")
+        edit(root, "Hardware-Vertrag", "Rechenzentrumsabkommen")
+        tab.goto(f"{url}de/search/?q=Rechenzentrumsabkommen")  # the same browser, a minute later
+        expect(tab.locator(".search-status")).to_have_text("1 Ergebnis für „Rechenzentrumsabkommen“")
+        tab.goto(f"{url}de/search/?q=Vertrag")
+        expect(tab.locator(".search-status")).to_have_text("Keine Ergebnisse für „Vertrag“")
+    finally:
+        server.shutdown()

@@ -25,7 +25,9 @@
 
   function load() {
     if (!index) {
-      index = fetch(layersUrl)
+      // checked with the server each time, as Pagefind does with its pagefind-entry.json: a copy kept
+      // by the browser (GitHub Pages allows 10 minutes) names another build's bundles and old versions
+      index = fetch(layersUrl, { cache: "no-cache" })
         .then(function (response) {
           if (!response.ok) throw new Error(response.status + " " + layersUrl);
           return response.json();
