@@ -4,6 +4,7 @@ templates and locales, built once per test run."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import shutil
@@ -73,19 +74,48 @@ def snapshot(site: Path) -> dict[str, bytes]:
 
 
 def searchable(layers: Path) -> dict[str, list[str]]:
-    """Page URL -> the texts a language's search holds for it: the pages of every bundle that
-    ``layers.json`` lists, less the old versions it names, each id once (as the search page does)."""
+    """Page URL -> the texts a language's search holds for it, as the search page finds them: the
+    pages of every bundle that ``layers.json`` lists, less the old versions it names, by id
+    (``superseded``) or, for an id more bundles hold, by id and URL (``shared``: each id and URL once)."""
     listed = json.loads(layers.read_text())
     found: dict[str, list[str]] = {}
-    seen = set(listed["superseded"])
+    superseded, shared, seen = set(listed["superseded"]), listed["shared"], set()
     for bundle in listed["bundles"]:
         for path in sorted((layers.parent / bundle / "fragment").iterdir()):
-            if path.name.removesuffix(".pf_fragment") in seen:
-                continue
-            seen.add(path.name.removesuffix(".pf_fragment"))
+            page = path.name.removesuffix(".pf_fragment")
             data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+            if page in superseded or data["url"] in shared.get(page, ()) or (page, data["url"]) in seen:
+                continue
+            if page in shared:
+                seen.add((page, data["url"]))
             found.setdefault(data["url"], []).append(f"{data['meta'].get('title')}|{data['content']}")
     return found
+
+
+def fragment(bundle: Path, url: str) -> str:
+    """The JSON that Pagefind wrote into ``bundle`` for the page at ``url`` (``/de/2026/slug/``)."""
+    for path in (bundle / "fragment").iterdir():
+        data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd").decode()
+        if json.loads(data)["url"] == url:
+            return data
+    raise AssertionError(f"{url} is not in {bundle}")
+
+
+def colliding(first: str, second: str, placeholder: str = "000000") -> tuple[str, str]:
+    """Values for ``placeholder`` in two pages' fragments (their JSON, as :func:`fragment` reads it)
+    that give both pages the same Pagefind id: the first seven hex digits of the JSON's SHA-1, each
+    byte written without its leading zero (Pagefind's ``full_hash``). Pagefind tells ids apart only
+    within a bundle; a birthday search over their 28 bits finds a pair in well under a second."""
+
+    def page_id(text: str) -> str:
+        return "".join(f"{byte:x}" for byte in hashlib.sha1(text.encode(), usedforsecurity=False).digest())[:7]
+
+    values = [f"{n:06d}" for n in range(60_000)]
+    ids = {page_id(first.replace(placeholder, value)): value for value in values}
+    for value in values:
+        if (match := ids.get(page_id(second.replace(placeholder, value)))) is not None:
+            return match, value
+    raise AssertionError("no two values give the same Pagefind id: has Pagefind changed how it names pages?")
 
 
 def stamps(site: Path) -> dict[str, tuple[int, int]]:

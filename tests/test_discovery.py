@@ -189,7 +189,7 @@ def test_search_bundles_index_only_article_content_a_language_and_year_each(buil
             entry = json.loads((bundle / "pagefind-entry.json").read_text())
             counts[lang, year] = {code: info["page_count"] for code, info in entry["languages"].items()}
         layers = json.loads((built_site / "pagefind" / lang / "recent" / "layers.json").read_text())
-        assert layers == {"bundles": ["../2026/", "../2025/"], "superseded": []}
+        assert layers == {"bundles": ["../2026/", "../2025/"], "superseded": [], "shared": {}}
         doc = page(built_site, f"{lang}/search/")
         assert doc.get("lang") == lang
         (form,) = doc.xpath('//form[@role="search"]')

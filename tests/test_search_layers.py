@@ -5,15 +5,17 @@ search page, as a reader uses it, after real builds of the fixture project."""
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import add_articles, make_project
+from conftest import add_articles, colliding, fragment, make_project
 from playwright.sync_api import expect
 
 from techdigest.cli import main
@@ -27,15 +29,24 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
+@contextmanager
+def serving(site: Path, handler: type[SimpleHTTPRequestHandler] = _Quiet) -> Iterator[str]:
+    """The address ``site`` is served at meanwhile."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """The fixture project, built, and the address its site is served at."""
     root = make_project(tmp_path / "project")
     assert main(["-C", str(root), "build"]) == 0
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(root / "site")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield root, f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
+    with serving(root / "site") as url:
+        yield root, url
 
 
 def edit(root: Path, old: str, new: str) -> None:
@@ -137,10 +148,7 @@ def test_a_browser_that_keeps_files_for_a_while_still_finds_what_the_last_build_
     versions of another build."""
     root = make_project(tmp_path / "project")
     assert main(["-C", str(root), "build"]) == 0
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Cached, directory=str(root / "site")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/"
-    try:
+    with serving(root / "site", _Cached) as url:
         tab = open_tab()
         tab.goto(f"{url}de/search/?q=Vertrag")
         expect(tab.locator(".search-status")).to_have_text("1 Ergebnis für „Vertrag“")
@@ -149,5 +157,50 @@ def test_a_browser_that_keeps_files_for_a_while_still_finds_what_the_last_build_
         expect(tab.locator(".search-status")).to_have_text("1 Ergebnis für „Rechenzentrumsabkommen“")
         tab.goto(f"{url}de/search/?q=Vertrag")
         expect(tab.locator(".search-status")).to_have_text("Keine Ergebnisse für „Vertrag“")
-    finally:
-        server.shutdown()
+
+
+TWIN = """---
+title: {{de: "Kennung {slug}", en: "Code {slug}"}}
+date: {date}
+language: de
+tags: [Chips]
+summary: {{de: "Kurz.", en: "Short."}}
+---
+
+Kennung {value}. {word}.
+"""
+
+
+def test_articles_that_pagefind_gave_the_same_id_in_two_years_are_each_found_as_they_are(tmp_path, open_tab):
+    """Pagefind names a page by seven hex digits of its text's hash, unique within one bundle only:
+    one page of another year may share its id, and neither hides the other, nor does the other's
+    old version once it is edited."""
+    root = make_project(tmp_path / "project")
+
+    def write(slug: str, date: str, value: str, word: str) -> None:
+        text = TWIN.format(slug=slug, date=date, value=value, word=word)
+        (root / "content" / f"{slug}.md").write_text(text, encoding="utf-8")
+
+    write("alpha", "2025-03-05", "000000", "Zitronenfalter")
+    write("beta", "2026-03-05", "000000", "Bergkristall")
+    assert main(["-C", str(root), "build"]) == 0
+    bundles = root / "site/pagefind/de"
+    first, second = colliding(
+        fragment(bundles / "2025", "/de/2025/alpha/"), fragment(bundles / "2026", "/de/2026/beta/")
+    )
+    write("alpha", "2025-03-05", first, "Zitronenfalter")
+    write("beta", "2026-03-05", second, "Bergkristall")
+    shutil.rmtree(root / "site")  # both in their year's bundle
+    assert main(["-C", str(root), "build"]) == 0
+    assert ids(bundles / "2025") & ids(bundles / "2026"), "the two articles have the same id"
+    with serving(root / "site") as url:
+        assert sorted(results(open_tab, url, "Kennung")[1]) == ["/de/2025/alpha/", "/de/2026/beta/"]
+        write("alpha", "2025-03-05", first, "Feuerwerk")  # alpha's old version is left out now
+        assert main(["-C", str(root), "build"]) == 0
+        assert results(open_tab, url, "Bergkristall")[1] == ["/de/2026/beta/"]
+        assert results(open_tab, url, "Zitronenfalter")[1] == []
+        assert sorted(results(open_tab, url, "Kennung")[1]) == ["/de/2025/alpha/", "/de/2026/beta/"]
+
+
+def ids(bundle: Path) -> set[str]:
+    return {path.name for path in (bundle / "fragment").iterdir()}

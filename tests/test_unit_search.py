@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import searchable
+from conftest import colliding, fragment, searchable
 
 from techdigest import search
 from techdigest.options import BuildOptions
@@ -83,7 +83,7 @@ def test_a_settled_bundle_per_language_and_year_and_layers_listing_them_newest_f
     indexed = site.build(pages)
     assert indexed.written > 0 and indexed.dropped == ()
     assert site.bundles("en") == ["2025", "2026", "recent"] and site.bundles("de") == ["2026", "recent"]
-    assert site.layers("en") == {"bundles": ["../2026/", "../2025/"], "superseded": []}
+    assert site.layers("en") == {"bundles": ["../2026/", "../2025/"], "superseded": [], "shared": {}}
     assert site.urls("2026").keys() == {"/en/2026/b/"}
     assert (site.folder / "pagefind/en/recent/pagefind.js").exists() is False, "no recent pages: no index there"
 
@@ -100,7 +100,11 @@ def test_an_unchanged_site_runs_no_pagefind_and_an_edit_goes_to_the_recent_layer
     assert (site.folder / "pagefind/en/2026/pagefind-entry.json").stat().st_ino == inode, "settled bundle kept"
     assert "Chips" in site.text("2026", "/en/2026/b/"), "the settled bundle still holds the old version"
     assert "Compilers" in site.text("recent", "/en/2026/b/")
-    assert site.layers() == {"bundles": ["./", "../2026/", "../2025/"], "superseded": [settled["/en/2026/b/"]]}
+    assert site.layers() == {
+        "bundles": ["./", "../2026/", "../2025/"],
+        "superseded": [settled["/en/2026/b/"]],
+        "shared": {},
+    }
 
     site.build([article("2025-03", "a", "Quantum"), article("2026-01", "b", "Compilers, again")])
     assert site.layers()["superseded"] == [settled["/en/2026/b/"]], "the same old version, read once"
@@ -122,7 +126,7 @@ def test_the_recent_layer_is_folded_back_when_it_grows_past_its_size(site, monke
     site.build([article("2025-01", "a", "Quantum"), article("2026-01", "b", "Compilers")])
     assert site.urls("recent").keys() == {"/en/2026/b/"}
     site.build([article("2025-01", "a", "Quantum"), article("2026-01", "b", "Compilers"), article("2026-02", "c", "x")])
-    assert site.layers() == {"bundles": ["../2026/", "../2025/"], "superseded": []}
+    assert site.layers() == {"bundles": ["../2026/", "../2025/"], "superseded": [], "shared": {}}
     assert "Compilers" in site.text("2026", "/en/2026/b/") and site.urls("2026").keys() == {
         "/en/2026/b/",
         "/en/2026/c/",
@@ -147,7 +151,7 @@ def test_a_damaged_settled_bundle_is_made_again_instead_of_trusted(site):
         path.write_bytes(b"not gzip")
     site.build([article("2026-01", "a", "Quantum"), article("2026-02", "b", "Compilers")])
     assert "Compilers" in site.text("2026", "/en/2026/b/")
-    assert site.layers() == {"bundles": ["../2026/"], "superseded": []}
+    assert site.layers() == {"bundles": ["../2026/"], "superseded": [], "shared": {}}
 
 
 def test_without_refresh_carried_bundles_stay_even_when_their_pages_changed(site):
@@ -199,3 +203,37 @@ def test_a_bundle_changed_by_hand_is_made_again_as_the_pages_are(site, damage):
 
 def files(folder: Path) -> dict[str, bytes]:
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def twins(scratch: Path) -> tuple[Output, Output]:
+    """Page a of 2025 and page b of 2026, whose texts give them the same Pagefind id in their bundles."""
+    Site(scratch).build([article("2025-03", "a", "Kennung 000000"), article("2026-03", "b", "Kennung 000000")])
+    bundles = scratch / "pagefind/en"
+    first, second = colliding(fragment(bundles / "2025", "/en/2025/a/"), fragment(bundles / "2026", "/en/2026/b/"))
+    return article("2025-03", "a", f"Kennung {first}"), article("2026-03", "b", f"Kennung {second}")
+
+
+def test_two_pages_with_the_same_pagefind_id_in_two_bundles_are_both_found(site, tmp_path):
+    a, b = twins(tmp_path / "scratch")
+    site.build([a, b])
+    assert site.urls("2025")["/en/2025/a/"] == site.urls("2026")["/en/2026/b/"]
+    assert found(site).keys() == {"/en/2025/a/", "/en/2026/b/"}
+
+
+def test_the_old_version_of_an_edited_page_hides_no_other_page_with_the_same_id(site, tmp_path):
+    a, b = twins(tmp_path / "scratch")
+    site.build([a, b])
+    site.build([article("2025-03", "a", "Quantum"), b])
+    assert found(site) == {"/en/2025/a/": ["Quantum|Quantum."], "/en/2026/b/": [f"{b.inputs}|{b.inputs}."]}
+
+
+def test_an_edit_that_leaves_the_indexed_text_as_it_was_shows_the_page_once(site):
+    """Its new version in the recent bundle has the same id as the old one: both are kept, told
+    apart by their URL, which is the same, so the search page shows one of them."""
+    site.build([article("2026-01", "b", "Chips")])
+    same = article("2026-01", "b", "Chips")
+    site.build([Output(same.name, "retagged", same.make, same.search_month)])
+    page = site.urls("2026")["/en/2026/b/"]
+    assert site.urls("recent") == {"/en/2026/b/": page}
+    assert site.layers() == {"bundles": ["./", "../2026/"], "superseded": [], "shared": {page: []}}
+    assert found(site) == {"/en/2026/b/": ["Chips|Chips."]}

@@ -15,8 +15,9 @@ languages took it 4 s and 317 MiB). So each language's index is layered:
 - one small *recent* bundle (``pagefind/de/recent/``) of the pages that are
   new or changed since their settled bundle was made. An edit re-indexes only
   this layer; the settled bundle still holds the page as it was, and the
-  layer's ``layers.json`` lists Pagefind's id for that old version, which the
-  search page drops from the results. With more than :data:`RECENT_PAGES`
+  layer's ``layers.json`` names that old version, which the search page drops
+  from the results: by its Pagefind id, or by id and URL where more bundles
+  hold the id (:func:`_layers`). With more than :data:`RECENT_PAGES`
   pages the layer is folded back: the settled bundles it touches are made
   again, and it is empty.
 
@@ -35,10 +36,10 @@ import os
 import shutil
 import subprocess
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from . import urls
@@ -85,7 +86,8 @@ class _Layout:
     kept: dict[str, Held] = field(default_factory=dict)  # carried settled folders, as they were made
     make: dict[str, list[str]] = field(default_factory=dict)  # settled folders made now
     recent: list[str] = field(default_factory=list)  # pages the recent layer indexes
-    superseded: list[str] = field(default_factory=list)  # Pagefind ids of old versions in kept folders
+    old: dict[str, dict[str, str]] = field(default_factory=dict)  # kept folder -> old versions: page -> id
+    carried: bool = False  # old versions left out as the previous build's layers.json says (no refresh)
 
     def remake(self, folder: str) -> None:
         self.make[folder] = self.settled[folder]
@@ -111,33 +113,43 @@ def update_search(
     layouts = [_Layout(lang, _settle(lang, months[lang])) for lang in sorted(months)]
     for layout in layouts:
         _plan(prepared, layout, previous, ids, refresh)
-    jobs: list[tuple[str, list[str], str | None]] = []
+    jobs: list[tuple[str, list[str]]] = []
     bundles: dict[str, Held] = {}
-    layers: dict[str, str] = {}
     for layout in layouts:
-        recent, manifest = urls.search_recent(layout.lang), _manifest(layout)
-        held = _held(prepared, layout.recent)
-        if (previous.bundles.get(recent), previous.layers.get(layout.lang)) != (held, manifest) or not (
-            _intact(prepared, previous, recent)
-        ):
-            jobs.append((recent, layout.recent, manifest))
-        jobs += [(folder, names, None) for folder, names in layout.make.items()]
+        recent = urls.search_recent(layout.lang)
         bundles |= layout.kept | {folder: _held(prepared, names) for folder, names in layout.make.items()}
-        bundles[recent] = held
-        layers[layout.lang] = manifest
+        bundles[recent] = _held(prepared, layout.recent)
+        if previous.bundles.get(recent) != bundles[recent] or not _intact(prepared, previous, recent):
+            jobs.append((recent, layout.recent))
+        jobs += list(layout.make.items())
     if jobs:
         announce()
     with ThreadPoolExecutor(cores()) as pool:  # Pagefind processes side by side
-        made = dict(
-            zip([folder for folder, _, _ in jobs], pool.map(lambda job: _make(prepared, *job), jobs), strict=True)
-        )
-    files = {folder: previous.files[folder] for folder in bundles if folder not in made} | {
-        folder: stamps for folder, (_, stamps) in made.items()
-    }
+        list(pool.map(lambda job: _make(prepared, *job), jobs))
+        made = {folder for folder, _ in jobs}
+        layers = {layout.lang: _relayer(prepared, layout, made, previous) for layout in layouts}
+        staged = sorted(folder for folder in bundles if (prepared.folder / folder).is_dir())  # made, or relisted
+        placed = dict(zip(staged, pool.map(partial(_place, prepared), staged), strict=True))
+    files = {folder: previous.files[folder] for folder in bundles if folder not in placed}
+    files |= {folder: stamps for folder, (_, stamps) in placed.items()}
     kept = {folder for layout in layouts for folder in layout.kept}
     state = SearchState(bundles, {folder: found for folder, found in ids.items() if folder in kept}, layers, files)
-    written = sum(count for count, _ in made.values())
+    written = sum(count for count, _ in placed.values())
     return Indexed(state, written, tuple(sorted(folder for folder in previous.bundles if folder not in bundles)))
+
+
+def _relayer(prepared: Prepared, layout: _Layout, made: set[str], previous: SearchState) -> str:
+    """The language's ``layers.json``, written into its recent bundle if that was ``made`` now, or else
+    if the file changed: into a copy of the carried bundle then (:func:`_place` links its files back)."""
+    recent = urls.search_recent(layout.lang)
+    before = previous.layers.get(layout.lang)
+    layers = _listed(layout, before) if layout.carried else _layers(prepared, layout, made, previous.files)
+    if recent not in made and layers != before:
+        ignore = shutil.ignore_patterns(urls.SEARCH_LAYERS)
+        shutil.copytree(prepared.target / recent, prepared.stage(recent), ignore=ignore)
+    if recent in made or layers != before:
+        (prepared.folder / recent / urls.SEARCH_LAYERS).write_text(layers)
+    return layers
 
 
 def _intact(prepared: Prepared, previous: SearchState, folder: str) -> bool:
@@ -151,13 +163,13 @@ def _stamps(folder: Path) -> Stamps:
     """Size and mtime of each file below ``folder`` that can be read, by its name relative to it."""
     stamps: Stamps = {}
     for root, _, names in os.walk(folder):
+        inside = root[len(str(folder)) + 1 :]  # "" or "fragment" (os.path.relpath costs 17 µs a file)
         for name in names:
-            path = os.path.join(root, name)
             try:
-                info = os.stat(path)
+                info = os.stat(os.path.join(root, name))
             except OSError:  # gone meanwhile, or a link to nothing: left out, so the bundle is made again
                 continue
-            stamps[os.path.relpath(path, folder)] = (info.st_size, info.st_mtime_ns)
+            stamps[f"{inside}/{name}" if inside else name] = (info.st_size, info.st_mtime_ns)
     return stamps
 
 
@@ -176,8 +188,7 @@ def _plan(
     pages = {name for names in layout.settled.values() for name in names}
     if not refresh:  # the recent layer as it was, less pages that are gone
         layout.recent = [name for name in previous.bundles.get(urls.search_recent(lang), {}) if name in pages]
-        if lang in previous.layers:
-            layout.superseded = json.loads(previous.layers[lang])["superseded"]
+        layout.carried = True
         return
     pending = {folder: _pending(prepared, held, layout.settled[folder]) for folder, held in layout.kept.items()}
     pending = {folder: (stale, fresh) for folder, (stale, fresh) in pending.items() if stale or fresh}
@@ -195,7 +206,7 @@ def _plan(
         for folder in moved:
             layout.remake(folder)
             del pending[folder]
-    layout.superseded = sorted(ids[folder][name] for folder, (stale, _) in pending.items() for name in stale)
+    layout.old = {folder: {name: ids[folder][name] for name in stale} for folder, (stale, _) in pending.items()}
     layout.recent = sorted(name for _, fresh in pending.values() for name in fresh)
 
 
@@ -243,12 +254,59 @@ def _held(prepared: Prepared, names: Iterable[str]) -> Held:
     return {name: prepared.key(name) for name in names}
 
 
-def _manifest(layout: _Layout) -> str:
-    """The language's ``layers.json``: its bundles, relative to the recent one (which holds the file),
-    the recent one first, then the newest; and the ids of the old versions to leave out."""
+def _layers(prepared: Prepared, layout: _Layout, made: set[str], files: dict[str, Stamps]) -> str:
+    """The language's ``layers.json``: its bundles (:func:`_bundles`), and which results are old versions.
+
+    Pagefind names a page by the start of its text's hash, unique within a bundle
+    only. An old version whose id no other bundle holds is left out by its id
+    (``superseded``). An id that more bundles hold is the same page's twice (an
+    edit that left the indexed text as it was: the recent bundle holds it again),
+    or two pages' that happen to share it across bundles made apart (one pair in
+    ~200 million: at 10,000 pages a language, one site in six). The search page
+    tells those results apart by their URL, leaving out the URLs of old versions
+    (``shared``), and shows each id and URL once.
+    """
+    recent = urls.search_recent(layout.lang)
+    listed = ([recent] if layout.recent else []) + sorted(layout.kept.keys() | layout.make.keys(), reverse=True)
+    where = {folder: (prepared.folder if folder in made else prepared.target) / folder for folder in listed}
+    holders: dict[str, list[str]] = defaultdict(list)
+    for folder in listed:
+        names = _listing(where[folder]) if folder in made else files[folder].keys()
+        for page_id in _fragment_ids(names):
+            holders[page_id].append(folder)
+    old = {(folder, page_id) for folder, pages in layout.old.items() for page_id in pages.values()}
+    superseded = sorted(page_id for page_id, held in holders.items() if len(held) == 1 and (held[0], page_id) in old)
+    shared = {}
+    for page_id, held in sorted(holders.items()):
+        if len(held) > 1:
+            url = {folder: _fragment_url(where[folder] / "fragment" / f"{page_id}.pf_fragment") for folder in held}
+            current = {url[folder] for folder in held if (folder, page_id) not in old}
+            shared[page_id] = sorted({url[folder] for folder in held if (folder, page_id) in old} - current)
+    return json.dumps({"bundles": _bundles(layout), "superseded": superseded, "shared": shared}, separators=(",", ":"))
+
+
+def _listing(bundle: Path) -> list[str]:
+    return [f"fragment/{name}" for name in os.listdir(bundle / "fragment")]
+
+
+def _fragment_ids(names: Iterable[str]) -> Iterator[str]:
+    """The ids of the pages a bundle holds, of its files' names (``fragment/de_1a2b3c4.pf_fragment``)."""
+    for name in names:
+        if name.startswith("fragment/") and name.endswith(".pf_fragment"):
+            yield name[len("fragment/") : -len(".pf_fragment")]
+
+
+def _listed(layout: _Layout, before: str | None) -> str:
+    """``layers.json`` as it was (``before``), of the bundles the language has now."""
+    layers = json.loads(before) if before else {"superseded": [], "shared": {}}
+    return json.dumps(layers | {"bundles": _bundles(layout)}, separators=(",", ":"))
+
+
+def _bundles(layout: _Layout) -> list[str]:
+    """The language's bundles, relative to the recent one (which holds ``layers.json``): the recent one
+    first if it holds pages, then the newest."""
     folders = sorted(layout.kept.keys() | layout.make.keys(), reverse=True)
-    bundles = (["./"] if layout.recent else []) + [f"../{Path(folder).name}/" for folder in folders]
-    return json.dumps({"bundles": bundles, "superseded": layout.superseded}, separators=(",", ":"))
+    return (["./"] if layout.recent else []) + [f"../{Path(folder).name}/" for folder in folders]
 
 
 def _page_ids(bundle: Path) -> dict[str, str]:
@@ -257,10 +315,7 @@ def _page_ids(bundle: Path) -> dict[str, str]:
     found = {}
     try:
         for path in (bundle / "fragment").iterdir():
-            data = gzip.decompress(path.read_bytes())
-            if not data.startswith(_FRAGMENT):
-                return {}
-            url = json.loads(data[len(_FRAGMENT) :])["url"]
+            url = _fragment_url(path)
             page = url.lstrip("/") + ("index.html" if url.endswith("/") else "")
             found[page] = path.name.removesuffix(".pf_fragment")
     except (OSError, ValueError, KeyError, TypeError, EOFError):
@@ -268,27 +323,29 @@ def _page_ids(bundle: Path) -> dict[str, str]:
     return found
 
 
-def _make(prepared: Prepared, folder: str, names: list[str], manifest: str | None) -> tuple[int, Stamps]:
-    """Write the bundle into the prepared site; how many of its files are new or changed, and the
-    stamps of all of them (which the commit keeps: it renames the folder).
+def _fragment_url(path: Path) -> str:
+    """The URL of the page whose fragment file ``path`` is (``/de/2026/slug/``)."""
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_FRAGMENT):
+        raise ValueError(f"{path}: not a Pagefind fragment")
+    return str(json.loads(data[len(_FRAGMENT) :])["url"])
 
-    ``manifest``: the layers.json of a recent bundle. An old version whose text
-    is the same as the new one has the same id, which the recent bundle holds
-    too: that one is not left out (the search page shows an id once).
-    """
+
+def _make(prepared: Prepared, folder: str, names: list[str]) -> None:
+    """Index ``names`` into the bundle ``folder`` of the prepared site (a recent one may hold none)."""
     staged = prepared.stage(folder)
     if names:
         with prepared.view(names) as site:
             _pagefind(site, staged, folder)
     else:
         staged.mkdir(parents=True)
-    if manifest is not None:
-        layers = json.loads(manifest)
-        own = set(_page_ids(staged).values()) if names else set()
-        layers["superseded"] = [page for page in layers["superseded"] if page not in own]
-        (staged / urls.SEARCH_LAYERS).write_text(json.dumps(layers, separators=(",", ":")))
-    written = keep_unchanged(staged, prepared.target / folder)
-    return written, _stamps(staged)
+
+
+def _place(prepared: Prepared, folder: str) -> tuple[int, Stamps]:
+    """A staged bundle's files that kept their bytes linked from the site's (so they keep their mtime):
+    how many of its files are new or changed, and the stamps of all (which the commit keeps)."""
+    staged = prepared.folder / folder
+    return keep_unchanged(staged, prepared.target / folder), _stamps(staged)
 
 
 def pagefind_command(site: Path, bundle: Path) -> list[str]:

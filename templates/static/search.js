@@ -1,6 +1,6 @@
 // The search page, on Pagefind's JavaScript API. Each language's index is layered (search.py):
-// settled bundles and a small recent one, listed in layers.json with the ids of the old versions
-// of edited pages that the settled bundles still hold; those are left out of the results.
+// settled bundles and a small recent one, listed in layers.json with the old versions of edited
+// pages that the settled bundles still hold; those are left out of the results.
 // (Pagefind's ready-made UI cannot leave results out, hence this small one.) The form also works
 // as a link: /de/search/?q=Cerebras searches on opening, and typing keeps the address up to date.
 (function () {
@@ -16,7 +16,7 @@
   var layersUrl = new URL(form.dataset.layers, document.baseURI);
   var PAGE = 5; // results shown at once, as Pagefind's own UI
   var PAUSE = 300; // ms of no typing before searching
-  var index = null; // the promise of {pagefind, superseded}, made on first use
+  var index = null; // the promise of {pagefind, superseded, shared}, made on first use
   var results = [];
   var taken = 0; // how many of the results the list shows, or is about to
   var adding = Promise.resolve(); // the results on their way: "More results" waits for them
@@ -41,7 +41,11 @@
           for (var i = 1; i < bundles.length; i++) {
             await pagefind.mergeIndex(bundles[i], { baseUrl: base });
           }
-          return { pagefind: pagefind, superseded: new Set(layers.superseded) };
+          var shared = new Map();
+          Object.keys(layers.shared).forEach(function (id) {
+            shared.set(id, new Set(layers.shared[id]));
+          });
+          return { pagefind: pagefind, superseded: new Set(layers.superseded), shared: shared };
         });
       index.catch(function () {
         index = null; // the next search tries again
@@ -119,6 +123,29 @@
     if (focus && first) first.querySelector("a").focus();
   }
 
+  // The results less the old versions that layers.json names: by id, or, for an id that more than
+  // one bundle holds (a page an edit left as Pagefind indexes it, or two pages it happened to give
+  // the same id in bundles made apart), by id and URL, which those few results are loaded for;
+  // each such id and URL once.
+  async function visible(loaded, found) {
+    var current = found.filter(function (result) {
+      return !loaded.superseded.has(result.id);
+    });
+    var pages = await Promise.all(
+      current.map(function (result) {
+        return loaded.shared.has(result.id) ? result.data() : null;
+      })
+    );
+    var seen = new Set();
+    return current.filter(function (result, i) {
+      if (!pages[i]) return true;
+      var key = result.id + " " + pages[i].raw_url;
+      if (loaded.shared.get(result.id).has(pages[i].raw_url) || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
   async function run(query) {
     var search = ++latest;
     clearTimeout(timer);
@@ -131,21 +158,16 @@
       more.hidden = true;
       return;
     }
-    var loaded, found;
+    var found;
     try {
-      loaded = await load();
-      found = await loaded.pagefind.search(query);
+      var loaded = await load();
+      found = await visible(loaded, (await loaded.pagefind.search(query)).results);
     } catch (error) {
       if (search === latest) status.textContent = form.dataset.failed;
       return;
     }
     if (search !== latest) return;
-    var seen = new Set();
-    results = found.results.filter(function (result) {
-      if (loaded.superseded.has(result.id) || seen.has(result.id)) return false;
-      seen.add(result.id);
-      return true;
-    });
+    results = found;
     taken = 0;
     list.replaceChildren();
     var count = results.length;
