@@ -204,3 +204,34 @@ def test_articles_that_pagefind_gave_the_same_id_in_two_years_are_each_found_as_
 
 def ids(bundle: Path) -> set[str]:
     return {path.name for path in (bundle / "fragment").iterdir()}
+
+
+def test_an_excerpt_quotes_the_article_as_it_reads(project, open_tab):
+    """Pagefind's excerpt is the page's text with only ``<`` and ``>`` escaped and ``<mark>`` around
+    the matches: read as HTML, "B&notes" became "B¬es" and a written "&amp;" an "&"."""
+    root, url = project
+    text = TWIN.format(slug="zeichen", date="2026-03-05", value="1", word="Zeichenvergleich: B&notes, R&D, &amp;amp;")
+    (root / "content/zeichen.md").write_text(text, encoding="utf-8")
+    assert main(["-C", str(root), "build"]) == 0
+    tab = open_tab()
+    tab.goto(f"{url}de/search/?q=Zeichenvergleich")
+    expect(tab.locator(".search-results li p")).to_have_text(
+        "Kennung zeichen. Kurz. Kennung 1. Zeichenvergleich: B&notes, R&D, &amp;."
+    )
+    expect(tab.locator(".search-results li p mark")).to_have_text("Zeichenvergleich:")
+
+
+def test_markup_in_articles_and_in_the_query_is_shown_as_text_and_never_run(hostile, open_tab):
+    _, _, site = hostile
+    with serving(site) as url:
+        tab = open_tab()
+        dialogs: list[str] = []
+        tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        tab.goto(f"{url}de/search/?q=" + quote('harmlos <img src=x onerror=alert("query")>'))
+        expect(tab.locator(".search-status")).to_contain_text('„harmlos <img src=x onerror=alert("query")>“')
+        tab.goto(f"{url}de/search/?q=harmlos")
+        expect(tab.locator(".search-results li p")).to_contain_text('<script>alert("body")</script> im Text')
+        expect(tab.locator(".search-results li p")).to_contain_text("<img src=x onerror=alert(1)>")
+        tab.goto(f"{url}de/search/?q=Fett")
+        expect(tab.locator(".search-results a")).to_contain_text("<script>alert('title')</script>")
+        assert dialogs == [] and tab.locator(".search-results img, .search-results script").count() == 0

@@ -65,21 +65,23 @@
       });
   }
 
-  // Pagefind's excerpt is HTML with <mark> around the matches: only its text and marks are taken
-  // (parsed inertly, never inserted as HTML).
-  function excerpt(html) {
-    var parsed = new DOMParser().parseFromString(html, "text/html");
-    var walker = parsed.createTreeWalker(parsed.body, NodeFilter.SHOW_TEXT);
+  // Pagefind's excerpt is the page's text with "<" and ">" written as "&lt;" and "&gt;", and <mark>
+  // around the matches: read as just that, never as HTML (where "B&notes" would be "B¬es", and a
+  // written "&amp;" an "&"). A text that itself reads "&lt;" shows as "<": Pagefind writes both alike.
+  function excerpt(marked) {
     var out = document.createElement("p");
-    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (node.parentNode.nodeName === "MARK") {
+    marked.split(/(<\/?mark>)/).reduce(function (inside, part) {
+      if (part === "<mark>" || part === "</mark>") return part === "<mark>";
+      var text = part.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+      if (inside) {
         var mark = document.createElement("mark");
-        mark.textContent = node.nodeValue;
+        mark.textContent = text;
         out.append(mark);
-      } else {
-        out.append(node.nodeValue);
+      } else if (text) {
+        out.append(text);
       }
-    }
+      return inside;
+    }, false);
     return out;
   }
 
