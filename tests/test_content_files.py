@@ -13,7 +13,8 @@ import pytest
 from conftest import make_project, snapshot
 
 from techdigest.cli import main
-from techdigest.inputs import MAX_INPUT_BYTES
+from techdigest.inputs import MAX_INPUT_BYTES, entry_stat, input_stat
+from techdigest.model import ContentError
 from techdigest.slugs import is_slug
 
 SLUG_HINT = (
@@ -169,3 +170,62 @@ def test_a_content_folder_that_is_a_link_out_of_the_project_is_refused(built, ca
         f"error: content: a link to {elsewhere}, outside the project: "
         "only links that stay inside the project are followed"
     )
+
+
+def test_a_content_folder_that_is_a_link_inside_the_project_is_read_and_its_edits_seen(built):
+    shutil.move(built / "content", built / "texte")
+    (built / "content").symlink_to("texte")
+    assert main(["-C", str(built), "build"]) == 0
+    page = built / "site" / "de" / "2025" / "chip-export" / "index.html"
+    text = (built / "texte" / "chip-export.md").read_text(encoding="utf-8")
+    (built / "texte" / "chip-export.md").write_text(text + "\nNachtrag durch den Link.\n", encoding="utf-8")
+    assert main(["-C", str(built), "build"]) == 0
+    assert "Nachtrag durch den Link." in page.read_text(encoding="utf-8")
+
+
+def test_a_file_read_before_and_then_swapped_for_a_link_out_of_the_project_is_refused(built, capsys, tmp_path):
+    secret = tmp_path / "elsewhere" / "chip-export.md"
+    secret.parent.mkdir()
+    secret.write_text(article_text(built), encoding="utf-8")
+    (built / "content" / "chip-export.md").unlink()
+    (built / "content" / "chip-export.md").symlink_to(secret)
+    assert refused(built, capsys) == [
+        f"error: content/chip-export.md: a link to {secret.resolve()}, outside the project: "
+        "only links that stay inside the project are followed"
+    ]
+
+
+def test_a_link_inside_the_project_is_read_again_when_the_file_it_leads_to_changes(built):
+    (built / "drafts").mkdir()
+    (built / "drafts" / "entwurf.md").write_text(article_text(built), encoding="utf-8")
+    (built / "content" / "entwurf.md").symlink_to(built / "drafts" / "entwurf.md")
+    assert main(["-C", str(built), "build"]) == 0
+    (built / "drafts" / "entwurf.md").write_text(article_text(built) + "\nNeu im Ziel.\n", encoding="utf-8")
+    assert main(["-C", str(built), "build"]) == 0
+    assert "Neu im Ziel." in (built / "site" / "de" / "2025" / "entwurf" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_scanned_file_has_the_stat_the_one_rule_gives_it(built):
+    """``entry_stat`` (a scan's entry, one lstat) and ``input_stat`` (realpath, stat) agree on what
+    they let through, and refuse the same files with the same lines."""
+    content = built / "content"
+    (built / "drafts").mkdir()
+    (built / "drafts" / "entwurf.md").write_text("x", encoding="utf-8")
+    (content / "entwurf.md").symlink_to(built / "drafts" / "entwurf.md")
+    (content / "weg.md").symlink_to("nirgends.md")
+    (content / "ordner.md").mkdir()
+    os.mkfifo(content / "rohr.md")
+
+    def outcome(stat_of) -> tuple[int, ...] | str:
+        try:
+            info = stat_of()
+        except ContentError as exc:
+            return str(exc)
+        return info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns
+
+    with os.scandir(content) as entries:
+        for entry in entries:
+            label = f"content/{entry.name}"
+            assert outcome(lambda e=entry, lb=label: entry_stat(e, lb, built)) == outcome(
+                lambda e=entry, lb=label: input_stat(Path(e.path), lb, built)
+            ), entry.name

@@ -5,6 +5,7 @@ from __future__ import annotations
 from conftest import article
 
 from techdigest.library import index
+from techdigest.tagnames import TagEntry, TagNames
 
 
 def test_articles_are_newest_first_and_a_day_is_ordered_by_slug_descending():
@@ -29,10 +30,14 @@ def test_similar_tags_get_different_ascii_slugs():
     assert [tag.name for tag in site.article_tags["x"]] == ["C++", "C#", "C"]  # " c " is C again
 
 
-def test_each_article_has_its_tags_key_and_an_untagged_one_an_empty_one():
-    site = index([article("x", tags="[Chips, KI]"), article("y", tags="[]")])
-    assert site.tag_keys == {"x": "de:chips=Chips|en:chips=Chips|de:ki=KI|en:ki=KI", "y": ""}
+def test_each_article_has_a_key_of_its_tags_names_and_slugs_and_an_untagged_one_an_empty_one():
+    site = index([article("x", tags="[Chips, KI]"), article("z", tags="[chips, ki]"), article("y", tags="[]")])
+    assert site.tag_keys["x"] == site.tag_keys["z"] != ""
+    assert site.tag_keys["y"] == ""
     assert site.article_tags["y"] == ()
+    renamed = index([article("x", tags="[Chips, KI]")], names=TagNames((TagEntry("KI", {"en": "AI"}),)))
+    assert renamed.tag_keys["x"] != site.tag_keys["x"]
+    assert index([article("x", tags="[KI, Chips]")]).tag_keys["x"] != site.tag_keys["x"]  # shown in their order
 
 
 def test_no_articles_is_an_empty_site():

@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
 from .content import parse_article
-from .inputs import input_stat, read_input, resolve
+from .inputs import entry_stat, input_stat, read_input, resolve
 from .markup import VERSION as MARKDOWN_VERSION
 from .markup import Converter, make_markdown
 from .model import Article, ContentError, Problem
@@ -56,24 +56,29 @@ def read_all(
     The folder itself is under the project's rule for files too: a ``content/`` that is a link out of
     the project is refused, not read (its files would be refused one by one, an empty one not at all).
     """
-    names = [label.removeprefix(f"{LABEL_FOLDER}/") for label in content_labels(config)]
-    return _refuse_shared_ids(_read(config, names, previous or {}, progress, workers))
+    return _refuse_shared_ids(_read(config, _content_entries(config), previous or {}, progress, workers))
 
 
 def content_labels(config: Config) -> list[str]:
     """The content files (``content/x.md``) in the order of their names: every ``*.md`` but Emacs'
     ``.#x.md`` locks. What the build reads, and so what every command that goes through articles reads."""
-    resolve(config.content_dir, LABEL_FOLDER, config.root)
-    with os.scandir(config.content_dir) as entries:
-        names = sorted(e.name for e in entries if e.name.endswith(".md") and not e.name.startswith(".#"))
-    return [f"{LABEL_FOLDER}/{name}" for name in names]
+    return [f"{LABEL_FOLDER}/{name}" for name in _content_entries(config)]
+
+
+def _content_entries(config: Config) -> dict[str, os.DirEntry[str]]:
+    """The content files by name, in :func:`content_labels`' order, as a scan of the content folder's
+    real path found them (which :func:`inputs.entry_stat` takes for their stats)."""
+    real = resolve(config.content_dir, LABEL_FOLDER, config.root)
+    with os.scandir(real) as found:
+        entries = {e.name: e for e in found if e.name.endswith(".md") and not e.name.startswith(".#")}
+    return {name: entries[name] for name in sorted(entries)}
 
 
 def read_again(config: Config, previous: ParsedFiles, labels: Iterable[str]) -> ParsedFiles:
     """``previous`` with the files ``labels`` read again (``serve``, told by the file system that only
     they changed): the others are taken as they are, without a look at the folder, in their place."""
     names = [label.removeprefix(f"{LABEL_FOLDER}/") for label in sorted(labels)]
-    return _refuse_shared_ids(previous | _read(config, names, previous, None))
+    return _refuse_shared_ids(previous | _read(config, dict.fromkeys(names), previous, None))
 
 
 def _refuse_shared_ids(parsed: ParsedFiles) -> ParsedFiles:
@@ -105,18 +110,24 @@ def articles_of(parsed: ParsedFiles) -> list[Article]:
 
 
 def _read(
-    config: Config, names: list[str], previous: ParsedFiles, progress: Progress | None, workers: int | None = None
+    config: Config,
+    names: Mapping[str, os.DirEntry[str] | None],
+    previous: ParsedFiles,
+    progress: Progress | None,
+    workers: int | None = None,
 ) -> ParsedFiles:
+    """The files ``names`` (each with its entry from a scan of the folder, if one was made)."""
     # a digest starts with that of the settings that shape the HTML, so a settings change parses anew
     prefix = hashlib.blake2b(
         f"{config.languages}|{config.unsafe_html}|{config.timezone}|{MARKDOWN_VERSION}".encode(), digest_size=8
     ).hexdigest()
     reused: dict[str, Parsed | _Job] = {}
     problems: list[Problem] = []
-    for name in names:
+    folder = config.content_dir
+    for name, entry in names.items():
         label = f"{LABEL_FOLDER}/{name}"
         try:
-            reused[label] = _reuse(config, label, previous.get(label), prefix)
+            reused[label] = _reuse(config, folder, name, entry, previous=previous.get(label), prefix=prefix)
         except ContentError as exc:
             problems.extend(exc.problems)
     todo = [job for job in reused.values() if isinstance(job, _Job)]
@@ -126,13 +137,15 @@ def _read(
     return {label: made[label] if isinstance(entry, _Job) else entry for label, entry in reused.items()}
 
 
-def _reuse(config: Config, label: str, previous: Parsed | None, prefix: str) -> Parsed | _Job:
-    """The file as ``previous`` read it, if it is unchanged; else what parsing it takes."""
-    path = config.content_dir / label.removeprefix(f"{LABEL_FOLDER}/")
-    stamp = _stamp(label, path, config.root)
+def _reuse(  # noqa: PLR0913 - the file (folder, name, scanned entry) and what the previous build made of it
+    config: Config, folder: Path, name: str, entry: os.DirEntry[str] | None, *, previous: Parsed | None, prefix: str
+) -> Parsed | _Job:
+    """The file ``name`` of ``folder`` as ``previous`` read it, if it is unchanged; else what parsing it takes."""
+    label = f"{LABEL_FOLDER}/{name}"
+    stamp = _stamp(label, folder, name, entry, config.root)
     if previous and previous.stamp == stamp and previous.digest.startswith(prefix):
         return previous
-    data = read_input(path, label, config.root)
+    data = read_input(folder / name, label, config.root)
     digest = prefix + hashlib.blake2b(data, digest_size=16).hexdigest()
     if previous and previous.digest == digest:
         return Parsed(stamp, digest, previous.article)
@@ -166,17 +179,18 @@ def _parse(
     return made
 
 
-def _stamp(label: str, path: Path, root: Path) -> Stamp:
-    """The stamp of a content file whose name is a slug and which :func:`input_stat` lets us read.
+def _stamp(label: str, folder: Path, name: str, entry: os.DirEntry[str] | None, root: Path) -> Stamp:
+    """The stamp of a content file whose name is a slug and which :func:`input_stat` lets us read
+    (:func:`entry_stat`, the same rule, when a scan of the folder found it).
 
     The name is the article's URL: ``..md`` or ``a?b.md`` would write over
     another page or make a broken link, so the file is renamed, not guessed at.
     """
-    stem = path.name.removesuffix(".md")
+    stem = name.removesuffix(".md")
     if not is_slug(stem):
         suggestion = slugify(stem, fallback="article", symbols=False)
         raise ContentError.single(
             label, 0, f"the file name is the article's URL, so a slug ({SLUG_RULE}): rename it, e.g. to {suggestion}.md"
         )
-    info = input_stat(path, label, root)
+    info = input_stat(folder / name, label, root) if entry is None else entry_stat(entry, label, root)
     return info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns

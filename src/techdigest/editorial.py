@@ -101,6 +101,7 @@ def record_moves(config: Config, before: ParsedFiles, reading: Reading) -> Readi
         label: old
         for label, entry in reading.parsed.items()
         if (old := earlier(label, entry.article)) is not None
+        and old is not entry.article  # a file not read again has not moved
         and _moved(old, entry.article, config)
         and not set(urls.article_versions(config.languages, old)) <= set(entry.article.aliases)  # kept already
     }

@@ -47,6 +47,23 @@ def input_stat(path: Path, label: str, root: Path) -> os.stat_result:
     return _checked(resolve(path, label, root), label)
 
 
+def entry_stat(entry: os.DirEntry[str], label: str, root: Path) -> os.stat_result:
+    """:func:`input_stat` of a file found by scanning a folder whose real path :func:`resolve` found
+    inside the project (``os.scandir`` of that real path).
+
+    A file there that is no link is inside the project too, so its ``lstat`` (one system call,
+    no ``realpath`` walking every folder up to ``/``) is its stat; the rule for links is the same
+    for both: a link is followed the whole way, as :func:`input_stat` does.
+    """
+    if entry.is_symlink():
+        return input_stat(Path(entry.path), label, root)
+    try:
+        info = entry.stat(follow_symlinks=False)
+    except OSError as exc:
+        raise ContentError.single(label, 0, f"cannot read: {exc.strerror}") from None
+    return _regular(info, label)
+
+
 def read_input(path: Path, label: str, root: Path) -> bytes:
     """The bytes of a seed, content file or config, at most ``MAX_INPUT_BYTES``.
 
@@ -67,6 +84,10 @@ def _checked(real: Path, label: str) -> os.stat_result:
         info = os.stat(real)
     except OSError as exc:
         raise ContentError.single(label, 0, f"cannot read: {exc.strerror}") from None
+    return _regular(info, label)
+
+
+def _regular(info: os.stat_result, label: str) -> os.stat_result:
     if not stat.S_ISREG(info.st_mode):
         raise ContentError.single(label, 0, "not a regular file")
     _check_size(info.st_size, label)

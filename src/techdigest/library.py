@@ -12,6 +12,7 @@ folder. The articles given are those the build shows (see
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 
 from .config import Config
@@ -25,18 +26,21 @@ def index(articles: list[Article], now: dt.datetime | None = None, names: TagNam
     ``names``: ``tags.toml`` (which spellings are one tag, their names per language); None: none."""
     names = names or TagNames()
     newest_first = tuple(sorted(articles, key=lambda a: (a.published.at, a.slug), reverse=True))
+    # each spelling as written -> the identity of its tag; a site has far fewer spellings than tagged articles
+    identities: dict[str, str] = {}
     written: dict[str, str] = {}
     for item in reversed(newest_first):
         for name in item.tags:
-            canonical = names.canonical(name)
-            written.setdefault(tag_identity(canonical), canonical)
+            if name not in identities:
+                canonical = names.canonical(name)
+                identities[name] = identity = tag_identity(canonical)
+                written.setdefault(identity, canonical)
 
     _refuse_shared_names(written, names)
     tags = _tags(written, names)
     by_identity = {identity: tags[slug] for identity, slug in zip(sorted(written), tags, strict=True)}
     article_tags = {
-        a.slug: tuple(by_identity[i] for i in dict.fromkeys(tag_identity(names.canonical(n)) for n in a.tags))
-        for a in newest_first
+        a.slug: tuple(by_identity[i] for i in dict.fromkeys([identities[n] for n in a.tags])) for a in newest_first
     }
     tag_articles: dict[str, list[Article]] = {slug: [] for slug in tags}
     for item in newest_first:
@@ -47,9 +51,25 @@ def index(articles: list[Article], now: dt.datetime | None = None, names: TagNam
         tags=tags,
         tag_articles={slug: tuple(items) for slug, items in tag_articles.items()},
         article_tags=article_tags,
-        tag_keys={slug: "|".join(t.key for t in tags) for slug, tags in article_tags.items()},
+        tag_keys=_tag_keys(article_tags, tags),
         status=statuses(newest_first, now) if now else {},
     )
+
+
+def _tag_keys(article_tags: dict[str, tuple[Tag, ...]], tags: dict[str, Tag]) -> dict[str, str]:
+    """Each article's tags, their names and slugs (:attr:`Tag.key`), as one digest ("" for none):
+    every page and feed showing an article has it in its key, so a short one is quicker to hash,
+    and the same set of tags is digested once."""
+    own = {slug: tag.key for slug, tag in tags.items()}
+    digests: dict[tuple[str, ...], str] = {(): ""}
+    keys = {}
+    for slug, shown in article_tags.items():
+        which = tuple([tag.slug for tag in shown])
+        if (found := digests.get(which)) is None:
+            text = "|".join([own[tag] for tag in which])
+            found = digests[which] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        keys[slug] = found
+    return keys
 
 
 def _refuse_shared_names(written: dict[str, str], names: TagNames) -> None:

@@ -9,10 +9,11 @@ and the views of :mod:`views`. Feeds, sitemap and search read the same list.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, partial
-from typing import Any
+from functools import partial
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from . import urls
 from .config import Config
@@ -22,7 +23,7 @@ from .records import Removed
 from .views import Alternate, Entries, EntryView, Link, Pager, article_view, entry_view, not_found_texts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a site has tens of thousands, planned on every build
 class Page:
     """One HTML page; ``versions`` maps each language to its URL (empty: not for search engines).
 
@@ -43,7 +44,7 @@ class Page:
     search_month: str | None = None  # an article page's language and month, for the search index
     yields: bool = False  # left out when a live page has its URL (a removed article's, a tag's old URL)
 
-    @cached_property
+    @property
     def output(self) -> str:
         return urls.output_file(self.url)
 
@@ -99,9 +100,19 @@ class Gone:
 PageId = Listing | ArticlePage | Single | Redirect | TagRedirect | Gone
 
 
-@dataclass(frozen=True)
-class _Draft:
-    """What makes a page besides the context every page shares (see :func:`_page`)."""
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """What every page showing an article needs of it, made once per plan (an article is on a page
+    per language, and on several listings in each)."""
+
+    versions: dict[str, str]  # its URL in each language
+    last_change: Moment
+    entry: tuple[str, str, str]  # what a listing is keyed by for it: the entry's digest, tags and status
+
+
+class _Draft(NamedTuple):
+    """What makes a page besides the context every page shares (see :func:`_page`): a named tuple,
+    as a build drafts one for every page of the site (made several times faster than a dataclass)."""
 
     url: str
     template: str
@@ -148,8 +159,10 @@ def plan(site: Site, config: Config, ids: Sequence[PageId], files: Collection[st
     pages = [_page(config, planner.draft(page)) for page in ids]
     live = {page.output for page in pages if not page.yields}
     pages = [page for page in pages if not page.yields or not (page.output in live or _clashes(page.output, files))]
-    _refuse_taken_aliases(pages, site, files)
-    _refuse_duplicates(pages)
+    seen = Counter(page.output for page in pages)
+    _refuse_taken_aliases(seen, site, files)
+    if len(seen) < len(pages):
+        _refuse_duplicates(pages)
     return pages
 
 
@@ -175,8 +188,20 @@ class _Planner:
         self.site = site
         self.config = config
         # when the site last changed for a reader: its newest article, or a later correction
-        self.newest = max(map(_last_change, site.articles), default=None)
+        self.newest = _latest(map(_last_change, site.articles))
         self._entries: dict[tuple[str, str], EntryView] = {}
+        self._shown: dict[str, _Shown] = {}
+
+    def shown(self, item: Article) -> _Shown:
+        """What the pages showing ``item`` need of it, made on first use."""
+        if (found := self._shown.get(item.slug)) is None:
+            site = self.site
+            found = self._shown[item.slug] = _Shown(
+                {code: urls.article(code, item) for code in self.config.languages},
+                _last_change(item),
+                (item.entry_digest, site.tag_keys[item.slug], site.status.get(item.slug, "")),
+            )
+        return found
 
     def entry(self, item: Article, lang: str) -> EntryView:
         """An article's entry in ``lang``: the same on the home page and its tags' pages, made once."""
@@ -244,6 +269,7 @@ class _Planner:
         return [*own, Link(config.title[lang], urls.relative(here, urls.feed(lang)))]
 
     def _article(self, lang: str, item: Article) -> _Draft:
+        shown = self.shown(item)
         status = self.site.status.get(item.slug, "")
 
         def extra(here: str) -> dict[str, Any]:
@@ -256,11 +282,11 @@ class _Planner:
             }
 
         return _Draft(
-            urls.article(lang, item),
+            shown.versions[lang],
             "article.html",
             lang,
-            partial(_article_url, item=item),
-            _last_change(item),
+            shown.versions.__getitem__,
+            shown.last_change,
             (item.digest, self.site.tag_keys[item.slug], status),
             extra,
             search_month=f"{lang}/{item.date:%Y-%m}",
@@ -296,14 +322,14 @@ class _Planner:
             return {**own, "entries": entries, "pager": pager}
 
         inputs = () if tag is None else (tag.key, len(articles))
-        shown = [(item.entry_digest, site.tag_keys[item.slug], site.status.get(item.slug, "")) for item in chunk]
+        shown = [self.shown(item) for item in chunk]
         return _Draft(
             url_in(lang),
             "home.html" if tag is None else "tag.html",
             lang,
             url_in,
-            max(map(_last_change, chunk)) if chunk else None,
-            (*inputs, number, total, shown),
+            _latest(entry.last_change for entry in shown),
+            (*inputs, number, total, [entry.entry for entry in shown]),
             extra,
         )
 
@@ -444,6 +470,11 @@ def _context(config: Config, draft: _Draft, versions: dict[str, str]) -> dict[st
     }
 
 
+def _latest(moments: Iterable[Moment]) -> Moment | None:
+    """The latest of ``moments`` (the first of equal ones), None of none."""
+    return max(moments, key=attrgetter("at"), default=None)
+
+
 def _last_change(item: Article) -> Moment:
     """When an article last changed for a reader: its correction's date, else its publication."""
     return item.updated or item.published
@@ -461,10 +492,9 @@ def _article_url(lang: str, item: Article) -> str:
     return urls.article(lang, item)
 
 
-def _refuse_taken_aliases(pages: list[Page], site: Site, files: Collection[str]) -> None:
+def _refuse_taken_aliases(seen: Counter[str], site: Site, files: Collection[str]) -> None:
     """An alias whose URL another page (or another alias, or a file of the site) has already: an
-    error at its line."""
-    seen = Counter(page.output for page in pages)
+    error at its line. ``seen``: how many pages are written to each file."""
     problems = [
         Problem(item.path, item.lines.get("aliases", 0), f"aliases: {alias} is the URL of another page already")
         for item in site.articles
