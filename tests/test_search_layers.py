@@ -256,3 +256,22 @@ class _Slow(_Quiet):
         if self.path.endswith(".pf_fragment"):
             time.sleep(1)
         super().do_GET()
+
+
+@pytest.mark.parametrize("damage", ["missing", "not JSON"])
+def test_a_missing_or_damaged_layers_json_says_the_search_failed_and_raises_nothing(project, open_tab, damage):
+    root, url = project
+    layers = root / "site/pagefind/de/recent/layers.json"
+    if damage == "missing":
+        layers.unlink()
+    else:
+        layers.write_text('{"bundles": [', encoding="utf-8")
+    tab = open_tab()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(f"{url}de/search/?q=Vertrag")
+    failed = "Die Suche konnte ihren Index nicht laden. Bitte versuchen Sie es später noch einmal."
+    expect(tab.locator(".search-status")).to_have_text(failed)
+    tab.locator("input[name=q]").press_sequentially(" Chips")  # each key tries again, quietly
+    expect(tab.locator(".search-status")).to_have_text(failed)
+    assert errors == [] and tab.locator(".search-results li").count() == 0
