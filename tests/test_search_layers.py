@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -235,3 +236,42 @@ def test_markup_in_articles_and_in_the_query_is_shown_as_text_and_never_run(host
         tab.goto(f"{url}de/search/?q=Fett")
         expect(tab.locator(".search-results a")).to_contain_text("<script>alert('title')</script>")
         assert dialogs == [] and tab.locator(".search-results img, .search-results script").count() == 0
+
+
+def test_the_status_says_how_many_results_once_they_are_shown(project, open_tab):
+    """The status line (read out by screen readers) and the results change together: the count
+    is not announced over an empty list while the results' texts are still loading."""
+    root, _ = project
+    with serving(root / "site", _Slow) as url:
+        tab = open_tab()
+        tab.goto(f"{url}de/search/?q=Vertrag")
+        tab.locator(".search-status").filter(has_text="Vertrag").wait_for()
+        assert tab.locator(".search-results li").count() == 1
+
+
+class _Slow(_Quiet):
+    """Takes a second for each page's text (a fragment file), as a slow connection may."""
+
+    def do_GET(self) -> None:
+        if self.path.endswith(".pf_fragment"):
+            time.sleep(1)
+        super().do_GET()
+
+
+@pytest.mark.parametrize("damage", ["missing", "not JSON"])
+def test_a_missing_or_damaged_layers_json_says_the_search_failed_and_raises_nothing(project, open_tab, damage):
+    root, url = project
+    layers = root / "site/pagefind/de/recent/layers.json"
+    if damage == "missing":
+        layers.unlink()
+    else:
+        layers.write_text('{"bundles": [', encoding="utf-8")
+    tab = open_tab()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(f"{url}de/search/?q=Vertrag")
+    failed = "Die Suche konnte ihren Index nicht laden. Bitte versuchen Sie es später noch einmal."
+    expect(tab.locator(".search-status")).to_have_text(failed)
+    tab.locator("input[name=q]").press_sequentially(" Chips")  # each key tries again, quietly
+    expect(tab.locator(".search-status")).to_have_text(failed)
+    assert errors == [] and tab.locator(".search-results li").count() == 0

@@ -98,7 +98,9 @@
 
   // The next PAGE results into the list. Taken at once, so that a second "More results" (a double
   // click) takes the ones after them; it also waits for them (see adding), so the order stays.
-  async function show(search, focus) {
+  // A new search's first results replace the list and the status line (said) together, once they
+  // are loaded: the count is never read out over the other search's results or an empty list.
+  async function show(search, focus, said) {
     var batch = results;
     var next = batch.slice(taken, taken + PAGE);
     taken += next.length;
@@ -110,10 +112,17 @@
         })
       );
     } catch (error) {
-      if (search === latest) status.textContent = form.dataset.failed;
+      if (search !== latest) return;
+      if (said !== undefined) list.replaceChildren();
+      status.textContent = form.dataset.failed;
+      more.hidden = true;
       return;
     }
     if (search !== latest || batch !== results) return;
+    if (said !== undefined) {
+      list.replaceChildren();
+      status.textContent = said;
+    }
     var first = null;
     found.forEach(function (data) {
       if (data.url.indexOf(base) !== 0) return; // not a page of this site
@@ -165,17 +174,18 @@
       var loaded = await load();
       found = await visible(loaded, (await loaded.pagefind.search(query)).results);
     } catch (error) {
-      if (search === latest) status.textContent = form.dataset.failed;
+      if (search !== latest) return;
+      list.replaceChildren();
+      status.textContent = form.dataset.failed;
+      more.hidden = true;
       return;
     }
     if (search !== latest) return;
     results = found;
     taken = 0;
-    list.replaceChildren();
     var count = results.length;
     var template = !count ? form.dataset.none : plural.select(count) === "one" ? form.dataset.one : form.dataset.other;
-    status.textContent = say(template, count, query);
-    adding = show(search, false);
+    adding = show(search, false, say(template, count, query));
     await adding;
   }
 
