@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import pickle
+from importlib.metadata import PackageNotFoundError, version
 
 import pytest
 
 from techdigest.build import build
-from techdigest.cache import CACHE_DIR, BuildState, cache_file, code_version, load_state, save_state
+from techdigest.cache import (
+    _LIBRARIES,
+    CACHE_DIR,
+    BuildState,
+    _library_versions,
+    cache_file,
+    code_version,
+    load_state,
+    save_state,
+)
 from techdigest.config import load_config
 from techdigest.output import Record
 
@@ -55,3 +65,13 @@ def test_what_a_build_killed_while_saving_left_is_removed(config, project):
 
 def test_the_code_version_is_stable_in_a_process():
     assert code_version() == code_version() and len(code_version()) == 32
+
+
+def test_the_library_versions_are_those_importlib_metadata_finds():
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "-"
+
+    assert _library_versions() == "|".join(f"{name}={installed(name)}" for name in _LIBRARIES)

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .markup import Converter, to_html
 from .model import (
     CONTROL_CHARACTERS,
     EXCERPT_CHARS,
@@ -31,6 +30,9 @@ from .model import (
     shorten,
 )
 from .seeds import MAX_TAGS, merge_tags, too_many_tags
+
+if TYPE_CHECKING:  # Markdown is loaded where a body is converted, not by every reader of content files
+    from .markup import Converter
 
 FIELDS = (
     "title",
@@ -101,6 +103,8 @@ def parse_article(  # noqa: PLR0913 - the settings a file is read with, each one
     _refuse_control_characters(path, text)
     meta, lines, body = _split(path, text)
     front = _front_matter(path, meta, lines, languages, zone)
+    from .markup import to_html
+
     body_html = to_html(converter, body, path, first_line=len(text.splitlines()) - body.count("\n"))
     slug = path.rsplit("/", 1)[-1].removesuffix(".md")
     listed = (

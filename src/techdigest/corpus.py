@@ -14,15 +14,17 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Config
 from .content import parse_article
 from .inputs import entry_stat, input_stat, read_input, resolve
-from .markup import VERSION as MARKDOWN_VERSION
-from .markup import Converter, make_markdown
 from .model import Article, ContentError, Problem
 from .parallel import Progress, fork_map
 from .slugs import SLUG_RULE, is_slug, slugify
+
+if TYPE_CHECKING:  # Markdown is loaded by the first file parsed: a build that parses none never loads it
+    from .markup import Converter
 
 Stamp = tuple[int, int, int, int]  # size, mtime, inode, ctime: a file with the same stamp was not touched
 LABEL_FOLDER = "content"  # content files are labelled as editors know them: content/x.md
@@ -118,8 +120,9 @@ def _read(
 ) -> ParsedFiles:
     """The files ``names`` (each with its entry from a scan of the folder, if one was made)."""
     # a digest starts with that of the settings that shape the HTML, so a settings change parses anew
+    # (another Markdown is another code version, cache.code_version: the build starts without a cache)
     prefix = hashlib.blake2b(
-        f"{config.languages}|{config.unsafe_html}|{config.timezone}|{MARKDOWN_VERSION}".encode(), digest_size=8
+        f"{config.languages}|{config.unsafe_html}|{config.timezone}".encode(), digest_size=8
     ).hexdigest()
     reused: dict[str, Parsed | _Job] = {}
     problems: list[Problem] = []
@@ -160,6 +163,8 @@ def _parse(
 
     def parse(job: _Job) -> Article | list[Problem]:
         if not converters:
+            from .markup import make_markdown
+
             converters.append(make_markdown(config.unsafe_html))
         try:
             return parse_article(

@@ -19,10 +19,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import YAMLError
+from typing import TYPE_CHECKING, TypeAlias
 
 from .config import Config
 from .content import FENCE, front_matter
@@ -31,8 +28,12 @@ from .locks import FolderLock
 from .model import ContentError, printable
 from .output import naming
 
+if TYPE_CHECKING:  # ruamel is loaded by the first change made: a build that changes no file never loads it
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+
 ASIDE = ".techdigest-"  # prefix of a content file while it is written
-Front = CommentedMap  # a front matter as the round trip loaded it: a dict that keeps comments and order
+Front: TypeAlias = "CommentedMap"  # a front matter as the round trip loaded it: a dict that keeps comments and order
 Change = Callable[[Front], None]
 
 
@@ -77,6 +78,9 @@ def changed_front_matter(label: str, text: str, change: Change) -> str:
     yaml_text, fence, body = rest.partition(f"\n{FENCE}")
     if not fence and rest.startswith(FENCE):  # an empty front matter
         yaml_text, body = "", rest[len(FENCE) :]
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import YAMLError
+
     loader = _round_trip()
     try:
         meta = loader.load(yaml_text) if yaml_text.strip() else CommentedMap()
@@ -193,6 +197,8 @@ def _aside(target: Path, text: str) -> Path:
 
 def _round_trip() -> YAML:
     """ruamel's round trip set to write as ``import`` does (lists unindented, 100 columns)."""
+    from ruamel.yaml import YAML
+
     loader = YAML(typ="rt")
     loader.preserve_quotes = True
     loader.width = 100

@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlsplit
 
-from feedgen.feed import FeedGenerator
-
 from . import urls
 from .config import Config
 from .i18n import load_translations
@@ -78,6 +76,8 @@ def _title(config: Config, site: Site, feed: Feed) -> str:
 def _atom(config: Config, site: Site, feed: Feed) -> bytes:
     lang, name, entries = feed.lang, _name(site, feed), shown_in(site, feed)
     home = urls.home(lang) if feed.tag is None else urls.tag(lang, site.tags[feed.tag].slug_in(lang))
+    from feedgen.feed import FeedGenerator  # here: a build that makes no feed never loads feedgen (and lxml)
+
     atom = FeedGenerator()
     atom.id(urls.absolute(config.base_url, name))
     atom.title(_title(config, site, feed))

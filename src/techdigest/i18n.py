@@ -11,17 +11,12 @@ import datetime as dt
 import io
 from functools import lru_cache
 from pathlib import Path
-
-from babel import Locale, UnknownLocaleError
-from babel.core import get_global
-from babel.dates import format_date as _format_date
-from babel.dates import format_time, get_datetime_format
-from babel.lists import format_list
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
-from babel.support import Translations
+from typing import TYPE_CHECKING
 
 from .model import ContentError, Moment
+
+if TYPE_CHECKING:  # Babel is imported where it is used: a build that renders nothing never loads it
+    from babel.support import Translations
 
 DOMAIN = "messages"
 
@@ -45,6 +40,11 @@ def load_translations(locales_dir: Path, lang: str) -> Translations:
 @lru_cache(maxsize=8)
 def _compiled(data: bytes, lang: str, label: str) -> Translations:
     """Shared by its callers, who only read it."""
+    from babel import UnknownLocaleError
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import PoFileError, read_po
+    from babel.support import Translations
+
     try:
         catalog = read_po(io.BytesIO(data), locale=lang, abort_invalid=True)
     except (PoFileError, UnknownLocaleError, UnicodeDecodeError) as exc:
@@ -59,6 +59,8 @@ def _compiled(data: bytes, lang: str, label: str) -> Translations:
 def format_date(value: dt.date, lang: str) -> str:
     """``25. November 2026`` in German, ``November 25, 2026`` in English (cached: Babel
     parses its locale data on every call, and a site shows the same dates on many pages)."""
+    from babel.dates import format_date as _format_date
+
     return _format_date(value, format="long", locale=lang)
 
 
@@ -74,6 +76,8 @@ def format_moment(value: Moment | dt.date, lang: str) -> str:
 @lru_cache(maxsize=65536)
 def _format_wall(at: dt.datetime, lang: str) -> str:
     """Keyed by the wall time alone: aware times of one instant in two zones are equal, shown apart."""
+    from babel.dates import format_time, get_datetime_format
+
     pattern = str(get_datetime_format("medium", locale=lang)).replace("'", "")  # how Babel joins date and time
     return pattern.replace("{0}", format_time(at, "short", locale=lang)).replace("{1}", format_date(at.date(), lang))
 
@@ -81,12 +85,16 @@ def _format_wall(at: dt.datetime, lang: str) -> str:
 @lru_cache(maxsize=1024)
 def format_names(names: tuple[str, ...], lang: str) -> str:
     """``Erika Mustermann und Max Muster``: a byline's names as a list reads in ``lang``."""
+    from babel.lists import format_list
+
     return format_list(list(names), locale=lang) if names else ""
 
 
 @lru_cache(maxsize=1024)
 def language_name(code: str, in_lang: str | None = None) -> str:
     """The language's name in ``in_lang``; by default in itself, as switchers show it."""
+    from babel import Locale
+
     name = Locale.parse(code).get_display_name(in_lang or code) or code
     return name[:1].upper() + name[1:]
 
@@ -94,5 +102,8 @@ def language_name(code: str, in_lang: str | None = None) -> str:
 @lru_cache(maxsize=1024)
 def og_locale(code: str) -> str:
     """The Open Graph form of a language: its most likely territory (``de`` → ``de_DE``)."""
+    from babel import Locale
+    from babel.core import get_global
+
     likely = Locale.parse(get_global("likely_subtags").get(code, code))
     return f"{likely.language}_{likely.territory}" if likely.territory else likely.language

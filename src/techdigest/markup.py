@@ -43,7 +43,6 @@ from markdown.treeprocessors import Treeprocessor
 from .model import ContentError
 
 Converter = markdown.Markdown
-VERSION = markdown.__version__
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "cite", "poster", "background", "data", "longdesc")
 MAX_NESTING = 32  # levels of lists and block quotes; real articles use a handful

@@ -19,8 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import tomli_w
-
 from .config import Config
 from .content import alias_path
 from .edits import replace_file
@@ -151,4 +149,6 @@ def _line_of(text: str, where: str) -> int:
 
 
 def _write(config: Config, name: str, data: dict[str, Any]) -> None:
+    import tomli_w  # only a command that records something writes TOML
+
     replace_file(config.root / name, _HEADERS[name] + tomli_w.dumps(data))

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from functools import lru_cache, partial
 from gettext import NullTranslations
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
 from markupsafe import Markup, escape
 
 from .config import Config
@@ -26,6 +26,9 @@ from .model import ContentError
 from .output import Output
 from .pages import Page
 from .views import EntryView
+
+if TYPE_CHECKING:  # imported where a page is rendered: a build that renders none never loads Jinja
+    import jinja2
 
 
 @lru_cache(maxsize=2)
@@ -52,6 +55,8 @@ def page_outputs(pages: list[Page], config: Config, digest: str) -> list[Output]
 
 
 def render_page(env: jinja2.Environment, page: Page, config: Config) -> bytes:
+    import jinja2
+
     try:
         html = env.get_template(page.template).render(page.context())
     except jinja2.TemplateSyntaxError as exc:
@@ -70,6 +75,8 @@ def render_page(env: jinja2.Environment, page: Page, config: Config) -> bytes:
 
 
 def _environment(templates_dir: Path, locales_dir: Path, lang: str) -> jinja2.Environment:
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
@@ -171,6 +178,8 @@ def inputs_digest(config: Config) -> str:
 
 def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[str, int]:
     """The innermost traceback frame that is a template line, as Jinja rewrote it."""
+    import jinja2
+
     searchpath = env.loader.searchpath if isinstance(env.loader, jinja2.FileSystemLoader) else []  # ours always is
     templates = [Path(p).resolve() for p in searchpath]
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):

@@ -22,10 +22,7 @@ import dataclasses
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
-
-import tomlkit
-from tomlkit.items import Table
+from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .content import alias_path
@@ -33,6 +30,10 @@ from .edits import replace_file
 from .inputs import read_input
 from .model import CONTROL_CHARACTERS, ContentError, Problem, excerpt, tag_identity
 from .records import header_lines, key_line, parse_toml
+
+if TYPE_CHECKING:  # tomlkit is loaded where tags.toml is written, not by every build that reads it
+    import tomlkit
+    from tomlkit.items import Table
 
 TAGS_FILE = "tags.toml"
 MACHINE = "machine_translated"  # the languages whose names `translate` proposed, until an editor checked them
@@ -203,11 +204,16 @@ def record_rename(config: Config, old: str, new: str, old_urls: list[str]) -> No
 
 
 def _document(config: Config) -> tomlkit.TOMLDocument:
+    import tomlkit
+
     return tomlkit.parse(_text(config))
 
 
 def _table(document: tomlkit.TOMLDocument, written: str) -> Table:
     """The table ``[written]`` of ``document``, appended if there is none."""
+    import tomlkit
+    from tomlkit.items import Table
+
     if written not in document:
         document[written] = tomlkit.table()
     table = document[written]
@@ -233,6 +239,8 @@ def _extend(table: Table, key: str, values: list[str], header: str) -> None:
 
 
 def _write(config: Config, document: tomlkit.TOMLDocument) -> None:
+    import tomlkit
+
     text = tomlkit.dumps(document)
     tomllib.loads(text)  # what we write reads back
     replace_file(config.root / TAGS_FILE, text)
