@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import shutil
 from pathlib import Path
 
@@ -237,3 +238,40 @@ def test_an_edit_that_leaves_the_indexed_text_as_it_was_shows_the_page_once(site
     assert site.urls("recent") == {"/en/2026/b/": page}
     assert site.layers() == {"bundles": ["./", "../2026/"], "superseded": [], "shared": {page: []}}
     assert found(site) == {"/en/2026/b/": ["Chips|Chips."]}
+
+
+@pytest.mark.parametrize("seed", [6, 8, 14])
+def test_any_sequence_of_builds_is_searched_as_a_cold_build_would_be(tmp_path, monkeypatch, seed):
+    """Pages added, removed, edited, moved to other months (same text), and changed where the index
+    does not look, a few at a time in two languages and years, with bundles of three pages and a
+    recent layer of three: after each build the search finds what a cold build's search finds."""
+    monkeypatch.setattr(search, "SETTLED_PAGES", 3)
+    monkeypatch.setattr(search, "RECENT_PAGES", 3)
+    rng, words = random.Random(seed), ["Quantum", "Chips", "Wafer", "Kühlung", "Compiler", "Rust"]
+    site, pages = Site(tmp_path / "site"), {}
+    for step in range(10):
+        for _ in range(rng.randint(1, 4)):
+            page, choice = (rng.choice(["en", "de"]), f"p{rng.randint(0, 9)}"), rng.random()
+            month, text, version = pages.get(page, ("", "", 0))
+            if page not in pages or choice < 0.4:
+                pages[page] = (
+                    f"{rng.choice(['2025', '2026'])}-{rng.randint(1, 12):02d}",
+                    " ".join(rng.sample(words, 2)),
+                    0,
+                )
+            elif choice < 0.5:
+                pages[page] = (month, text, version + 1)  # not in the indexed text
+            elif choice < 0.6:
+                del pages[page]
+            elif choice < 0.8:
+                pages[page] = (f"{month[:4]}-{rng.randint(1, 12):02d}", text, version)
+            else:
+                pages[page] = (month, " ".join(rng.sample(words, 2)), version)
+        made = [article(month, slug, text, lang) for (lang, slug), (month, text, _) in sorted(pages.items())]
+        versions = [version for _, _, version in (pages[page] for page in sorted(pages))]
+        outputs = [Output(o.name, (o.inputs, v), o.make, o.search_month) for o, v in zip(made, versions, strict=True)]
+        site.build(outputs)
+        cold = Site(tmp_path / f"cold{step}")
+        cold.build(outputs)
+        for lang in {lang for lang, _ in pages}:
+            assert found(site, lang) == found(cold, lang), f"step {step}"
