@@ -109,21 +109,19 @@ def run(command: list[str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss // 1024
 
 
-# `techdigest build` in a process that reports, on its last line of stderr, the seconds from "prepared"
-# to "indexed" (the search indexing) and the peak RSS in MiB of itself and of its largest child process
-# (a forked worker or a Pagefind run)
+# `techdigest build` as the `techdigest` program runs it (techdigest.cli.command), in a process that
+# reports, on its last line of stderr, the seconds from "prepared" to "indexed" (the search indexing)
+# and the peak RSS in MiB of itself and of its largest child process (a forked worker or a Pagefind run)
 BUILD = """
-import resource, sys, time
-from pathlib import Path
-from techdigest.build import build
-from techdigest.config import load_config
-from techdigest.options import BuildOptions
+import os, resource, sys, time
+from techdigest.cli import main
 reached = {}
-options = BuildOptions.for_cli(on_stage=lambda stage: reached.setdefault(stage, time.perf_counter()))
-build(load_config(Path(sys.argv[1])), options=options)
+code = main(["-C", sys.argv[1], "build"], on_stage=lambda stage: reached.setdefault(stage, time.perf_counter()))
 print(reached["indexed"] - reached["prepared"] if "indexed" in reached else 0.0,
       resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
-      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, file=sys.stderr)
+      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, file=sys.stderr, flush=True)
+sys.stdout.flush()
+os._exit(code)
 """
 
 

@@ -25,10 +25,9 @@ import pytest
 from conftest import add_articles, hooked, make_project, snapshot, stamps
 
 from techdigest.build import build
-from techdigest.cache import CACHE_DIR
 from techdigest.changes import classify
 from techdigest.cli import main
-from techdigest.config import load_config
+from techdigest.config import CACHE_DIR, load_config
 from techdigest.options import BuildOptions
 from techdigest.parallel import MIN_PARALLEL
 

@@ -21,8 +21,7 @@ import pytest
 from conftest import add_articles, hooked, snapshot
 
 from techdigest.build import build
-from techdigest.cache import CACHE_DIR
-from techdigest.config import load_config
+from techdigest.config import CACHE_DIR, load_config
 from techdigest.locks import FolderLock
 
 COMMAND = [sys.executable, "-m", "techdigest.cli"]

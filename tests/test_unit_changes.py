@@ -64,9 +64,43 @@ def test_only_article_texts_that_keep_date_and_tags_make_a_narrow_build(config, 
     assert work("date: 2025-11-20", "date: 2026-11-27").whole, "a new date moves it in its lists"
 
 
-def test_without_changes_every_file_is_read_and_the_whole_plan_made(config):
+def test_a_build_finds_the_changed_texts_itself_and_makes_only_their_pages(config, project):
     first = build(config)
     options = BuildOptions(workers=1)
     reading = read(config, first.state, None, first.output, options)
-    assert reading.again is None and len(reading.parsed) == 3
+    assert reading.again == frozenset() and len(reading.parsed) == 3
+    unchanged = select(config, first.state, reading, inputs_digest(config), options)
+    assert not unchanged.whole and unchanged.outputs == []
+    article = project / "content" / "compilers-in-rust.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("Teams that maintain", "Teams who maintain"))
+    reading = read(config, first.state, None, first.output, options)
+    assert reading.again == {"content/compilers-in-rust.md"}
+    work = select(config, first.state, reading, inputs_digest(config), options)
+    shown = {page.output for page in work.pages}  # its pages and the listings showing it, not the others
+    assert not work.whole and {"de/2026/compilers-in-rust/index.html", "en/index.html"} <= shown
+    assert not shown & {"de/2025/chip-export/index.html", "en/tags/export/index.html"}
+
+
+def edit_static(project):
+    (project / "templates" / "static" / "style.css").write_text("body { color: red; }\n")
+
+
+def name_a_tag(project):
+    (project / "tags.toml").write_text('["Export"]\nen = "Exports"\n', encoding="utf-8")
+
+
+def remove_an_article(project):
+    (project / "content" / "compilers-in-rust.md").unlink()
+
+
+def vandalize_the_site(project):
+    (project / "site" / "de" / "index.html").write_text("vandalized")
+
+
+@pytest.mark.parametrize("edit", [edit_static, name_a_tag, remove_an_article, vandalize_the_site])
+def test_what_else_a_build_finds_changed_makes_the_whole_plan(config, project, edit):
+    first = build(config)
+    edit(project)
+    options = BuildOptions(workers=1)
+    reading = read(config, first.state, None, first.output, options)
     assert select(config, first.state, reading, inputs_digest(config), options).whole

@@ -31,7 +31,7 @@ def probe(lang: str = "de", template: str = "probe.html", search_month: str | No
 
 
 def envs(config):
-    return environments(config.templates_dir, config.locales_dir, config.languages, inputs_digest(config))
+    return environments(config, inputs_digest(config))
 
 
 def test_each_language_renders_with_its_catalog_and_escapes_values(config):

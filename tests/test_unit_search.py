@@ -37,7 +37,8 @@ class Site:
 
     def build(self, outputs: list[Output], refresh: bool = True) -> Indexed:
         prepared: Prepared = prepare(Batch(outputs, "v1"), self.folder, self.record, ONE)
-        indexed = update_search(prepared, outputs, self.state, refresh, self.announce)
+        searched = {o.name: o.search_month for o in outputs if o.search_month is not None}
+        indexed = update_search(prepared, searched, self.state, refresh, self.announce)
         commit(prepared, indexed.dropped)
         keys = {o.name: key("v1", o.inputs) for o in outputs}
         stamps = {n: ((self.folder / n).stat().st_size, (self.folder / n).stat().st_mtime_ns) for n in keys}

@@ -113,7 +113,7 @@ def _build(
         discard(prepared)
         raise
     if options.warm_templates:  # the pages of the next save are rendered in this process: compile them now
-        environments(config.templates_dir, config.locales_dir, config.languages, digest)
+        environments(config, digest)
     rendered = len({page.output for page in work.pages} & set(prepared.made))
     return BuildReport(
         len(reading.parsed),
@@ -127,14 +127,14 @@ def _build(
 
 
 def _search(prepared: Prepared, work: Work, previous: BuildState, options: BuildOptions) -> Indexed:
-    """The search bundles of the new site; a narrow build keeps them (``serve``: see update_search)."""
-    if not work.whole:
+    """The search bundles of the new site; a narrow build of ``serve`` keeps them (see update_search)."""
+    if not work.whole and not options.refresh_search:
         return Indexed(previous.search, 0)
 
     def announce() -> None:
         if progress := options.progress("indexing for search"):
             progress(0, 0)
 
-    indexed = update_search(prepared, work.outputs, previous.search, options.refresh_search, announce)
+    indexed = update_search(prepared, work.plan.searched, previous.search, options.refresh_search, announce)
     options.reached("indexed")
     return indexed

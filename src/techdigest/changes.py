@@ -1,13 +1,16 @@
 """What changed since the previous build, and so what a build makes: the one home of incremental planning.
 
 ``serve`` learns from the file system which files changed and hands the build
-a :class:`Changes` (as Zola's ``ChangeKind``). When only the texts of existing
-articles changed, and their dates, draft states and tags stayed (and the
-passing time published no scheduled article), a *narrow* build reads just
-those files again and makes just the pages and feeds showing those articles,
-found in a reverse index (article → pages and feeds) built once per whole
-plan. Any other change, or none known (``techdigest build``), makes the
-*whole* plan, whose unchanged outputs the writer then skips by their keys.
+a :class:`Changes` (as Zola's ``ChangeKind``); ``techdigest build`` reads every
+content file's stamp and finds the changed ones itself. When only the texts of
+existing articles changed, and their dates, draft states and tags stayed (and
+the passing time published no scheduled article), and nothing else the plan
+depends on (its *basis*: templates, catalogs, settings, static files,
+``removed.toml``, ``tags.toml``), a *narrow* build makes just the pages and feeds
+showing those articles, found in the reverse index (article → pages and feeds)
+of the previous whole plan, which serve keeps in memory and the cache on disk.
+Any other change makes the *whole* plan, whose unchanged outputs the writer
+then skips by their keys.
 
 Planners (:mod:`pages`, :mod:`feeds`, :mod:`sitemap`) plan what they are
 asked for from a :class:`Site`; only this module chooses what to ask for.
@@ -15,9 +18,11 @@ asked for from a :class:`Site`; only this module chooses what to ask for.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
-from collections.abc import Collection, Iterable
+import uuid
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,12 +35,13 @@ from .hosting import publishing_files
 from .library import index, statuses
 from .model import Article, Site
 from .options import BuildOptions
-from .output import Output, Record
+from .output import Output, Record, key
 from .pages import Page, PageId, page_ids, plan, shown_on
-from .records import read_removed
+from .records import Removed, read_removed
 from .render import page_outputs
 from .sitemap import sitemap
-from .tagnames import read_tag_names
+from .tagnames import TagNames, read_tag_names
+from .writer import intact
 
 if TYPE_CHECKING:
     from .cache import BuildState
@@ -95,24 +101,35 @@ class Showing:
 
 @dataclass(frozen=True)
 class Plan:
-    """Every page and feed of a site; kept in memory (``serve``) for the next narrow build."""
+    """Every page and feed of a site, and where each article is shown: what the next narrow build needs.
+    ``serve`` keeps it in memory, ``build`` in the cache."""
 
     site: Site
     pages: tuple[PageId, ...]
     feeds: tuple[Feed, ...]
-    # article slug -> where it is shown; the reverse index, made on first use
-    _showing: dict[str, Showing] = field(default_factory=dict, compare=False, repr=False)
+    showing: dict[str, Showing]  # article slug -> where it is shown: the reverse index
+    basis: str  # what the plan depends on besides the articles (:func:`select`)
+    searched: dict[str, str]  # the pages search indexes -> their search month ("de/2026-07")
+    # the whole plan this one was made as; a narrow build keeps it, so the cache writes a plan once
+    made: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
 
-    def showing(self, config: Config) -> dict[str, Showing]:
-        """The reverse index, made once per whole plan (a narrow build keeps the order of everything)."""
-        if not self._showing:
-            for number, page in enumerate(self.pages):
-                for item in shown_on(self.site, config, page):
-                    self._showing.setdefault(item.slug, Showing()).pages.append(number)
-            for number, feed in enumerate(self.feeds):
-                for item in shown_in(self.site, feed):
-                    self._showing.setdefault(item.slug, Showing()).feeds.append(number)
-        return self._showing
+
+def _reverse_index(site: Site, config: Config, pages: Sequence[PageId], feeds: Sequence[Feed]) -> dict[str, Showing]:
+    """Where each article is shown: made with the whole plan, so a narrow build finds its pages at once."""
+    showing: dict[str, Showing] = {}
+    for number, page in enumerate(pages):
+        for item in shown_on(site, config, page):
+            _where(showing, item.slug).pages.append(number)
+    for number, feed in enumerate(feeds):
+        for item in shown_in(site, feed):
+            _where(showing, item.slug).feeds.append(number)
+    return showing
+
+
+def _where(showing: dict[str, Showing], slug: str) -> Showing:
+    if (where := showing.get(slug)) is None:
+        where = showing[slug] = Showing()
+    return where
 
 
 @dataclass(frozen=True)
@@ -136,17 +153,18 @@ class Work:
 
 def read(config: Config, previous: BuildState, changes: Changes | None, target: Path, options: BuildOptions) -> Reading:
     """Every content file, reusing what ``previous`` parsed; only the changed ones when they are all
-    that changed (and ``previous`` is the build of this ``target``, its plan in memory)."""
-    if (
-        changes is not None
-        and changes.kinds <= {ChangeKind.ARTICLE_TEXT}
-        and previous.plan is not None
-        and previous.output == target
-        and target.is_dir()
-    ):
+    that changed (``serve`` knows). ``again``: which files changed, when the same files are there, the
+    previous build (of this ``target``) left its plan, and the site is as it recorded it."""
+    planned = previous.plan is not None and previous.output == target and target.is_dir()
+    if planned and changes is not None and changes.kinds <= {ChangeKind.ARTICLE_TEXT}:
         return Reading(read_again(config, previous.parsed, changes.articles), changes.articles)
     progress = options.progress("reading articles")
-    return Reading(read_all(config, previous.parsed, progress, workers=options.workers), None)
+    parsed = read_all(config, previous.parsed, progress, workers=options.workers)
+    if not planned or parsed.keys() != previous.parsed.keys():
+        return Reading(parsed, None)
+    if options.verify_output and not intact(target, previous.record):  # a file edited or deleted by hand
+        return Reading(parsed, None)
+    return Reading(parsed, frozenset(label for label, entry in parsed.items() if entry is not previous.parsed[label]))
 
 
 def select(config: Config, previous: BuildState, reading: Reading, digest: str, options: BuildOptions) -> Work:
@@ -155,7 +173,8 @@ def select(config: Config, previous: BuildState, reading: Reading, digest: str, 
     at its time now are on the site."""
     now = options.now()
     shown = [item for item in articles_of(reading.parsed) if options.shows(item, now)]
-    if reading.again is not None and previous.plan is not None:
+    basis = _Basis.read(config, digest)
+    if reading.again is not None and previous.plan is not None and previous.plan.basis == basis.key:
         fresh = [
             reading.parsed[label].article
             for label in sorted(reading.again)
@@ -164,34 +183,51 @@ def select(config: Config, previous: BuildState, reading: Reading, digest: str, 
         site = _with_texts(previous.plan.site, fresh, shown, now)
         if site is not None:
             return _narrow(config, previous, site, {item.slug for item in fresh if item.slug in site.tag_keys}, digest)
-    return _whole(config, index(shown, now, read_tag_names(config)), digest)
+    return _whole(config, index(shown, now, basis.tag_names), basis)
 
 
-def _whole(config: Config, site: Site, digest: str) -> Work:
-    ids, feeds = page_ids(site, config, read_removed(config)), feed_ids(site, config)
-    files = [
-        *atom_feeds(site, config, feeds),
-        *publishing_files(config),
-        *static_outputs(config.templates_dir / "static", config.root),
-    ]
+@dataclass(frozen=True)
+class _Basis:
+    """What the plan depends on besides the articles, read by every build: any change of it (even
+    of a static file) makes the whole plan."""
+
+    digest: str  # of the settings, templates and catalogs: :func:`render.inputs_digest`
+    removed: tuple[Removed, ...]
+    tag_names: TagNames
+    files: list[Output]  # the publishing files and static assets
+
+    @classmethod
+    def read(cls, config: Config, digest: str) -> _Basis:
+        files = [*publishing_files(config), *static_outputs(config.templates_dir / "static", config.root)]
+        return cls(digest, read_removed(config), read_tag_names(config), files)
+
+    @property
+    def key(self) -> str:
+        return key(self.digest, (self.removed, self.tag_names, [(file.name, file.inputs) for file in self.files]))
+
+
+def _whole(config: Config, site: Site, basis: _Basis) -> Work:
+    ids, feeds = page_ids(site, config, basis.removed), feed_ids(site, config)
+    files = [*atom_feeds(site, config, feeds), *basis.files]
     pages = plan(site, config, ids, {output.name for output in [*files, *sitemap([], config)]})
-    outputs = [*page_outputs(pages, config, digest), *files, *sitemap(pages, config)]
-    return Work(Plan(site, tuple(ids), tuple(feeds)), pages, outputs, Record(), whole=True)
+    outputs = [*page_outputs(pages, config, basis.digest), *files, *sitemap(pages, config)]
+    searched = {output.name: output.search_month for output in outputs if output.search_month is not None}
+    showing = _reverse_index(site, config, ids, feeds)
+    return Work(Plan(site, tuple(ids), tuple(feeds), showing, basis.key, searched), pages, outputs, Record(), True)
 
 
 def _narrow(config: Config, previous: BuildState, site: Site, slugs: set[str], digest: str) -> Work:
     """The pages and feeds showing the articles ``slugs``; the rest of the site stays as recorded."""
     assert previous.plan is not None
     whole = previous.plan
-    showing = whole.showing(config)
-    page_numbers = sorted({number for slug in slugs for number in showing[slug].pages})
-    feed_numbers = sorted({number for slug in slugs for number in showing[slug].feeds})
+    page_numbers = sorted({number for slug in slugs for number in whole.showing[slug].pages})
+    feed_numbers = sorted({number for slug in slugs for number in whole.showing[slug].feeds})
     pages = plan(site, config, [whole.pages[number] for number in page_numbers])
     outputs = [
         *page_outputs(pages, config, digest),
         *atom_feeds(site, config, [whole.feeds[number] for number in feed_numbers]),
     ]
-    return Work(Plan(site, whole.pages, whole.feeds, whole._showing), pages, outputs, previous.record, whole=False)
+    return Work(dataclasses.replace(whole, site=site), pages, outputs, previous.record, whole=False)
 
 
 def _with_texts(site: Site, changed: list[Article], shown: list[Article], now: dt.datetime) -> Site | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
 import signal
 import sys
@@ -21,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from . import urls
 from .config import ENGINES, EXAMPLE_GITHUB_REPO, Config, load_config, with_base_url, with_feedback_repo
@@ -653,5 +654,17 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def command() -> NoReturn:
+    """The ``techdigest`` program: :func:`main`, then out at once. A build leaves a heap of millions of
+    objects (the articles, their plan, the record of the site), which Python would free one by one
+    on the way out: a third of the time of a build after a one-word edit at 10,000 articles. By
+    now every file is closed and every worker process gone; what is buffered for the terminal is
+    flushed first."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    command()

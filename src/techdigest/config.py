@@ -52,6 +52,9 @@ _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 _ABSOLUTE_URL = re.compile(r"^https?://[^/\s]+(/\S*)?$")
 
 
+CACHE_DIR = ".techdigest-cache"
+
+
 @dataclass(frozen=True)
 class TranslateSettings:
     """``[translate]``: the engine ``techdigest translate`` uses; its key comes from the environment only."""
@@ -104,6 +107,11 @@ class Config:
     @property
     def output_dir(self) -> Path:
         return self.root / "site"
+
+    @property
+    def cache_dir(self) -> Path:
+        """What builds remember for the next one (:mod:`cache`): the project's own, ignored by git."""
+        return self.root / CACHE_DIR
 
     def relative(self, path: Path) -> str:
         """A path as the editor knows it: relative to the project when inside it."""

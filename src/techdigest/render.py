@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+import shutil
 import traceback
 from collections.abc import Callable
 from functools import lru_cache, partial
@@ -31,13 +32,40 @@ if TYPE_CHECKING:  # imported where a page is rendered: a build that renders non
     import jinja2
 
 
-@lru_cache(maxsize=2)
-def environments(
-    templates_dir: Path, locales_dir: Path, languages: tuple[str, ...], digest: str
-) -> dict[str, jinja2.Environment]:
+def environments(config: Config, digest: str) -> dict[str, jinja2.Environment]:
     """The environments, compiled templates included, kept while ``digest`` (of the templates and
     catalogs, :func:`inputs_digest`) stays the same: ``serve`` compiles them once, not per save."""
-    return {lang: _environment(templates_dir, locales_dir, lang) for lang in languages}
+    return _environments(config.templates_dir, config.locales_dir, config.languages, config.cache_dir, digest)
+
+
+@lru_cache(maxsize=2)
+def _environments(
+    templates_dir: Path, locales_dir: Path, languages: tuple[str, ...], cache_dir: Path, digest: str
+) -> dict[str, jinja2.Environment]:
+    bytecode = _bytecode_cache(cache_dir)
+    return {lang: _environment(templates_dir, locales_dir, lang, bytecode) for lang in languages}
+
+
+def _bytecode_cache(cache_dir: Path) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the project's cache, so a build that renders one page does not
+    compile every template first (a quarter of a second). Jinja checks each against its template's
+    source; what else shapes the code is Jinja itself and the environment made here, so the folder
+    is named by both, and other such folders are removed. None before the first build saved its
+    cache (the folder is made with its .gitignore there), or where the folder cannot be made."""
+    import jinja2
+
+    version = hashlib.blake2b(f"{jinja2.__version__}|".encode() + Path(__file__).read_bytes(), digest_size=8)
+    folder = cache_dir / "templates" / version.hexdigest()
+    try:
+        if not cache_dir.is_dir():
+            return None
+        if not folder.is_dir():
+            for other in folder.parent.glob("*"):
+                shutil.rmtree(other, ignore_errors=True)
+            folder.mkdir(parents=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def page_outputs(pages: list[Page], config: Config, digest: str) -> list[Output]:
@@ -48,7 +76,7 @@ def page_outputs(pages: list[Page], config: Config, digest: str) -> list[Output]
     """
 
     def make(page: Page) -> bytes:
-        envs = environments(config.templates_dir, config.locales_dir, config.languages, digest)
+        envs = environments(config, digest)
         return render_page(envs[page.lang], page, config)
 
     return [Output(page.output, page.inputs, partial(make, page), page.search_month) for page in pages]
@@ -74,7 +102,9 @@ def render_page(env: jinja2.Environment, page: Page, config: Config) -> bytes:
     return html.encode("utf-8")
 
 
-def _environment(templates_dir: Path, locales_dir: Path, lang: str) -> jinja2.Environment:
+def _environment(
+    templates_dir: Path, locales_dir: Path, lang: str, bytecode: jinja2.BytecodeCache | None
+) -> jinja2.Environment:
     import jinja2
 
     env = jinja2.Environment(
@@ -86,6 +116,7 @@ def _environment(templates_dir: Path, locales_dir: Path, lang: str) -> jinja2.En
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # an environment lives while its templates' digest does (:func:`environments`)
+        bytecode_cache=bytecode,
     )
     # added by the jinja2.ext.i18n extension at run time, so not in Environment's types
     translations = load_translations(locales_dir, lang)

@@ -44,7 +44,7 @@ from pathlib import Path
 
 from . import urls
 from .model import TechdigestError
-from .output import Output, Stamps, naming
+from .output import Stamps, naming
 from .parallel import cores
 from .writer import Prepared, keep_unchanged
 
@@ -95,9 +95,9 @@ class _Layout:
 
 
 def update_search(
-    prepared: Prepared, outputs: list[Output], previous: SearchState, refresh: bool, announce: Callable[[], None]
+    prepared: Prepared, searched: dict[str, str], previous: SearchState, refresh: bool, announce: Callable[[], None]
 ) -> Indexed:
-    """Make the bundles the prepared site needs, of the outputs that name a search month.
+    """Make the bundles the prepared site needs, of the pages ``searched`` (by their search month).
 
     A bundle the new site does not carry over is made. With ``refresh``, a
     page that changed since its bundle was made goes to the recent layer;
@@ -105,10 +105,9 @@ def update_search(
     carried bundles stay as they are.
     """
     months: dict[str, dict[str, str]] = defaultdict(dict)
-    for output in outputs:
-        if output.search_month is not None:
-            lang, month = output.search_month.split("/")
-            months[lang][output.name] = month
+    for name, searched_month in searched.items():
+        lang, month = searched_month.split("/")
+        months[lang][name] = month
     ids = dict(previous.ids)
     layouts = [_Layout(lang, _settle(lang, months[lang])) for lang in sorted(months)]
     for layout in layouts:
