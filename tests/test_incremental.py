@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import add_articles, hooked, make_project, snapshot, stamps
+from conftest import add_articles, hooked, make_project, searchable, snapshot, stamps
 
 from techdigest.build import build
 from techdigest.changes import classify
@@ -56,6 +56,7 @@ EDITS: dict[str, Callable[[Path], None]] = {
     ),
     "new article, new tag": add_article,
     "article removed": lambda p: (p / "content" / "chip-export.md").unlink(),
+    "tag names": lambda p: (p / "tags.toml").write_text('["Export"]\nen = "Exports"\n', encoding="utf-8"),
     "template": lambda p: replace_in(p / "templates" / "base.html", "<footer", "<!-- edited -->\n<footer"),
     "catalog": lambda p: replace_in(
         p / "locales" / "de" / "LC_MESSAGES" / "messages.po", 'msgstr "Alle Schlagwörter"', 'msgstr "Alle Stichwörter"'
@@ -102,6 +103,16 @@ def test_an_unchanged_cli_build_renders_and_writes_nothing(project):
     again = subprocess.run([*CLI, "build"], cwd=project, capture_output=True, text=True, timeout=300)
     assert ": 0 rendered, 32 unchanged (from the cache), 0 files written" in again.stdout
     assert stamps(project / "site") == before
+
+
+def test_a_cli_build_after_a_body_edit_renders_only_that_article_and_finds_it_in_search(project):
+    assert main(["-C", str(project), "build"]) == 0
+    replace_in(project / "content" / "compilers-in-rust.md", "Teams that maintain", "Teams who maintain")
+    again = subprocess.run([*CLI, "build"], cwd=project, capture_output=True, text=True, timeout=300)
+    assert ": 2 rendered, 30 unchanged (from the cache)" in again.stdout
+    found = searchable(project / "site" / "pagefind" / "en" / "recent" / "layers.json")
+    texts = found["/en/2026/compilers-in-rust/"]
+    assert len(texts) == 1 and "Teams who maintain" in texts[0], "the new text, and only the new one"
 
 
 def test_every_build_leaves_a_search_bundle_per_year_also_previews_without_a_record(project):
