@@ -145,6 +145,18 @@ def test_a_damaged_cache_means_a_cold_build_not_an_error(project, tmp_path):
     assert snapshot(project / "site") == snapshot(cold_copy(project, tmp_path / "cold"))
 
 
+def test_damaged_compiled_templates_are_compiled_anew(project, tmp_path):
+    assert main(["-C", str(project), "build"]) == 0
+    compiled = list((project / CACHE_DIR / "templates").rglob("*.cache"))
+    assert compiled, "the templates are kept compiled"
+    for path in compiled:
+        path.write_bytes(path.read_bytes()[:40] + b"garbage")
+    replace_in(project / "content" / "compilers-in-rust.md", "Teams that maintain", "Teams who maintain")
+    again = subprocess.run([*CLI, "build"], cwd=project, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert snapshot(project / "site") == snapshot(cold_copy(project, tmp_path / "cold"))
+
+
 def test_bad_content_after_a_cached_build_leaves_site_and_cache_as_they_were(project, capsys):
     assert main(["-C", str(project), "build"]) == 0
     site, cache = stamps(project / "site"), (project / CACHE_DIR / "build.pickle").read_bytes()

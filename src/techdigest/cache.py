@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import IO
 
 from .changes import Plan
-from .config import Config
+from .config import Config, private_folder
 from .corpus import ParsedFiles
 from .locks import FolderLock
 from .model import Article
@@ -92,14 +92,6 @@ def cache_file(config: Config) -> Path:
     return config.cache_dir / "build.pickle"
 
 
-def private_folder(config: Config) -> Path:
-    """``.techdigest-cache/``, made if need be: the project's own files, ignored by git."""
-    folder = config.cache_dir
-    folder.mkdir(exist_ok=True)
-    (folder / ".gitignore").write_text("*\n")
-    return folder
-
-
 def _lock(folder: Path) -> FolderLock:
     """The cache's lock; what a build killed while saving left is removed."""
     return FolderLock(folder, (".build-*", f"{_PARTS_DIR}/.build-*"))
@@ -125,7 +117,7 @@ def save_state(config: Config, state: BuildState) -> None:
     file it records, and the files it does not match are made again.
     """
     try:
-        lock = _lock(private_folder(config))  # another build of this project may be saving too
+        lock = _lock(private_folder(config.cache_dir))  # another build of this project may be saving too
     except OSError:
         return
     with lock:

@@ -300,3 +300,10 @@ def with_feedback_repo(config: Config, repo: str) -> Config:
 def _type_name(kind: type | tuple[type, ...]) -> str:
     names = {str: "string", list: "list", dict: "table", bool: "boolean", int: "whole number", float: "number"}
     return names[kind] if isinstance(kind, type) else " or ".join(names[k] for k in kind)
+
+
+def private_folder(folder: Path) -> Path:
+    """``folder`` (a :attr:`Config.cache_dir`), made if need be: the project's own files, ignored by git."""
+    folder.mkdir(exist_ok=True)
+    (folder / ".gitignore").write_text("*\n")
+    return folder

@@ -7,6 +7,7 @@ and every template error is reported with the template's path and line.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import re
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from .config import Config
+from .config import Config, private_folder
 from .i18n import format_moment, language_name, load_translations
 from .inputs import read_tree
 from .model import ContentError
@@ -50,22 +51,34 @@ def _bytecode_cache(cache_dir: Path) -> jinja2.BytecodeCache | None:
     """Compiled templates kept in the project's cache, so a build that renders one page does not
     compile every template first (a quarter of a second). Jinja checks each against its template's
     source; what else shapes the code is Jinja itself and the environment made here, so the folder
-    is named by both, and other such folders are removed. None before the first build saved its
-    cache (the folder is made with its .gitignore there), or where the folder cannot be made."""
+    is named by both, and other such folders are removed. None where the folder cannot be made."""
     import jinja2
 
     version = hashlib.blake2b(f"{jinja2.__version__}|".encode() + Path(__file__).read_bytes(), digest_size=8)
     folder = cache_dir / "templates" / version.hexdigest()
     try:
-        if not cache_dir.is_dir():
-            return None
         if not folder.is_dir():
+            private_folder(cache_dir)
             for other in folder.parent.glob("*"):
                 shutil.rmtree(other, ignore_errors=True)
             folder.mkdir(parents=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+
+    class Cache(jinja2.FileSystemBytecodeCache):
+        """A damaged file is compiled anew, a full disk keeps nothing: the cache is never an error."""
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # noqa: BLE001 - whatever a damaged file raises
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    return Cache(str(folder))
 
 
 def page_outputs(pages: list[Page], config: Config, digest: str) -> list[Output]:
