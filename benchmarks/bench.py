@@ -1,6 +1,6 @@
 """Build-speed benchmark on a synthetic corpus of German articles.
 
-Usage: python benchmarks/bench.py [--sizes 1000 10000] [--runs 3] [--keep DIR] [--peers] [--days 365]
+Usage: python benchmarks/bench.py [--sizes 1000 10000] [--runs 3] [--keep DIR] [--peers] [--days 365] [--no-serve]
 
 For each size N it generates a deterministic corpus (N articles of ~390 words with umlauts,
 1–4 of 150 Zipf-distributed tags, titles and summaries in German and English, dated over
@@ -197,7 +197,7 @@ def _read(page: Path) -> str:
         return ""
 
 
-def measure(count: int, runs: int, keep: Path | None, days: int) -> dict[str, float]:
+def measure(count: int, runs: int, keep: Path | None, days: int, serve: bool = True) -> dict[str, float]:
     work = Path(tempfile.mkdtemp(prefix=f"techdigest-bench-{count}-", dir=keep))
     root = work / "project"
     root.mkdir()
@@ -211,21 +211,21 @@ def measure(count: int, runs: int, keep: Path | None, days: int) -> dict[str, fl
         touch_one(root, n)
         touched.append(run_build(root))
     pages = sum(1 for p in (root / "site").rglob("*.html") if "pagefind" not in p.parts)
-    latency = serve_latency(root, runs)
+    latency = serve_latency(root, runs) if serve else []
     if not keep:
         shutil.rmtree(work)
-    return {
+    results = {
         "cold build (s)": statistics.median(b.seconds for b in cold),
         "  of which search (s)": statistics.median(b.search_seconds for b in cold),
         "no-change rebuild (s)": statistics.median(b.seconds for b in unchanged),
         "touch-one rebuild (s)": statistics.median(b.seconds for b in touched),
         "  of which search (s) ": statistics.median(b.search_seconds for b in touched),
-        "serve save-to-disk (s)": statistics.median(latency),
         "pages": pages,
         "pages/s (cold)": pages / statistics.median(b.seconds for b in cold),
         "peak RSS, techdigest (MiB)": max(b.rss for b in cold + unchanged + touched),
         "peak RSS, child (MiB)": max(b.rss_children for b in cold + unchanged + touched),
     }
+    return results | ({"serve save-to-disk (s)": statistics.median(latency)} if latency else {})
 
 
 PEERS_VENV = REPO / "benchmarks" / ".peers-venv"
@@ -365,10 +365,11 @@ def main() -> None:
     parser.add_argument(
         "--days", type=int, default=2000, help="the articles' dates spread over this many days (365: all in one year)"
     )
+    parser.add_argument("--no-serve", action="store_true", help="leave out serve's save-to-disk time")
     args = parser.parse_args()
     print(f"techdigest benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, median of {args.runs} runs")
     for count in args.sizes:
-        results = measure(count, args.runs, args.keep, args.days)
+        results = measure(count, args.runs, args.keep, args.days, serve=not args.no_serve)
         print(f"\nN = {count}")
         for name, value in results.items():
             print(f"  {name:<24} {value:>10.2f}" if isinstance(value, float) else f"  {name:<24} {value:>10}")
