@@ -109,12 +109,14 @@ def run(command: list[str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss // 1024
 
 
-# `techdigest build` as the `techdigest` program runs it (techdigest.cli.command), in a process that
+# `techdigest build` as the `techdigest` program runs it (techdigest.cli.command: the cycle collector
+# off, out at once without freeing the heap), in a process that
 # reports, on its last line of stderr, the seconds from "prepared" to "indexed" (the search indexing)
 # and the peak RSS in MiB of itself and of its largest child process (a forked worker or a Pagefind run)
 BUILD = """
-import os, resource, sys, time
+import gc, os, resource, sys, time
 from techdigest.cli import main
+gc.disable()
 reached = {}
 code = main(["-C", sys.argv[1], "build"], on_stage=lambda stage: reached.setdefault(stage, time.perf_counter()))
 print(reached["indexed"] - reached["prepared"] if "indexed" in reached else 0.0,
