@@ -195,10 +195,8 @@ def _parts(parsed: ParsedFiles) -> list[ParsedFiles]:
 def _part_name(part: ParsedFiles) -> str:
     """A part's file name, from what its articles were made of: the same files read by the same code
     (a file's stamp and digest decide its article) give the same name, so the part is written once."""
-    digest = hashlib.blake2b(code_version().encode(), digest_size=16)
-    for label, entry in part.items():
-        digest.update(f"{label}|{entry.stamp}|{entry.digest}\0".encode())
-    return f"articles-{digest.hexdigest()}.pickle"
+    made_of = pickle.dumps([(label, entry.stamp, entry.digest) for label, entry in part.items()], _PROTOCOL)
+    return f"articles-{hashlib.blake2b(code_version().encode() + made_of, digest_size=16).hexdigest()}.pickle"
 
 
 class _PlanWriter(pickle.Pickler):
