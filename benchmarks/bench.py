@@ -110,15 +110,15 @@ def run(command: list[str]) -> tuple[float, int]:
 
 
 # `techdigest build` as the `techdigest` program runs it (techdigest.cli.command: the cycle collector
-# off, out at once without freeing the heap), in a process that
+# left off after the build, out at once without freeing the heap), in a process that
 # reports, on its last line of stderr, the seconds from "prepared" to "indexed" (the search indexing)
 # and the peak RSS in MiB of itself and of its largest child process (a forked worker or a Pagefind run)
 BUILD = """
-import gc, os, resource, sys, time
+import os, resource, sys, time
 from techdigest.cli import main
-gc.disable()
 reached = {}
-code = main(["-C", sys.argv[1], "build"], on_stage=lambda stage: reached.setdefault(stage, time.perf_counter()))
+on_stage = lambda stage: reached.setdefault(stage, time.perf_counter())
+code = main(["-C", sys.argv[1], "build"], on_stage=on_stage, exits=True)
 print(reached["indexed"] - reached["prepared"] if "indexed" in reached else 0.0,
       resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
       resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, file=sys.stderr, flush=True)

@@ -115,6 +115,29 @@ def test_a_cli_build_after_a_body_edit_renders_only_that_article_and_finds_it_in
     assert len(texts) == 1 and "Teams who maintain" in texts[0], "the new text, and only the new one"
 
 
+def test_a_settings_change_that_changes_no_page_still_lets_the_next_edit_build_narrow(project):
+    config = load_config(project)
+    (project / "tags.toml").write_text('["Export"]\nen = "Exports"\n', encoding="utf-8")
+    build(config)
+    (project / "tags.toml").write_text('# named by the desk\n["Export"]\nen = "Exports"\n', encoding="utf-8")
+    whole = build(config)  # the whole plan again (the basis changed), not one page
+    assert whole.written == 0 and whole.state.plan is not None
+    replace_in(project / "content" / "compilers-in-rust.md", "Teams that maintain", "Teams who maintain")
+    narrow = build(config)  # reads the cache: it holds the new plan
+    assert narrow.state.plan is not None and narrow.state.plan.made == whole.state.plan.made
+    assert narrow.rendered == 2
+
+
+def test_the_program_leaves_the_cycle_collector_on_but_for_its_own_build(project):
+    script = "import gc, sys; from techdigest.cli import main; main(sys.argv[1:]); print(gc.isenabled())"
+    for command, exits, enabled in (("build", False, True), ("build", True, False), ("check", True, True)):
+        code = script.replace("main(sys.argv[1:])", f"main(sys.argv[1:], exits={exits})")
+        done = subprocess.run(
+            [sys.executable, "-c", code, "-C", str(project), command], capture_output=True, text=True, timeout=300
+        )
+        assert done.stdout.splitlines()[-1] == str(enabled), (command, exits, done.stderr)
+
+
 def test_every_build_leaves_a_search_bundle_per_year_also_previews_without_a_record(project):
     config = load_config(project)
     build(config)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import os
 import re
 import signal
@@ -36,13 +35,14 @@ FEEDBACK_FILE = Path("feedback.jsonl")
 JOBS_HELP = "processes that parse and render (default: one per CPU core; 1: no worker processes)"
 
 
-def main(argv: list[str] | None = None, *, on_stage: Callable[[str], None] | None = None) -> int:
+def main(argv: list[str] | None = None, *, on_stage: Callable[[str], None] | None = None, exits: bool = False) -> int:
     """The command line ``argv``; ``on_stage``: handed to the builds (``BuildOptions.on_stage``), for a
-    program that runs the command and wants to act at a named point of its build."""
+    program that runs the command and wants to act at a named point of its build; ``exits``: the
+    process ends when this returns (:func:`command`; ``BuildOptions.last``)."""
     signal.signal(signal.SIGTERM, _interrupt)
     args = _parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run  # the subcommand's, set by _parser
-    args.on_stage = on_stage
+    args.on_stage, args.exits = on_stage, exits
     try:
         return run(args)
     except TechdigestError as exc:
@@ -100,6 +100,7 @@ def _build(args: argparse.Namespace) -> int:
             drafts=args.drafts,
             future=args.future,
             clock=_clock(config, args.clock),
+            last=args.exits,
         )
         report = build(config, output=args.output, options=options)
     print(report.summary())
@@ -254,7 +255,6 @@ def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
     load_config(args.root)  # a broken config is an error before anything listens
-    gc.enable()  # the program turned it off (:func:`command`); serve runs for hours, pausing it per rebuild
     serve(args.root, args.host, args.port, args.base_path, args.feedback_file or args.root / FEEDBACK_FILE)
     return 0
 
@@ -659,13 +659,11 @@ def _interrupt(signum: int, frame: object) -> None:
 def command() -> NoReturn:
     """The ``techdigest`` program: :func:`main`, then out at once. A build leaves a heap of millions of
     objects (the articles, their plan, the record of the site), which Python would walk once more
-    with its cycle collector and then free one by one on the way out: a third of the time of a
-    build after a one-word edit at 10,000 articles. A command makes no garbage cycles worth
-    collecting, so the collector stays off; only ``serve``, which runs for hours, turns it on
-    again. By now every file is closed and every worker process gone; what is
-    buffered for the terminal is flushed first."""
-    gc.disable()
-    code = main()
+    with its cycle collector (so ``build`` leaves it off: ``BuildOptions.last``) and then free one
+    by one on the way out: a third of the time of a build after a one-word edit at 10,000
+    articles. By now every file is closed and every worker process gone; what is buffered for the
+    terminal is flushed first."""
+    code = main(exits=True)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -49,6 +49,9 @@ class BuildOptions:
     redeliver_signals: bool = False
     # compile the templates after the build, for the next one in this process (serve's next save)
     warm_templates: bool = False
+    # the process ends with this build (the techdigest program's ``build``): the cycle collector, paused
+    # for the build, stays off, as its first collection would walk the whole heap for nothing
+    last: bool = False
     # reports what the build is doing, with its progress (on a terminal)
     stage: Stage | None = None
     # how many processes parse and render (``--jobs``); 1: all in the build's own process
@@ -80,6 +83,7 @@ class BuildOptions:
         drafts: bool = False,
         future: bool = False,
         clock: dt.datetime | None = None,
+        last: bool = False,
     ) -> BuildOptions:
         return cls(
             stage=stage,
@@ -88,6 +92,7 @@ class BuildOptions:
             drafts=drafts,
             future=future,
             clock=clock,
+            last=last,
         )
 
     def progress(self, what: str) -> Progress | None:
