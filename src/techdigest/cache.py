@@ -132,6 +132,8 @@ def _read(path: Path) -> BuildState:
         if version != code_version():
             return BuildState()
         state = pickle.load(handle)
+    if not isinstance(state, BuildState):
+        return BuildState()
     parsed: ParsedFiles = {}
     for name in parts:
         parsed |= pickle.loads((path.parent / _PARTS_DIR / name).read_bytes())
@@ -139,7 +141,7 @@ def _read(path: Path) -> BuildState:
     if plan is not None:
         with (path.parent / _PARTS_DIR / plan).open("rb") as handle:
             state = dataclasses.replace(state, plan=_PlanReader(handle, parsed).load())
-    if not isinstance(state, BuildState) or not isinstance(state.plan, Plan | None):
+    if not isinstance(state.plan, Plan | None):
         return BuildState()
     return dataclasses.replace(state, parsed=parsed)
 

@@ -22,6 +22,7 @@ import dataclasses
 import datetime as dt
 import enum
 import uuid
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,7 +109,7 @@ class Plan:
     pages: tuple[PageId, ...]
     feeds: tuple[Feed, ...]
     showing: dict[str, Showing]  # article slug -> where it is shown: the reverse index
-    basis: str  # what the plan depends on besides the articles (:func:`select`)
+    basis: str  # the key of what the plan depends on besides the articles (:class:`_Basis`)
     searched: dict[str, str]  # the pages search indexes -> their search month ("de/2026-07")
     # the whole plan this one was made as; a narrow build keeps it, so the cache writes a plan once
     made: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
@@ -116,20 +117,14 @@ class Plan:
 
 def _reverse_index(site: Site, config: Config, pages: Sequence[PageId], feeds: Sequence[Feed]) -> dict[str, Showing]:
     """Where each article is shown: made with the whole plan, so a narrow build finds its pages at once."""
-    showing: dict[str, Showing] = {}
+    showing: defaultdict[str, Showing] = defaultdict(Showing)
     for number, page in enumerate(pages):
         for item in shown_on(site, config, page):
-            _where(showing, item.slug).pages.append(number)
+            showing[item.slug].pages.append(number)
     for number, feed in enumerate(feeds):
         for item in shown_in(site, feed):
-            _where(showing, item.slug).feeds.append(number)
-    return showing
-
-
-def _where(showing: dict[str, Showing], slug: str) -> Showing:
-    if (where := showing.get(slug)) is None:
-        where = showing[slug] = Showing()
-    return where
+            showing[item.slug].feeds.append(number)
+    return dict(showing)
 
 
 @dataclass(frozen=True)
