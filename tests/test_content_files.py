@@ -43,6 +43,31 @@ def article_text(root: Path) -> str:
     return (root / "content" / "chip-export.md").read_text(encoding="utf-8")
 
 
+def linked_out(root: Path, name: str, elsewhere: Path) -> Path:
+    """``content/<name>`` made a link to an article in ``elsewhere``, outside the project: its target."""
+    secret = elsewhere / name
+    secret.parent.mkdir(exist_ok=True)
+    secret.write_text(article_text(root), encoding="utf-8")
+    (root / "content" / name).unlink(missing_ok=True)
+    (root / "content" / name).symlink_to(secret)
+    return secret
+
+
+def outside(label: str, secret: Path) -> str:
+    return (
+        f"error: {label}: a link to {secret.resolve()}, outside the project: "
+        "only links that stay inside the project are followed"
+    )
+
+
+def linked_inside(root: Path) -> Path:
+    """``content/entwurf.md`` made a link to ``drafts/entwurf.md``, inside the project: its target."""
+    (root / "drafts").mkdir()
+    (root / "drafts" / "entwurf.md").write_text(article_text(root), encoding="utf-8")
+    (root / "content" / "entwurf.md").symlink_to(root / "drafts" / "entwurf.md")
+    return root / "drafts" / "entwurf.md"
+
+
 @pytest.mark.parametrize(
     ("name", "suggestion"),
     [
@@ -69,20 +94,12 @@ def test_a_file_name_with_terminal_escapes_is_shown_escaped_on_one_line(built, c
 
 
 def test_a_link_out_of_the_project_is_refused(built, capsys, tmp_path):
-    secret = tmp_path / "elsewhere" / "secret.md"
-    secret.parent.mkdir()
-    secret.write_text(article_text(built), encoding="utf-8")
-    (built / "content" / "geheim.md").symlink_to(secret)
-    assert refused(built, capsys) == [
-        f"error: content/geheim.md: a link to {secret.resolve()}, outside the project: "
-        "only links that stay inside the project are followed"
-    ]
+    secret = linked_out(built, "geheim.md", tmp_path / "elsewhere")
+    assert refused(built, capsys) == [outside("content/geheim.md", secret)]
 
 
 def test_a_link_inside_the_project_is_followed(built):
-    (built / "drafts").mkdir()
-    (built / "drafts" / "entwurf.md").write_text(article_text(built), encoding="utf-8")
-    (built / "content" / "entwurf.md").symlink_to(built / "drafts" / "entwurf.md")
+    linked_inside(built)
     assert main(["-C", str(built), "build"]) == 0
     assert (built / "site" / "de" / "2025" / "entwurf" / "index.html").is_file()
 
@@ -166,10 +183,7 @@ def test_a_content_folder_that_is_a_link_out_of_the_project_is_refused(built, ca
     shutil.rmtree(built / "content")
     (built / "content").symlink_to(elsewhere)
     (line,) = refused(built, capsys)
-    assert line == (
-        f"error: content: a link to {elsewhere}, outside the project: "
-        "only links that stay inside the project are followed"
-    )
+    assert line == outside("content", elsewhere)
 
 
 def test_a_content_folder_that_is_a_link_inside_the_project_is_read_and_its_edits_seen(built):
@@ -184,23 +198,14 @@ def test_a_content_folder_that_is_a_link_inside_the_project_is_read_and_its_edit
 
 
 def test_a_file_read_before_and_then_swapped_for_a_link_out_of_the_project_is_refused(built, capsys, tmp_path):
-    secret = tmp_path / "elsewhere" / "chip-export.md"
-    secret.parent.mkdir()
-    secret.write_text(article_text(built), encoding="utf-8")
-    (built / "content" / "chip-export.md").unlink()
-    (built / "content" / "chip-export.md").symlink_to(secret)
-    assert refused(built, capsys) == [
-        f"error: content/chip-export.md: a link to {secret.resolve()}, outside the project: "
-        "only links that stay inside the project are followed"
-    ]
+    secret = linked_out(built, "chip-export.md", tmp_path / "elsewhere")
+    assert refused(built, capsys) == [outside("content/chip-export.md", secret)]
 
 
 def test_a_link_inside_the_project_is_read_again_when_the_file_it_leads_to_changes(built):
-    (built / "drafts").mkdir()
-    (built / "drafts" / "entwurf.md").write_text(article_text(built), encoding="utf-8")
-    (built / "content" / "entwurf.md").symlink_to(built / "drafts" / "entwurf.md")
+    target = linked_inside(built)
     assert main(["-C", str(built), "build"]) == 0
-    (built / "drafts" / "entwurf.md").write_text(article_text(built) + "\nNeu im Ziel.\n", encoding="utf-8")
+    target.write_text(article_text(built) + "\nNeu im Ziel.\n", encoding="utf-8")
     assert main(["-C", str(built), "build"]) == 0
     assert "Neu im Ziel." in (built / "site" / "de" / "2025" / "entwurf" / "index.html").read_text(encoding="utf-8")
 
