@@ -92,6 +92,15 @@ def searchable(layers: Path) -> dict[str, list[str]]:
     return found
 
 
+def search_results(open_tab, url: str, query: str) -> tuple[str, list[str]]:
+    """What the German search page says for ``query``, and the links it shows."""
+    tab = open_tab()
+    tab.goto(f"{url}de/search/?q={query}")
+    status = tab.locator(".search-status").filter(has_text=query)
+    status.wait_for()
+    return status.inner_text(), [link.get_attribute("href") for link in tab.locator(".search-results a").all()]
+
+
 def fragment(bundle: Path, url: str) -> str:
     """The JSON that Pagefind wrote into ``bundle`` for the page at ``url`` (``/de/2026/slug/``)."""
     for path in (bundle / "fragment").iterdir():

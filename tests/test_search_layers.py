@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import add_articles, colliding, fragment, make_project
+from conftest import add_articles, colliding, fragment, make_project, search_results
 from playwright.sync_api import expect
 
 from techdigest.cli import main
@@ -58,35 +58,26 @@ def edit(root: Path, old: str, new: str) -> None:
     assert main(["-C", str(root), "build"]) == 0
 
 
-def results(open_tab, url: str, query: str) -> tuple[str, list[str]]:
-    """What the German search page says for ``query``, and the links it shows."""
-    tab = open_tab()
-    tab.goto(f"{url}de/search/?q={query}")
-    status = tab.locator(".search-status").filter(has_text=query)
-    status.wait_for()
-    return status.inner_text(), [link.get_attribute("href") for link in tab.locator(".search-results a").all()]
-
-
 def test_an_edited_word_is_found_and_the_word_it_replaced_is_not(project, open_tab):
     root, url = project
-    assert results(open_tab, url, "Vertrag")[1] == ["/de/2026/openai-cerebras/"]
+    assert search_results(open_tab, url, "Vertrag")[1] == ["/de/2026/openai-cerebras/"]
     edit(root, "Hardware-Vertrag", "Rechenzentrumsabkommen")
     layers = json.loads((root / "site/pagefind/de/recent/layers.json").read_text())
     assert layers["bundles"][0] == "./" and len(layers["superseded"]) == 1, "the edit went to the recent layer"
-    assert results(open_tab, url, "Rechenzentrumsabkommen") == (
+    assert search_results(open_tab, url, "Rechenzentrumsabkommen") == (
         "1 Ergebnis für „Rechenzentrumsabkommen“",
         ["/de/2026/openai-cerebras/"],
     )
-    assert results(open_tab, url, "Vertrag") == ("Keine Ergebnisse für „Vertrag“", [])
+    assert search_results(open_tab, url, "Vertrag") == ("Keine Ergebnisse für „Vertrag“", [])
     # a word both versions hold: the article once, not once per version
-    assert results(open_tab, url, "Cerebras")[1] == ["/de/2026/openai-cerebras/"]
+    assert search_results(open_tab, url, "Cerebras")[1] == ["/de/2026/openai-cerebras/"]
 
 
 def test_a_removed_article_is_no_longer_found(project, open_tab):
     root, url = project
     (root / ARTICLE).unlink()
     assert main(["-C", str(root), "build"]) == 0
-    assert results(open_tab, url, "Cerebras") == ("Keine Ergebnisse für „Cerebras“", [])
+    assert search_results(open_tab, url, "Cerebras") == ("Keine Ergebnisse für „Cerebras“", [])
 
 
 def test_the_search_page_shows_more_results_on_request_and_keeps_the_query_in_its_address(project, open_tab):
@@ -195,12 +186,12 @@ def test_articles_that_pagefind_gave_the_same_id_in_two_years_are_each_found_as_
     assert main(["-C", str(root), "build"]) == 0
     assert ids(bundles / "2025") & ids(bundles / "2026"), "the two articles have the same id"
     with serving(root / "site") as url:
-        assert sorted(results(open_tab, url, "Kennung")[1]) == ["/de/2025/alpha/", "/de/2026/beta/"]
+        assert sorted(search_results(open_tab, url, "Kennung")[1]) == ["/de/2025/alpha/", "/de/2026/beta/"]
         write("alpha", "2025-03-05", first, "Feuerwerk")  # alpha's old version is left out now
         assert main(["-C", str(root), "build"]) == 0
-        assert results(open_tab, url, "Bergkristall")[1] == ["/de/2026/beta/"]
-        assert results(open_tab, url, "Zitronenfalter")[1] == []
-        assert sorted(results(open_tab, url, "Kennung")[1]) == ["/de/2025/alpha/", "/de/2026/beta/"]
+        assert search_results(open_tab, url, "Bergkristall")[1] == ["/de/2026/beta/"]
+        assert search_results(open_tab, url, "Zitronenfalter")[1] == []
+        assert sorted(search_results(open_tab, url, "Kennung")[1]) == ["/de/2025/alpha/", "/de/2026/beta/"]
 
 
 def ids(bundle: Path) -> set[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import search_results
 
 BASE_PATH = "/techdigest/"
 
@@ -114,6 +115,23 @@ def test_a_broken_edit_shows_the_error_and_a_good_save_recovers(preview, tab):
     tab.wait_for_function("document.querySelector('h1').textContent === 'Cerebras kommt an Bord'")
     assert tab.get_by_role("alert").count() == 0
     assert preview.process.poll() is None
+
+
+@pytest.mark.browser
+def test_the_preview_search_finds_an_edited_word_once_the_save_is_built(preview, open_tab):
+    article = preview.project / "content" / "openai-cerebras.md"
+    builds = preview.builds()
+    save_atomically(article, article.read_text(encoding="utf-8").replace("Hardware-Vertrag", "Rechenzentrumsabkommen"))
+    deadline = time.monotonic() + 30
+    while preview.builds() == builds and time.monotonic() < deadline:
+        time.sleep(0.05)
+    page = BASE_PATH + "de/2026/openai-cerebras/"
+    assert search_results(open_tab, preview.url, "Rechenzentrumsabkommen") == (
+        "1 Ergebnis für „Rechenzentrumsabkommen“",
+        [page],
+    )
+    assert search_results(open_tab, preview.url, "Vertrag") == ("Keine Ergebnisse für „Vertrag“", [])
+    assert search_results(open_tab, preview.url, "Cerebras")[1] == [page]
 
 
 @pytest.mark.browser

@@ -132,14 +132,12 @@ def _build(
 
 
 def _search(prepared: Prepared, work: Work, previous: BuildState, options: BuildOptions) -> Indexed:
-    """The search bundles of the new site; a narrow build of ``serve`` keeps them (see update_search)."""
-    if not work.whole and not options.refresh_search:
-        return Indexed(previous.search, 0)
+    """The search bundles of the new site: an edit, in ``serve`` too, is found at once (see update_search)."""
 
     def announce() -> None:
         if progress := options.progress("indexing for search"):
             progress(0, 0)
 
-    indexed = update_search(prepared, work.plan.searched, previous.search, options.refresh_search, announce)
+    indexed = update_search(prepared, work.plan.searched, previous.search, options.verify_output, announce)
     options.reached("indexed")
     return indexed

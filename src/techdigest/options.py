@@ -1,4 +1,4 @@
-"""How a build runs, beside what it builds: ``techdigest build`` and ``serve`` differ in seven ways.
+"""How a build runs, beside what it builds: ``techdigest build`` and ``serve`` differ in six ways.
 
 What a build makes follows from its inputs (and, in ``serve``, from the change
 set: :mod:`changes`); these options only say which articles it shows (drafts,
@@ -25,24 +25,21 @@ if TYPE_CHECKING:
 
 Stage = Callable[[str], Progress]  # what is being done -> its progress callback
 
-# the points at which a build calls ``on_stage``, in this order (a narrow build has no "indexed"):
+# the points at which a build calls ``on_stage``, in this order:
 STAGES = (
     "read",  # the content files are read and parsed
     "selected",  # what to make is known (whole plan or narrow)
     "prepared",  # the outputs are made aside, next to the site; the site is untouched
-    "indexed",  # the search bundles are made aside (a whole build)
+    "indexed",  # the search bundles are made aside
     "committing",  # signals are held back, the site is about to change (writer.commit)
 )
 
 
 @dataclass(frozen=True, kw_only=True)
 class BuildOptions:
-    # trust the previous build's record only for files that still have the size and mtime it recorded
-    # (serve writes to a private folder that nobody else touches)
+    # trust the previous build's record (of pages and search bundles) only for files that still have the
+    # size and mtime it recorded (serve writes to a private folder that nobody else touches)
     verify_output: bool = True
-    # index a year's search bundle again when its pages changed; else only make the missing ones
-    # (serve keeps the bundles of its first build: re-indexing a year on each save would cost seconds)
-    refresh_search: bool = True
     # keep the build's state on disk for the next build (serve keeps it in memory)
     save_cache: bool = True
     # a Ctrl-C or SIGTERM held back during the commit takes effect after it (serve runs on after a build)
@@ -108,7 +105,6 @@ class BuildOptions:
         """``serve``: the editor sees everything, drafts and scheduled articles marked as such."""
         return cls(
             verify_output=False,
-            refresh_search=False,
             save_cache=False,
             redeliver_signals=True,
             warm_templates=True,

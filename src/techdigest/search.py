@@ -87,7 +87,6 @@ class _Layout:
     make: dict[str, list[str]] = field(default_factory=dict)  # settled folders made now
     recent: list[str] = field(default_factory=list)  # pages the recent layer indexes
     old: dict[str, dict[str, str]] = field(default_factory=dict)  # kept folder -> old versions: page -> id
-    carried: bool = False  # old versions left out as the previous build's layers.json says (no refresh)
 
     def remake(self, folder: str) -> None:
         self.make[folder] = self.settled[folder]
@@ -95,14 +94,14 @@ class _Layout:
 
 
 def update_search(
-    prepared: Prepared, searched: dict[str, str], previous: SearchState, refresh: bool, announce: Callable[[], None]
+    prepared: Prepared, searched: dict[str, str], previous: SearchState, verify: bool, announce: Callable[[], None]
 ) -> Indexed:
     """Make the bundles the prepared site needs, of the pages ``searched`` (by their search month).
 
-    A bundle the new site does not carry over is made. With ``refresh``, a
-    page that changed since its bundle was made goes to the recent layer;
-    without (``serve``, where indexing on each save would cost time) the
-    carried bundles stay as they are.
+    A bundle the new site does not carry over is made; a page that changed since
+    its bundle was made goes to the recent layer. With ``verify``, a carried
+    bundle is trusted only if its files have the sizes and mtimes the previous
+    build left (``serve``, whose folder nobody else touches, trusts its own).
     """
     months: dict[str, dict[str, str]] = defaultdict(dict)
     for name, searched_month in searched.items():
@@ -111,14 +110,14 @@ def update_search(
     ids = dict(previous.ids)
     layouts = [_Layout(lang, _settle(lang, months[lang])) for lang in sorted(months)]
     for layout in layouts:
-        _plan(prepared, layout, previous, ids, refresh)
+        _plan(prepared, layout, previous, ids, verify)
     jobs: list[tuple[str, list[str]]] = []
     bundles: dict[str, Held] = {}
     for layout in layouts:
         recent = urls.search_recent(layout.lang)
         bundles |= layout.kept | {folder: _held(prepared, names) for folder, names in layout.make.items()}
         bundles[recent] = _held(prepared, layout.recent)
-        if previous.bundles.get(recent) != bundles[recent] or not _intact(prepared, previous, recent):
+        if previous.bundles.get(recent) != bundles[recent] or not _intact(prepared, previous, recent, verify):
             jobs.append((recent, layout.recent))
         jobs += list(layout.make.items())
     if jobs:
@@ -142,7 +141,7 @@ def _relayer(prepared: Prepared, layout: _Layout, made: set[str], previous: Sear
     if the file changed: into a copy of the carried bundle then (:func:`_place` links its files back)."""
     recent = urls.search_recent(layout.lang)
     before = previous.layers.get(layout.lang)
-    layers = _listed(layout, before) if layout.carried else _layers(prepared, layout, made, previous.files)
+    layers = _layers(prepared, layout, made, previous.files)
     if recent not in made and layers != before:
         ignore = shutil.ignore_patterns(urls.SEARCH_LAYERS)
         shutil.copytree(prepared.target / recent, prepared.stage(recent), ignore=ignore)
@@ -151,11 +150,14 @@ def _relayer(prepared: Prepared, layout: _Layout, made: set[str], previous: Sear
     return layers
 
 
-def _intact(prepared: Prepared, previous: SearchState, folder: str) -> bool:
+def _intact(prepared: Prepared, previous: SearchState, folder: str, verify: bool) -> bool:
     """Whether the site carries ``folder`` as the previous build left it: the same files, each with the
     size and mtime it had then. A bundle edited by hand or damaged is made again, as the writer
-    makes a page again (a stat per file: ~3 µs, 0.1 s for 20,000 pages in two languages)."""
-    return prepared.carries(folder) and _stamps(prepared.target / folder) == previous.files.get(folder)
+    makes a page again (a stat per file: ~3 µs, 0.1 s for 20,000 pages in two languages, which
+    ``serve`` saves on each save: without ``verify``, a bundle the previous build left is trusted)."""
+    if not prepared.carries(folder) or folder not in previous.files:
+        return False
+    return not verify or _stamps(prepared.target / folder) == previous.files[folder]
 
 
 def _stamps(folder: Path | str, inside: str = "") -> Stamps:
@@ -182,22 +184,17 @@ def _stamps(folder: Path | str, inside: str = "") -> Stamps:
 
 
 def _plan(
-    prepared: Prepared, layout: _Layout, previous: SearchState, ids: dict[str, dict[str, str]], refresh: bool
+    prepared: Prepared, layout: _Layout, previous: SearchState, ids: dict[str, dict[str, str]], verify: bool
 ) -> None:
     """Which settled bundles of the layout's language are kept or made, and what the recent layer
     holds; ``ids`` gets the Pagefind ids of the kept bundles that had to be read."""
-    lang = layout.lang
     for folder, names in layout.settled.items():
         before = previous.bundles.get(folder)
-        if before is None or not _intact(prepared, previous, folder):
+        if before is None or not _intact(prepared, previous, folder, verify):
             layout.make[folder] = names
         else:
             layout.kept[folder] = before
     pages = {name for names in layout.settled.values() for name in names}
-    if not refresh:  # the recent layer as it was, less pages that are gone
-        layout.recent = [name for name in previous.bundles.get(urls.search_recent(lang), {}) if name in pages]
-        layout.carried = True
-        return
     pending = {folder: _pending(prepared, held, layout.settled[folder]) for folder, held in layout.kept.items()}
     pending = {folder: (stale, fresh) for folder, (stale, fresh) in pending.items() if stale or fresh}
     if len({name for stale, fresh in pending.values() for name in stale + fresh}) > RECENT_PAGES:
@@ -302,12 +299,6 @@ def _fragment_ids(names: Iterable[str]) -> Iterator[str]:
     for name in names:
         if name.startswith("fragment/") and name.endswith(".pf_fragment"):
             yield name[len("fragment/") : -len(".pf_fragment")]
-
-
-def _listed(layout: _Layout, before: str | None) -> str:
-    """``layers.json`` as it was (``before``), of the bundles the language has now."""
-    layers = json.loads(before) if before else {"superseded": [], "shared": {}}
-    return json.dumps(layers | {"bundles": _bundles(layout)}, separators=(",", ":"))
 
 
 def _bundles(layout: _Layout) -> list[str]:
