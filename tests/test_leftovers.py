@@ -20,16 +20,18 @@ from pathlib import Path
 import pytest
 from conftest import add_articles, hooked, snapshot
 
+from techdigest import writer
 from techdigest.build import build
 from techdigest.config import CACHE_DIR, load_config
-from techdigest.locks import FolderLock
+from techdigest.locks import ALIVE, FolderLock
 
 COMMAND = [sys.executable, "-m", "techdigest.cli"]
 
 
 def leftovers(project: Path) -> list[str]:
     """Everything a build sets aside, wherever it may be left: next to site/, in it, in the cache."""
-    found = [*project.glob(".site-*"), *project.glob("site/**/.*-old-*"), *project.glob(f"{CACHE_DIR}/.build-*")]
+    found = [*project.glob(".site-*"), *project.glob(".techdigest-view-*"), *project.glob("site/**/.*-old-*")]
+    found += project.glob(f"{CACHE_DIR}/.build-*")
     return sorted(p.relative_to(project).as_posix() for p in found)
 
 
@@ -66,6 +68,51 @@ def test_what_a_killed_build_left_is_removed_by_the_next(project, reference):
     assert run(project, "build").returncode == 0
     assert leftovers(project) == []
     assert snapshot(project / "site") == reference
+
+
+@pytest.fixture
+def memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where the build makes its folders of links for Pagefind (/dev/shm), here a folder of the test's."""
+    folder = tmp_path / "memory"
+    folder.mkdir()
+    monkeypatch.setattr(writer, "MEMORY", folder)
+    return folder
+
+
+def indexed_pages(site: Path) -> int:
+    return sum(1 for _ in site.glob("pagefind/*/*/fragment/*.pf_fragment"))
+
+
+def test_views_are_made_in_memory_and_what_a_killed_build_left_there_is_removed(project, reference, memory):
+    abandoned = memory / ".techdigest-view-k1ll3d"
+    (abandoned / ALIVE).mkdir(parents=True)
+    (abandoned / "de").symlink_to(project)
+    working = memory / ".techdigest-view-w0rk1ng"  # another build's, still at work
+    (working / ALIVE).mkdir(parents=True)
+    made = []
+    real = writer._link
+    with FolderLock(working / ALIVE):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(writer, "_link", lambda folder, targets: made.append(folder) or real(folder, targets))
+            build(load_config(project))
+        assert sorted(p.name for p in memory.iterdir()) == [working.name]
+    assert made and all(folder.parent == memory for folder in made)
+    assert snapshot(project / "site") == reference and leftovers(project) == []
+
+
+def test_with_the_memory_full_the_views_are_made_on_the_disk(project, reference, memory, monkeypatch):
+    symlink = os.symlink
+
+    def full(target: str, link: str) -> None:
+        if Path(link).is_relative_to(memory):
+            raise OSError(28, "No space left on device")
+        symlink(target, link)
+
+    monkeypatch.setattr(os, "symlink", full)
+    build(load_config(project))
+    assert list(memory.iterdir()) == []
+    assert snapshot(project / "site") == reference and leftovers(project) == []
+    assert indexed_pages(project / "site") == indexed_pages(project.parent / "reference")
 
 
 def test_a_kill_between_the_two_renames_of_a_swap_is_recovered(project, reference):

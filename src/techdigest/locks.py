@@ -15,8 +15,12 @@ import multiprocessing.util
 import os
 import shutil
 import sys
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+ALIVE = "alive"  # the folder in an owned folder that its owner holds locked
 
 
 class FolderLock:
@@ -55,6 +59,26 @@ class FolderLock:
 
     def __exit__(self, *_: object) -> None:
         self.release()
+
+
+@contextmanager
+def owned_folder(parent: Path, prefix: str) -> Iterator[Path]:
+    """A new folder in a folder that other processes share (``/tmp``), held while in use and removed
+    afterwards; first, the folders of owners killed with ``kill -9`` are removed (:func:`remove_abandoned`)."""
+    remove_abandoned(parent, f"{prefix}*", ALIVE)
+    home = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    try:
+        (home / f".{ALIVE}").mkdir()
+        lock = FolderLock(home / f".{ALIVE}")
+    except BaseException:
+        shutil.rmtree(home, ignore_errors=True)
+        raise
+    try:
+        (home / f".{ALIVE}").rename(home / ALIVE)  # only now may another process look at it: it is locked
+        yield home
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+        lock.release()
 
 
 def remove_abandoned(parent: Path, pattern: str, held: str) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -24,29 +23,20 @@ from .cache import BuildState
 from .changes import classify
 from .config import Config, load_config, with_base_url
 from .importer import import_seeds, seed_files
-from .locks import FolderLock, remove_abandoned
+from .locks import owned_folder
 from .model import TechdigestError, printable
 from .options import BuildOptions
 
 FEEDBACK_PATH = "_feedback"
 PREVIEW_PREFIX = "techdigest-serve-"  # a preview's folder in the system's temporary folder
-ALIVE = "alive"  # the folder in it that its serve holds locked
 
 
 @contextmanager
 def preview_folder() -> Iterator[Path]:
     """Where a preview is built (never ``site/``: the live-reload script must not reach it), removed
     afterwards; first, the folders of previews killed with ``kill -9`` are removed."""
-    remove_abandoned(Path(tempfile.gettempdir()), f"{PREVIEW_PREFIX}*", ALIVE)
-    home = Path(tempfile.mkdtemp(prefix=PREVIEW_PREFIX))
-    (home / f".{ALIVE}").mkdir()
-    lock = FolderLock(home / f".{ALIVE}")  # held while this preview lives (the site beside it is swapped)
-    (home / f".{ALIVE}").rename(home / ALIVE)  # only now another serve may look at it: it is locked already
-    try:
+    with owned_folder(Path(tempfile.gettempdir()), PREVIEW_PREFIX) as home:  # not the site: it is swapped
         yield home / "site"
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
-        lock.release()
 
 
 @dataclass
