@@ -17,7 +17,7 @@ languages took it 4 s and 317 MiB). So each language's index is layered:
   this layer; the settled bundle still holds the page as it was, and the
   layer's ``layers.json`` names that old version, which the search page drops
   from the results: by its Pagefind id, or by id and URL where more bundles
-  hold the id (:func:`_layers`). With more than :data:`RECENT_PAGES`
+  hold the id (:mod:`layers`). With more than :data:`RECENT_PAGES`
   pages the layer is folded back: the settled bundles it touches are made
   again, and it is empty.
 
@@ -30,19 +30,19 @@ linked from the old one, so they keep their mtime.
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import shutil
 import subprocess
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 
 from . import urls
+from .layers import layers_json, listing, page_ids
 from .model import TechdigestError
 from .output import Stamps, naming
 from .parallel import cores
@@ -53,7 +53,6 @@ RECENT_PAGES = 100  # new or changed pages the recent layer holds before it is f
 _SPLITS = (1, 2, 3, 4, 6, 12)  # a year's settled bundles: 1 (the year), 2 (half-years), ... 12 (months)
 _ROOM = 1 << 20  # bytes that must still be free after Pagefind wrote a bundle
 _UNUSED = ("pagefind-*ui.*", "pagefind-highlight.js")  # Pagefind's ready-made UIs: the search page has its own
-_FRAGMENT = b"pagefind_dcd"  # what Pagefind puts before the JSON of each page's fragment file
 
 Held = dict[str, str]  # page name -> its key when the bundle indexed it
 
@@ -203,7 +202,7 @@ def _plan(
         pending = {}
     for folder, (stale, _) in list(pending.items()):
         if stale and not set(stale) <= ids.get(folder, {}).keys():
-            ids[folder] = _page_ids(prepared.target / folder)
+            ids[folder] = page_ids(prepared.target / folder)
             if not set(stale) <= ids[folder].keys():  # the bundle on disk is not the one the cache remembers
                 layout.remake(folder)
                 del pending[folder]
@@ -260,74 +259,16 @@ def _held(prepared: Prepared, names: Iterable[str]) -> Held:
 
 
 def _layers(prepared: Prepared, layout: _Layout, made: set[str], files: dict[str, Stamps]) -> str:
-    """The language's ``layers.json``: its bundles (:func:`_bundles`), and which results are old versions.
-
-    Pagefind names a page by the start of its text's hash, unique within a bundle
-    only. An old version whose id no other bundle holds is left out by its id
-    (``superseded``). An id that more bundles hold is the same page's twice (an
-    edit that left the indexed text as it was: the recent bundle holds it again),
-    or two pages' that happen to share it across bundles made apart (one pair in
-    ~200 million: at 10,000 pages a language, one site in six). The search page
-    tells those results apart by their URL, leaving out the URLs of old versions
-    (``shared``), and shows each id and URL once.
-    """
+    """The language's ``layers.json`` (:func:`layers.layers_json`): its bundles, the recent one first
+    if it holds pages, then the newest; each read where the new site has it."""
     recent = urls.search_recent(layout.lang)
-    listed = ([recent] if layout.recent else []) + sorted(layout.kept.keys() | layout.make.keys(), reverse=True)
+    settled = sorted(layout.kept.keys() | layout.make.keys(), reverse=True)
+    listed = ([recent] if layout.recent else []) + settled
     where = {folder: (prepared.folder if folder in made else prepared.target) / folder for folder in listed}
-    holders: dict[str, list[str]] = defaultdict(list)
-    for folder in listed:
-        names = _listing(where[folder]) if folder in made else files[folder].keys()
-        for page_id in _fragment_ids(names):
-            holders[page_id].append(folder)
+    held = {folder: listing(where[folder]) if folder in made else files[folder].keys() for folder in listed}
     old = {(folder, page_id) for folder, pages in layout.old.items() for page_id in pages.values()}
-    superseded = sorted(page_id for page_id, held in holders.items() if len(held) == 1 and (held[0], page_id) in old)
-    shared = {}
-    for page_id, held in sorted(holders.items()):
-        if len(held) > 1:
-            url = {folder: _fragment_url(where[folder] / "fragment" / f"{page_id}.pf_fragment") for folder in held}
-            current = {url[folder] for folder in held if (folder, page_id) not in old}
-            shared[page_id] = sorted({url[folder] for folder in held if (folder, page_id) in old} - current)
-    return json.dumps({"bundles": _bundles(layout), "superseded": superseded, "shared": shared}, separators=(",", ":"))
-
-
-def _listing(bundle: Path) -> list[str]:
-    return [f"fragment/{name}" for name in os.listdir(bundle / "fragment")]
-
-
-def _fragment_ids(names: Iterable[str]) -> Iterator[str]:
-    """The ids of the pages a bundle holds, of its files' names (``fragment/de_1a2b3c4.pf_fragment``)."""
-    for name in names:
-        if name.startswith("fragment/") and name.endswith(".pf_fragment"):
-            yield name[len("fragment/") : -len(".pf_fragment")]
-
-
-def _bundles(layout: _Layout) -> list[str]:
-    """The language's bundles, relative to the recent one (which holds ``layers.json``): the recent one
-    first if it holds pages, then the newest."""
-    folders = sorted(layout.kept.keys() | layout.make.keys(), reverse=True)
-    return (["./"] if layout.recent else []) + [f"../{Path(folder).name}/" for folder in folders]
-
-
-def _page_ids(bundle: Path) -> dict[str, str]:
-    """Page name -> the id Pagefind gave it in ``bundle``: from its fragment files, one per page, named
-    by the id and holding the page's URL. Empty if they cannot be read, so the bundle is made again."""
-    found = {}
-    try:
-        for path in (bundle / "fragment").iterdir():
-            url = _fragment_url(path)
-            page = url.lstrip("/") + ("index.html" if url.endswith("/") else "")
-            found[page] = path.name.removesuffix(".pf_fragment")
-    except (OSError, ValueError, KeyError, TypeError, EOFError):
-        return {}
-    return found
-
-
-def _fragment_url(path: Path) -> str:
-    """The URL of the page whose fragment file ``path`` is (``/de/2026/slug/``)."""
-    data = gzip.decompress(path.read_bytes())
-    if not data.startswith(_FRAGMENT):
-        raise ValueError(f"{path}: not a Pagefind fragment")
-    return str(json.loads(data[len(_FRAGMENT) :])["url"])
+    relative = (["./"] if layout.recent else []) + [f"../{Path(folder).name}/" for folder in settled]
+    return layers_json(where, held, old, relative)
 
 
 def _make(prepared: Prepared, folder: str, names: list[str]) -> None:
