@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ from conftest import add_articles, hooked, snapshot
 from techdigest import writer
 from techdigest.build import build
 from techdigest.config import CACHE_DIR, load_config
-from techdigest.locks import ALIVE, FolderLock
+from techdigest.locks import ALIVE, FolderLock, owned_folder
 
 COMMAND = [sys.executable, "-m", "techdigest.cli"]
 
@@ -113,6 +114,39 @@ def test_with_the_memory_full_the_views_are_made_on_the_disk(project, reference,
     assert list(memory.iterdir()) == []
     assert snapshot(project / "site") == reference and leftovers(project) == []
     assert indexed_pages(project / "site") == indexed_pages(project.parent / "reference")
+
+
+def test_when_memory_refuses_the_folder_itself_the_views_are_made_on_the_disk(project, reference, memory, monkeypatch):
+    mkdtemp = tempfile.mkdtemp
+
+    def refused(*args: object, **kwargs: object) -> str:
+        if kwargs.get("dir") == memory:
+            raise OSError(28, "No space left on device")  # out of inodes, or a sandbox that forbids it
+        return mkdtemp(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refused)
+    build(load_config(project))
+    assert snapshot(project / "site") == reference and leftovers(project) == []
+    assert indexed_pages(project / "site") == indexed_pages(project.parent / "reference")
+
+
+def test_a_view_a_killed_build_left_on_the_disk_is_removed_by_the_next_build(project, reference):
+    assert run(project, "build").returncode == 0
+    (project / ".techdigest-view-k1ll3d" / ALIVE / "de").mkdir(parents=True)
+    assert run(project, "build").returncode == 0  # a no-change build: it makes no view
+    assert leftovers(project) == []
+
+
+def test_what_is_not_a_folder_of_this_users_in_a_shared_folder_is_left_alone(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / ALIVE).mkdir(parents=True)
+    (shared / ".techdigest-view-planted").symlink_to(elsewhere)  # someone's link to a folder that looks abandoned
+    with owned_folder(shared, ".techdigest-view-") as folder:
+        assert folder.is_dir()
+    assert (shared / ".techdigest-view-planted").is_symlink() and (elsewhere / ALIVE).is_dir()
+    assert [p.name for p in shared.iterdir()] == [".techdigest-view-planted"]
 
 
 def test_a_kill_between_the_two_renames_of_a_swap_is_recovered(project, reference):

@@ -143,7 +143,7 @@ class Work:
     pages: list[Page]
     outputs: list[Output]
     kept: Record  # files of the previous site that stay as they are unless among ``outputs``
-    whole: bool  # a narrow build leaves sitemap, static files and search bundles as they are
+    whole: bool  # the whole plan made again; else only what the changes touch (sitemap, static files stay)
 
 
 def read(config: Config, previous: BuildState, changes: Changes | None, target: Path, options: BuildOptions) -> Reading:

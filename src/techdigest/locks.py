@@ -10,10 +10,12 @@ taking the same seed twice or sweeping each other's work.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import multiprocessing.util
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -77,6 +79,9 @@ def owned_folder(parent: Path, prefix: str) -> Iterator[Path]:
         (home / f".{ALIVE}").rename(home / ALIVE)  # only now may another process look at it: it is locked
         yield home
     finally:
+        for entry in home.iterdir():  # ``alive`` last: killed meanwhile, the rest is still swept
+            if entry.name != ALIVE:
+                _remove(entry)
         shutil.rmtree(home, ignore_errors=True)
         lock.release()
 
@@ -84,9 +89,13 @@ def owned_folder(parent: Path, prefix: str) -> Iterator[Path]:
 def remove_abandoned(parent: Path, pattern: str, held: str) -> None:
     """Removes the folders in ``parent`` matching ``pattern`` whose ``held`` subfolder nobody holds
     a :class:`FolderLock` on: their owner is dead (``serve`` killed with ``kill -9`` leaves its whole
-    preview behind). A folder without ``held`` is not one of ours, or not ready: it stays."""
+    preview behind). A folder without ``held`` is not one of ours, or not ready: it stays, as does
+    anything that is not a folder of this user's (``parent`` may be shared: ``/tmp``, ``/dev/shm``)."""
     for folder in parent.glob(pattern):
         try:
+            info = folder.lstat()
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+                continue
             fd = os.open(folder / held, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
         except OSError:
             continue
@@ -101,7 +110,9 @@ def remove_abandoned(parent: Path, pattern: str, held: str) -> None:
 
 
 def _remove(path: Path) -> None:
+    """Remove what is at ``path``, as far as this user may (what stays is in nobody's way)."""
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
     else:
-        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)

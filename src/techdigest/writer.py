@@ -27,7 +27,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,7 +62,7 @@ def aside_prefix(target: Path, purpose: str) -> str:
 def _leftovers(target: Path) -> tuple[str, ...]:
     """What a dead build of ``target`` may have left in its parent (and, from older versions, in it)."""
     name = glob.escape(target.name)
-    return (*(f".{name}-{purpose}-*" for purpose in _ASIDE), f"{name}/*/.*-old-*")
+    return (*(f".{name}-{purpose}-*" for purpose in _ASIDE), f"{name}/*/.*-old-*", f"{glob.escape(VIEW_PREFIX)}*")
 
 
 @dataclass(frozen=True)
@@ -114,18 +114,21 @@ class Prepared:
         of 2,000 pages is 4,000 inodes written and freed again, and an ext4 without a journal
         then skips each recently freed inode when it makes the next files, the site's among them.
         """
-        names = list(names)
+        targets = {name: self.path(name) for name in names}
         places = [MEMORY] if MEMORY.is_dir() and os.access(MEMORY, os.W_OK | os.X_OK) else []
         for place in [*places, self.folder.parent]:
-            with owned_folder(place, VIEW_PREFIX) as work:
-                try:
-                    _link(work, {name: self.path(name) for name in names})
-                except OSError:
-                    if place != self.folder.parent:  # the memory is full: on the disk then
-                        continue
-                    raise
+            held = ExitStack()
+            try:
+                work = held.enter_context(owned_folder(place, VIEW_PREFIX))
+                _link(work, targets)
+            except OSError:
+                held.close()
+                if place != self.folder.parent:  # the memory is full or refused: on the disk then
+                    continue
+                raise
+            with held:
                 yield work
-                return
+            return
 
 
 def _link(folder: Path, targets: dict[str, Path]) -> None:
