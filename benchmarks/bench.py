@@ -203,23 +203,32 @@ def _read(page: Path) -> str:
         return ""
 
 
-def measure(count: int, runs: int, keep: Path | None, days: int, serve: bool = True) -> dict[str, float]:
+def set_aside(path: Path) -> None:
+    """Move ``path`` out of the way, to be removed after the last measurement (see :func:`main`)."""
+    if path.exists():
+        path.rename(path.with_name(f".removed-{path.name}-{time.monotonic_ns()}"))
+
+
+def measure(count: int, args: argparse.Namespace, removed: list[Path]) -> dict[str, float]:
+    """``args``: the command line's runs, keep, days and no_serve; ``removed``: what to remove at the end."""
+    runs, keep = args.runs, args.keep
     work = Path(tempfile.mkdtemp(prefix=f"techdigest-bench-{count}-", dir=keep))
     root = work / "project"
     root.mkdir()
-    generate(root, count, days)
+    generate(root, count, args.days)
     cold, unchanged, touched = [], [], []
     for n in range(runs):
-        shutil.rmtree(root / "site", ignore_errors=True)
-        shutil.rmtree(root / ".techdigest-cache", ignore_errors=True)
+        set_aside(root / "site")
+        set_aside(root / ".techdigest-cache")
         cold.append(run_build(root))
         unchanged.append(run_build(root))
         touch_one(root, n)
         touched.append(run_build(root))
     pages = sum(1 for p in (root / "site").rglob("*.html") if "pagefind" not in p.parts)
-    latency = serve_latency(root, runs) if serve else []
+    latency = [] if args.no_serve else serve_latency(root, runs)
+    removed += root.glob(".removed-*")
     if not keep:
-        shutil.rmtree(work)
+        removed.append(work)
     results = {
         "cold build (s)": statistics.median(b.seconds for b in cold),
         "  of which search (s)": statistics.median(b.search_seconds for b in cold),
@@ -337,7 +346,7 @@ def hugo_build(root: Path, articles: list) -> list[str] | None:
     return ["hugo", "--source", str(site), "--destination", str(site / "public"), "--quiet"]
 
 
-def measure_peers(count: int, runs: int, ours: float, days: int) -> None:
+def measure_peers(count: int, runs: int, ours: float, days: int, removed: list[Path]) -> None:
     work = Path(tempfile.mkdtemp(prefix=f"techdigest-peers-{count}-"))
     (work / "corpus").mkdir()
     generate(work / "corpus", count, days)
@@ -350,7 +359,7 @@ def measure_peers(count: int, runs: int, ours: float, days: int) -> None:
         output = Path(command[command.index("-o" if name == "Pelican" else "--destination") + 1])
         times, rss = [], []
         for _ in range(runs):
-            shutil.rmtree(output, ignore_errors=True)
+            set_aside(output)
             seconds, peak = run(command)
             times.append(seconds)
             rss.append(peak)
@@ -359,7 +368,7 @@ def measure_peers(count: int, runs: int, ours: float, days: int) -> None:
             f"  {name:<8} cold {median:>8.2f} s  peak RSS {statistics.median(rss):>5} MiB  "
             f"techdigest takes {ours / median:.2f}× {name}'s time"
         )
-    shutil.rmtree(work)
+    removed.append(work)
 
 
 def main() -> None:
@@ -374,14 +383,20 @@ def main() -> None:
     parser.add_argument("--no-serve", action="store_true", help="leave out serve's save-to-disk time")
     args = parser.parse_args()
     print(f"techdigest benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, median of {args.runs} runs")
+    # what the runs remove waits until the end: an ext4 without a journal (this machine's) makes new
+    # files slowly for a minute after many were removed (benchmarks/README.md, "the disk"), and a
+    # cold build right after the previous one's site was deleted would measure that, not the build
+    removed: list[Path] = []
     for count in args.sizes:
-        results = measure(count, args.runs, args.keep, args.days, serve=not args.no_serve)
+        results = measure(count, args, removed)
         print(f"\nN = {count}")
         for name, value in results.items():
             print(f"  {name:<24} {value:>10.2f}" if isinstance(value, float) else f"  {name:<24} {value:>10}")
         if args.peers:
             print("  peers, same corpus in one language (techdigest builds two), same run:")
-            measure_peers(count, args.runs, results["cold build (s)"], args.days)
+            measure_peers(count, args.runs, results["cold build (s)"], args.days, removed)
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 if __name__ == "__main__":
