@@ -10,13 +10,16 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import search_results
 
 BASE_PATH = "/techdigest/"
+T = TypeVar("T")
 
 
 class Preview:
@@ -63,6 +66,16 @@ class Preview:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
+
+
+def wait_until(check: Callable[[], T | None], what: str) -> T:
+    """Poll until ``check`` gives something (the server's state changes on its own time)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if (result := check()) is not None:
+            return result
+        time.sleep(0.05)
+    raise AssertionError(f"gave up waiting for {what}")
 
 
 @pytest.fixture
@@ -122,9 +135,7 @@ def test_the_preview_search_finds_an_edited_word_once_the_save_is_built(preview,
     article = preview.project / "content" / "openai-cerebras.md"
     builds = preview.builds()
     save_atomically(article, article.read_text(encoding="utf-8").replace("Hardware-Vertrag", "Rechenzentrumsabkommen"))
-    deadline = time.monotonic() + 30
-    while preview.builds() == builds and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: preview.builds() > builds or None, "the rebuild")
     page = BASE_PATH + "de/2026/openai-cerebras/"
     assert search_results(open_tab, preview.url, "Rechenzentrumsabkommen") == (
         "1 Ergebnis für „Rechenzentrumsabkommen“",

@@ -14,19 +14,16 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 from conftest import make_project
 from lxml import html
-from test_serve import BASE_PATH, Preview
+from test_serve import BASE_PATH, Preview, wait_until
 
-T = TypeVar("T")
 SECRET = "TOP-SECRET-NOT-PART-OF-THE-SITE"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -47,16 +44,6 @@ def request(
         return response.status, dict(response.getheaders()), response.read()
     finally:
         connection.close()
-
-
-def wait_until(check: Callable[[], T | None], what: str) -> T:
-    """Poll until ``check`` gives something (the server's state changes on its own time)."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if (result := check()) is not None:
-            return result
-        time.sleep(0.05)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 def banner(preview: Preview, path: str = BASE_PATH) -> str | None:
