@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
@@ -127,10 +128,29 @@ def test_more_results_asked_for_twice_in_a_row_shows_each_result_once(project, o
 
 
 class _Cached(_Quiet):
-    """Answers as GitHub Pages does: every file may be kept for ten minutes without asking again."""
+    """Answers as GitHub Pages does: every file may be kept for ten minutes without asking again, and a
+    browser that asks again learns from the file's ETag whether its copy is current. (Python's server
+    compares Last-Modified to the second: a file rewritten within the second would pass for the old.)"""
+
+    etag: str | None = None
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        self.etag = None
+        if path.is_file():
+            info = path.stat()
+            self.etag = f'"{info.st_size:x}-{info.st_mtime_ns:x}"'
+            if self.headers.get("If-None-Match") == self.etag:
+                self.send_response(HTTPStatus.NOT_MODIFIED)
+                self.end_headers()
+                return None
+            del self.headers["If-Modified-Since"]  # with an ETag, the ETag decides
+        return super().send_head()
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "max-age=600")
+        if self.etag:
+            self.send_header("ETag", self.etag)
         super().end_headers()
 
 
